@@ -1,0 +1,167 @@
+// Loading JSON and YAML documents (CloudFormation short-form tags included) with line numbers on demand.
+import { readFileSync, statSync } from 'node:fs';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+
+export type JsonPath = Array<string | number>;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Unreadable input: names the file, the place inside it and what was expected. */
+export class InputError extends Error {
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+    readonly where?: { path?: string; line?: number; column?: number },
+  ) {
+    const place = where?.line !== undefined ? `:${where.line}:${where.column ?? 1}` : '';
+    const path = where?.path !== undefined ? ` at ${where.path}` : '';
+    super(`${file}${place}${path}: ${detail}`);
+    this.name = 'InputError';
+  }
+}
+
+export interface LoadedDocument {
+  file: string;
+  value: unknown;
+  /** Line and column of the value at `path`, or of its closest ancestor that exists. */
+  locate(path: JsonPath): Position | undefined;
+}
+
+/** Templates and definitions larger than this are refused before parsing (CloudFormation's own limit is 1 MB). */
+export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+/** Aliases expand to at most this many nodes: a YAML alias bomb stops here instead of exhausting memory. */
+export const MAX_EXPANDED_NODES = 2_000_000;
+
+const INTRINSICS = new Set([
+  'Ref', 'Condition', 'GetAtt', 'Sub', 'Join', 'Select', 'Split', 'If', 'Equals', 'And', 'Or', 'Not', 'FindInMap',
+  'ImportValue', 'Base64', 'Cidr', 'GetAZs', 'Transform', 'Length', 'ToJsonString', 'ForEach',
+]);
+
+export function readDocumentFile(file: string): LoadedDocument {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_DOCUMENT_BYTES) throw new InputError(file, `file is ${size} bytes; at most ${MAX_DOCUMENT_BYTES} are read`);
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(file, code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'expected a file, got a directory' : `cannot read file (${(error as Error).message})`);
+  }
+  return parseDocumentText(text, file);
+}
+
+export function parseDocumentText(text: string, file: string): LoadedDocument {
+  if (text.length > MAX_DOCUMENT_BYTES) throw new InputError(file, `document is ${text.length} characters; at most ${MAX_DOCUMENT_BYTES} are read`);
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      const value: unknown = JSON.parse(text);
+      let yaml: ParsedYaml | undefined;
+      return {
+        file,
+        value,
+        locate: (path) => {
+          yaml ??= parseYaml(text, file);
+          return yaml.locate(path);
+        },
+      };
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /position (\d+)/.exec(message);
+      const where = position ? positionOf(text, Number(position[1])) : undefined;
+      throw new InputError(file, `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, where);
+    }
+  }
+  const yaml = parseYaml(text, file);
+  return { file, value: yaml.value, locate: yaml.locate };
+}
+
+function positionOf(text: string, offset: number): Position {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+interface ParsedYaml {
+  value: unknown;
+  locate(path: JsonPath): Position | undefined;
+}
+
+function parseYaml(text: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false, maxAliasCount: -1 });
+  const error = doc.errors[0];
+  if (error) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    throw new InputError(file, `invalid YAML: ${error.message.split('\n')[0]}`, { line: pos.line, column: pos.col });
+  }
+  const budget = { nodes: 0 };
+  const value = toValue(doc.contents as YamlNode | null, doc, budget, file, lineCounter);
+  return {
+    value,
+    locate(path) {
+      let node = doc.contents as YamlNode | null;
+      let found: YamlNode | null = node;
+      for (const segment of path) {
+        if (isAlias(node)) node = node.resolve(doc) ?? null;
+        if (isMap(node)) {
+          const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === segment);
+          if (!pair) break;
+          found = (pair.key as YamlNode | null) ?? found;
+          node = pair.value as YamlNode | null;
+        } else if (isSeq(node) && typeof segment === 'number') {
+          const item = node.items[segment] as YamlNode | undefined;
+          if (!item) break;
+          node = item;
+          found = item;
+        } else break;
+      }
+      const offset = found?.range?.[0];
+      if (offset === undefined) return undefined;
+      const pos = lineCounter.linePos(offset);
+      return { line: pos.line, column: pos.col };
+    },
+  };
+}
+
+function toValue(node: YamlNode | null, doc: Document, budget: { nodes: number }, file: string, lines: LineCounter): unknown {
+  if (node === null || node === undefined) return null;
+  if (++budget.nodes > MAX_EXPANDED_NODES) {
+    const pos = lines.linePos(node.range?.[0] ?? 0);
+    throw new InputError(file, `document expands to more than ${MAX_EXPANDED_NODES} values (a YAML alias bomb?)`, { line: pos.line, column: pos.col });
+  }
+  let value: unknown;
+  if (isAlias(node)) {
+    return toValue(node.resolve(doc) ?? null, doc, budget, file, lines);
+  } else if (isScalar(node)) {
+    value = node.value;
+  } else if (isMap(node)) {
+    const object: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(toValue(pair.key as YamlNode, doc, budget, file, lines));
+      object[key] = toValue(pair.value as YamlNode | null, doc, budget, file, lines);
+    }
+    value = object;
+  } else if (isSeq(node)) {
+    value = node.items.map((item) => toValue(item as YamlNode | null, doc, budget, file, lines));
+  } else {
+    value = null;
+  }
+  const tag = node.tag;
+  if (tag?.startsWith('!') && !tag.startsWith('!!')) {
+    const name = tag.slice(1);
+    if (INTRINSICS.has(name)) {
+      if (name === 'Ref' || name === 'Condition') return { [name]: value };
+      if (name === 'GetAtt' && typeof value === 'string') {
+        const dot = value.indexOf('.');
+        return { 'Fn::GetAtt': dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
+      }
+      return { [`Fn::${name}`]: value };
+    }
+  }
+  return value;
+}

@@ -1,0 +1,54 @@
+// dmap-guard command line: dispatches to a command and maps errors to exit codes (2 = usage or unreadable input).
+import { InputError } from '../cfn/load';
+import { helpText, UsageError, type CommandSpec } from './args';
+import { policySpec, runPolicy } from './commands/policy';
+import { processIO, type CliIO } from './io';
+
+type Runner = (argv: string[], io: CliIO) => number | Promise<number>;
+
+const COMMANDS: Array<{ spec: CommandSpec; run: Runner }> = [{ spec: policySpec, run: runPolicy }];
+
+declare const DMAP_GUARD_VERSION: string | undefined;
+const version = typeof DMAP_GUARD_VERSION === 'string' ? DMAP_GUARD_VERSION : 'dev';
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
+  return [
+    `dmap-guard ${version}: checks that Step Functions Distributed Map execution roles grant exactly what the definition needs.`,
+    '',
+    'Usage: dmap-guard <command> [options]   (dmap-guard <command> --help for its options)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary}`),
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(`${mainHelp()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.out(`${version}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.spec.name === name);
+  if (!command) {
+    io.err(`dmap-guard: unknown command "${name}"\n\n${mainHelp()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${helpText(command.spec)}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError) {
+      io.err(`dmap-guard: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,91 @@
+// ARN builders and readers for the resources a state machine touches.
+import type { StateMachineContext } from './types';
+
+/** Marker the template resolver leaves where a value cannot be known before deployment (Fn::ImportValue…). */
+export const UNRESOLVED_MARKER = '{{dmap-guard:unresolved:';
+
+export function isUnresolved(value: string): boolean {
+  return value.includes(UNRESOLVED_MARKER);
+}
+
+export function stateMachineArn(ctx: StateMachineContext, name = ctx.name): string {
+  return `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:stateMachine:${name}`;
+}
+
+export function executionArn(ctx: StateMachineContext, name: string, suffix = ':*'): string {
+  return `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:execution:${name}${suffix}`;
+}
+
+export function bucketArn(ctx: StateMachineContext, bucket: string): string {
+  return `arn:${ctx.partition}:s3:::${bucket}`;
+}
+
+export function objectArn(ctx: StateMachineContext, bucket: string, key: string): string {
+  return `arn:${ctx.partition}:s3:::${bucket}/${key}`;
+}
+
+/** `prefix` as a folder: "results" and "results/" both give "results/*"; an empty prefix gives "*". */
+export function underPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/\/+$/, '');
+  return trimmed === '' ? '*' : `${trimmed}/*`;
+}
+
+export interface ParsedArn {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  resource: string;
+}
+
+export function parseArn(arn: string): ParsedArn | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  const [, partition = '', service = '', region = '', account = ''] = parts;
+  return { partition, service, region, account, resource: parts.slice(5).join(':') };
+}
+
+/** Name of a state machine from its ARN, without an alias or version qualifier. */
+export function stateMachineNameOf(arn: string): string | undefined {
+  const parsed = parseArn(arn);
+  if (!parsed || parsed.service !== 'states') return undefined;
+  const [kind, name] = parsed.resource.split(':');
+  return kind === 'stateMachine' ? name : undefined;
+}
+
+/** Lambda function reference (name, partial ARN or ARN, maybe qualified) to its ARN and whether it is qualified. */
+export function lambdaFunctionArn(ctx: StateMachineContext, reference: string): { arn: string; qualified: boolean } {
+  const parsed = parseArn(reference);
+  if (parsed && parsed.service === 'lambda') {
+    const segments = parsed.resource.split(':');
+    return { arn: reference, qualified: segments.length > 2 };
+  }
+  const segments = reference.split(':');
+  // "123456789012:function:name[:qualifier]"
+  if (segments.length >= 3 && segments[1] === 'function') {
+    const [account = ctx.account, , name = '', qualifier] = segments;
+    const base = `arn:${ctx.partition}:lambda:${ctx.region}:${account}:function:${name}`;
+    return qualifier === undefined ? { arn: base, qualified: false } : { arn: `${base}:${qualifier}`, qualified: true };
+  }
+  // "name[:qualifier]"
+  const [name = '', qualifier] = segments;
+  const base = `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:${name}`;
+  return qualifier === undefined ? { arn: base, qualified: false } : { arn: `${base}:${qualifier}`, qualified: true };
+}
+
+/** https://sqs.us-east-1.amazonaws.com/123456789012/queue → arn:aws:sqs:us-east-1:123456789012:queue */
+export function sqsQueueArn(ctx: StateMachineContext, queueUrl: string): string | undefined {
+  const regional = /^https?:\/\/(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([^/?#]+)$/.exec(queueUrl);
+  if (regional) return `arn:${ctx.partition}:sqs:${regional[1] ?? regional[2]}:${regional[3]}:${regional[4]}`;
+  const other = /^https?:\/\/[^/]+\/(\d{12})\/([^/?#]+)$/.exec(queueUrl);
+  if (other) return `arn:${ctx.partition}:sqs:${ctx.region}:${other[1]}:${other[2]}`;
+  return undefined;
+}
+
+/** The parts of `arn:<partition>:states:<region>:<account>:stateMachine:<name>`, or undefined if it is not one. */
+export function parseStateMachineArn(arn: string): { partition: string; region: string; account: string; name: string } | undefined {
+  const match = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):(\d{12}):stateMachine:([^:\s]{1,80})$/.exec(arn);
+  if (!match) return undefined;
+  const [, partition = '', region = '', account = '', name = ''] = match;
+  return { partition, region, account, name };
+}
