@@ -1,5 +1,5 @@
 // Needs of one Distributed Map state: child executions, redrive, ItemReader, ResultWriter and bucket keys.
-import { argumentsOf, isObject, type JsonObject, type StateNode } from '../asl/definition';
+import { argumentsOf, isJsonataExpression, isObject, type JsonObject, type StateNode } from '../asl/definition';
 import { bucketArn, executionArn, objectArn, stateMachineArn, underPrefix } from './arns';
 import { DOCS, type DefinitionProblem, type Need, type StateMachineContext } from './types';
 import { readString, runtimeOf, type StringValue } from './values';
@@ -147,7 +147,8 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
   }
 
   const key = readString(args?.value, 'Key') ?? { value: '*', runtime: true, expression: 'missing Key', field: 'Key' };
-  const version = readString(args?.value, 'VersionId');
+  // A whole-object JSONata Arguments may or may not pin a version; S3 then authorises the plain GetObject.
+  const version = isJsonataExpression(args?.value) ? undefined : readString(args?.value, 'VersionId');
   const inventory = config.InputType === 'MANIFEST' || config.ManifestType === 'S3_INVENTORY';
   const athena = config.ManifestType === 'ATHENA_DATA';
   const getAction = version === undefined ? 's3:GetObject' : 's3:GetObjectVersion';

@@ -260,9 +260,12 @@ function sdkResources(scope: TaskScope, prefix: string, action: string): { resou
       return { resources: [arn], values: [stream], field: stream.field };
     }
     case 'events': {
+      // Rule APIs act on rule/[<bus>/]<name>; the default bus is left out of the ARN.
+      const rule = /Rule|Targets/.test(action) ? (read('Name') ?? read('Rule')) : undefined;
+      if (rule === undefined) return undefined;
       const bus = read('EventBusName');
-      if (action === 'events:PutEvents') return undefined;
-      return bus === undefined ? undefined : { resources: [bus.value.startsWith('arn:') ? bus.value : `arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:event-bus/${bus.value}`], values: [bus], field: bus.field };
+      const busSegment = bus === undefined || bus.value === 'default' ? '' : `${bus.value.split('/').pop() ?? bus.value}/`;
+      return { resources: [`arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${busSegment}${rule.value}`], values: [rule, bus], field: rule.field };
     }
     default:
       return undefined;
