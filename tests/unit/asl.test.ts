@@ -13,7 +13,7 @@ describe('parseDefinition', () => {
     ['Parallel without Branches', { StartAt: 'P', States: { P: { Type: 'Parallel', End: true } } }, '$.States.P.Branches'],
     ['branch not an object', { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [1], End: true } } }, '$.States.P.Branches[0]'],
     ['Map without a processor', { StartAt: 'M', States: { M: { Type: 'Map', End: true } } }, '$.States.M.ItemProcessor'],
-    ['nested error keeps the full path', { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'X', States: { 'My State': { Type: 7 } } }, End: true } } }, '$.States.M.ItemProcessor.States["My State"].Type'],
+    ['nested error keeps the full path', { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'My State', States: { 'My State': { Type: 7 } } }, End: true } } }, '$.States.M.ItemProcessor.States["My State"].Type'],
   ])('rejects %s with the JSON path of the problem', (_name, input, path) => {
     expect(() => parseDefinition(input)).toThrow(DefinitionError);
     try {
