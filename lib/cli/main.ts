@@ -2,11 +2,15 @@
 import { InputError } from '../cfn/load';
 import { helpText, UsageError, type CommandSpec } from './args';
 import { policySpec, runPolicy } from './commands/policy';
+import { runSimulateCustomPolicy, simulateSpec } from './commands/simulate-custom-policy';
 import { processIO, type CliIO } from './io';
 
 type Runner = (argv: string[], io: CliIO) => number | Promise<number>;
 
-const COMMANDS: Array<{ spec: CommandSpec; run: Runner }> = [{ spec: policySpec, run: runPolicy }];
+const COMMANDS: Array<{ spec: CommandSpec; run: Runner }> = [
+  { spec: policySpec, run: runPolicy },
+  { spec: simulateSpec, run: runSimulateCustomPolicy },
+];
 
 declare const DMAP_GUARD_VERSION: string | undefined;
 const version = typeof DMAP_GUARD_VERSION === 'string' ? DMAP_GUARD_VERSION : 'dev';

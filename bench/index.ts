@@ -1,0 +1,13 @@
+// npm run bench: prints every performance figure in one run. Goals are printed beside the figures; nothing here fails a build.
+import { benchEvaluator } from './evaluator';
+
+const sections: Array<[string, () => Array<[string, string]> | Promise<Array<[string, string]>>]> = [['IAM evaluator', benchEvaluator]];
+
+async function run(): Promise<void> {
+  for (const [title, section] of sections) {
+    console.log(`\n## ${title}`);
+    for (const [name, figure] of await section()) console.log(`${name.padEnd(48)} ${figure}`);
+  }
+}
+
+void run();

@@ -1,0 +1,147 @@
+// dmap-guard simulate-custom-policy: an offline counterpart of `aws iam simulate-custom-policy`.
+import { readFileSync } from 'node:fs';
+import { compilePolicySet, evaluate, parsePolicy, type Evaluation, type Policy } from '../../iam';
+import { ipInRange } from '../../iam/conditions';
+import { parseArgs, UsageError, type CommandSpec } from '../args';
+import type { CliIO } from '../io';
+
+export const simulateSpec: CommandSpec = {
+  name: 'simulate-custom-policy',
+  summary: 'evaluate IAM policies offline, as aws iam simulate-custom-policy does',
+  usage:
+    'dmap-guard simulate-custom-policy --policy-input-list <file://path|json>... --action-names <action>... [--resource-arns <arn>...] [--context-entries <json>...] [--permissions-boundary-policy-input-list <file://path|json>] [--caller-arn <arn>]',
+  positionals: { min: 0, max: 0, name: '' },
+  options: {
+    'policy-input-list': { kind: 'list', placeholder: 'file://path|json', help: 'identity policy documents (JSON text or file://path)' },
+    'action-names': { kind: 'list', placeholder: 'service:Action', help: 'actions to evaluate' },
+    'resource-arns': { kind: 'list', placeholder: 'arn', help: 'resources to evaluate each action against (default *)' },
+    'context-entries': { kind: 'list', placeholder: 'json', help: 'JSON array (or objects) of {ContextKeyName, ContextKeyValues, ContextKeyType}, or file://path' },
+    'permissions-boundary-policy-input-list': { kind: 'list', placeholder: 'file://path|json', help: 'a permissions boundary document' },
+    'caller-arn': { kind: 'string', placeholder: 'arn', help: 'ARN of the simulated caller: sets aws:PrincipalArn (and aws:username for an IAM user) unless given as context' },
+  },
+};
+
+const CONTEXT_TYPES = ['string', 'stringList', 'numeric', 'numericList', 'boolean', 'booleanList', 'ip', 'ipList', 'binary', 'binaryList', 'date', 'dateList'] as const;
+
+function readInput(value: string, option: string): string {
+  if (!value.startsWith('file://')) return value;
+  const path = value.slice('file://'.length);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--${option}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+function loadPolicies(values: string[], option: string, idPrefix: string): Policy[] {
+  return values.map((value, index) => {
+    const id = `${idPrefix}.${index + 1}`;
+    const { policy, problems } = parsePolicy(readInput(value, option), id);
+    const first = problems[0];
+    if (first) throw new UsageError(`--${option} item ${index + 1}${value.startsWith('file://') ? ` (${value.slice(7)})` : ''}: MalformedPolicyDocument at ${first.path}: ${first.message}`);
+    return policy;
+  });
+}
+
+function validValue(type: string, value: string): boolean {
+  const base = type.replace(/List$/, '');
+  switch (base) {
+    case 'numeric':
+      return value.trim() !== '' && !Number.isNaN(Number(value));
+    case 'boolean':
+      return value === 'true' || value === 'false';
+    case 'ip':
+      return ipInRange(value, value.includes(':') ? `${value}/128` : `${value}/32`);
+    case 'date':
+      return !Number.isNaN(Date.parse(value)) || /^\d+$/.test(value);
+    case 'binary':
+      return /^[A-Za-z0-9+/]*={0,2}$/.test(value);
+    default:
+      return true;
+  }
+}
+
+function parseContextEntries(values: string[]): Record<string, string[]> {
+  const context: Record<string, string[]> = {};
+  const entries: unknown[] = [];
+  for (const value of values) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readInput(value, 'context-entries'));
+    } catch (error) {
+      throw new UsageError(`--context-entries: expected JSON, got ${JSON.stringify(value.slice(0, 80))} (${(error as Error).message})`);
+    }
+    entries.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+  }
+  entries.forEach((entry, index) => {
+    const where = `--context-entries item ${index + 1}`;
+    if (typeof entry !== 'object' || entry === null) throw new UsageError(`${where}: expected an object with ContextKeyName, ContextKeyValues and ContextKeyType`);
+    const { ContextKeyName: name, ContextKeyValues: rawValues, ContextKeyType: type } = entry as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '') throw new UsageError(`${where}: ContextKeyName must be a non-empty string`);
+    if (typeof type !== 'string' || !(CONTEXT_TYPES as readonly string[]).includes(type)) {
+      throw new UsageError(`${where} (${name}): ContextKeyType must be one of ${CONTEXT_TYPES.join(', ')}`);
+    }
+    if (!Array.isArray(rawValues) || rawValues.some((v) => typeof v !== 'string')) throw new UsageError(`${where} (${name}): ContextKeyValues must be an array of strings`);
+    const keyValues = rawValues as string[];
+    if (!type.endsWith('List') && keyValues.length > 1) throw new UsageError(`${where} (${name}): type ${type} takes one value; use ${type}List for several`);
+    const invalid = keyValues.find((v) => !validValue(type, v));
+    if (invalid !== undefined) throw new UsageError(`${where} (${name}): "${invalid}" is not a valid ${type.replace(/List$/, '')} value`);
+    context[name] = keyValues;
+  });
+  return context;
+}
+
+function resultEntry(action: string, resource: string, evaluation: Evaluation, hasBoundary: boolean) {
+  return {
+    EvalActionName: action,
+    EvalResourceName: resource,
+    EvalDecision: evaluation.decision,
+    MatchedStatements: evaluation.matched.map((m) => ({
+      SourcePolicyId: m.policyId,
+      SourcePolicyType: m.layer === 'boundary' ? 'permission-boundary' : 'IAM Policy',
+      StatementIndex: m.index,
+      ...(m.sid !== undefined ? { Sid: m.sid } : {}),
+      Statement: m.statement,
+    })),
+    MissingContextValues: evaluation.missingContextKeys,
+    ...(hasBoundary ? { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: evaluation.allowedByBoundary ?? false } } : {}),
+  };
+}
+
+export function runSimulateCustomPolicy(argv: string[], io: CliIO): number {
+  const args = parseArgs(argv, simulateSpec);
+  const policyInputs = args.lists['policy-input-list'];
+  if (!policyInputs) throw new UsageError('simulate-custom-policy: --policy-input-list is required');
+  const actions = args.lists['action-names'];
+  if (!actions) throw new UsageError('simulate-custom-policy: --action-names is required');
+  const badAction = actions.find((a) => !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(a) || a.length < 3 || a.length > 128);
+  if (badAction !== undefined) throw new UsageError(`--action-names: "${badAction}" is not service:Action`);
+  const boundaryInputs = args.lists['permissions-boundary-policy-input-list'] ?? [];
+  if (boundaryInputs.length > 1) throw new UsageError('--permissions-boundary-policy-input-list takes one policy');
+  const resources = args.lists['resource-arns'] ?? ['*'];
+  const badResource = resources.find((r) => r !== '*' && !/^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/.test(r));
+  if (badResource !== undefined) throw new UsageError(`--resource-arns: "${badResource}" is not an ARN`);
+
+  const context = parseContextEntries(args.lists['context-entries'] ?? []);
+  const caller = args.strings['caller-arn'];
+  if (caller !== undefined) {
+    if (!/^arn:[^:]+:iam::\d{12}:(user|role|group)\/.+/.test(caller)) throw new UsageError(`--caller-arn: "${caller}" is not an IAM user, group or role ARN`);
+    const lower = new Set(Object.keys(context).map((k) => k.toLowerCase()));
+    if (!lower.has('aws:principalarn')) context['aws:PrincipalArn'] = [caller];
+    const user = /:user\/(?:.*\/)?([^/]+)$/.exec(caller);
+    if (user && !lower.has('aws:username')) context['aws:username'] = [user[1] as string];
+  }
+
+  const set = compilePolicySet({
+    identity: loadPolicies(policyInputs, 'policy-input-list', 'PolicyInputList'),
+    ...(boundaryInputs.length === 1 ? { boundary: loadPolicies(boundaryInputs, 'permissions-boundary-policy-input-list', 'PermissionsBoundaryPolicyInputList')[0] as Policy } : {}),
+  });
+  const firstProblem = set.problems[0];
+  if (firstProblem) throw new UsageError(`${firstProblem.policyId}: MalformedPolicyDocument at ${firstProblem.path}: ${firstProblem.message}`);
+
+  const EvaluationResults = actions.flatMap((action) =>
+    resources.map((resource) => resultEntry(action, resource, evaluate(set, { action, resource, context }), boundaryInputs.length === 1)),
+  );
+  io.out(`${JSON.stringify({ EvaluationResults }, null, 2)}\n`);
+  return 0;
+}

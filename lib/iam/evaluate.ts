@@ -1,0 +1,246 @@
+// The evaluator: identity policies, an optional permissions boundary and SCP levels, per AWS's evaluation logic.
+import { compileCondition, type CompiledCondition } from './conditions';
+import { actionMatches, arnMatches, substituteVariables, UNRESOLVED, type RequestContext } from './match';
+import type { Policy, PolicyProblem, Statement } from './policy';
+
+export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
+export type Layer = 'identity' | 'boundary' | 'scp';
+
+export interface AccessRequest {
+  action: string;
+  resource: string;
+  /** Context keys (any case) and their values. */
+  context?: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface MatchedStatement {
+  layer: Layer;
+  policyId: string;
+  index: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  statement: Record<string, unknown>;
+}
+
+export interface Evaluation {
+  decision: Decision;
+  /** The statements that decided: the denies for explicitDeny, the allows for allowed, none for implicitDeny. */
+  matched: MatchedStatement[];
+  /** The layer that blocked an implicitDeny or held the explicit deny. */
+  blockedBy?: Layer;
+  /** SCP level (0 = root) that had no allow, for an SCP implicit deny. */
+  scpLevel?: number;
+  /** Context keys that statements matching the action and resource referenced but the request did not carry. */
+  missingContextKeys: string[];
+  allowedByBoundary?: boolean;
+  allowedByOrganizations?: boolean;
+}
+
+export interface PolicySetInput {
+  identity: Policy[];
+  boundary?: Policy;
+  /** SCP documents per organization level, root first and the account last. */
+  scps?: Policy[][];
+}
+
+interface CompiledStatement {
+  statement: Statement;
+  /** Position across the whole set, to list matched statements in document order. */
+  order: number;
+  actionPatterns: string[];
+  actionNegated: boolean;
+  resourcePatterns: string[];
+  resourceNegated: boolean;
+  resourceVariables: boolean;
+  conditions: CompiledCondition[];
+}
+
+/** Statements of one layer indexed by the service prefix of their action patterns. */
+class StatementIndex {
+  private readonly byService = new Map<string, CompiledStatement[]>();
+  private readonly anyService: CompiledStatement[] = [];
+  private readonly merged = new Map<string, CompiledStatement[]>();
+
+  constructor(readonly statements: CompiledStatement[]) {
+    for (const compiled of statements) {
+      const services = compiled.actionNegated ? undefined : serviceKeys(compiled.actionPatterns);
+      if (services === undefined) this.anyService.push(compiled);
+      else for (const service of services) this.listFor(service).push(compiled);
+    }
+  }
+
+  private listFor(service: string): CompiledStatement[] {
+    let list = this.byService.get(service);
+    if (!list) this.byService.set(service, (list = []));
+    return list;
+  }
+
+  candidates(service: string): CompiledStatement[] {
+    let list = this.merged.get(service);
+    if (!list) {
+      list = [...(this.byService.get(service) ?? []), ...this.anyService].sort((a, b) => a.order - b.order);
+      this.merged.set(service, list);
+    }
+    return list;
+  }
+}
+
+/** Service prefixes a set of action patterns can reach, or undefined when a pattern reaches any service. */
+function serviceKeys(patterns: string[]): string[] | undefined {
+  const keys = new Set<string>();
+  for (const pattern of patterns) {
+    const colon = pattern.indexOf(':');
+    const service = colon < 0 ? pattern : pattern.slice(0, colon);
+    if (colon < 0 || service.includes('*') || service.includes('?')) return undefined;
+    keys.add(service.toLowerCase());
+  }
+  return [...keys];
+}
+
+export interface CompiledPolicySet {
+  identity: StatementIndex;
+  boundary?: StatementIndex;
+  scps: StatementIndex[];
+  problems: PolicyProblem[];
+}
+
+function compileStatements(policies: Policy[], problems: PolicyProblem[]): CompiledStatement[] {
+  const compiled: CompiledStatement[] = [];
+  let order = 0;
+  for (const policy of policies) {
+    const variablesHonoured = policy.version === '2012-10-17';
+    policy.statements.forEach((statement) => {
+      const conditions: CompiledCondition[] = [];
+      let valid = true;
+      for (const [operator, keys] of Object.entries(statement.condition ?? {})) {
+        for (const [key, values] of Object.entries(keys)) {
+          const condition = compileCondition(operator, key, values);
+          if (typeof condition === 'string') {
+            problems.push({ policyId: policy.id, path: `$.Statement[${statement.index}].Condition.${operator}`, message: condition });
+            valid = false;
+          } else conditions.push(condition);
+        }
+      }
+      // A statement with an operator IAM would reject grants nothing here (and would fail to save in IAM).
+      if (!valid) return;
+      const resourcePatterns = statement.resource ?? statement.notResource ?? [];
+      const entry: CompiledStatement = {
+        statement,
+        order: order++,
+        actionPatterns: (statement.action ?? statement.notAction ?? []).map((a) => a.toLowerCase()),
+        actionNegated: statement.notAction !== undefined,
+        resourcePatterns,
+        resourceNegated: statement.notResource !== undefined,
+        resourceVariables: variablesHonoured && resourcePatterns.some((r) => r.includes('${')),
+        conditions,
+      };
+      compiled.push(entry);
+    });
+  }
+  return compiled;
+}
+
+export function compilePolicySet(input: PolicySetInput): CompiledPolicySet {
+  const problems: PolicyProblem[] = [];
+  const set: CompiledPolicySet = {
+    identity: new StatementIndex(compileStatements(input.identity, problems)),
+    scps: (input.scps ?? []).map((level) => new StatementIndex(compileStatements(level, problems))),
+    problems,
+  };
+  if (input.boundary) set.boundary = new StatementIndex(compileStatements([input.boundary], problems));
+  return set;
+}
+
+export function toRequestContext(context: Readonly<Record<string, readonly string[]>> | undefined): RequestContext {
+  const map: RequestContext = new Map();
+  for (const [key, values] of Object.entries(context ?? {})) map.set(key.toLowerCase(), values);
+  return map;
+}
+
+function actionHits(compiled: CompiledStatement, action: string): boolean {
+  const hit = compiled.actionPatterns.some((pattern) => actionMatches(pattern, action));
+  return compiled.actionNegated ? !hit : hit;
+}
+
+function resourceHits(compiled: CompiledStatement, resource: string, context: RequestContext): boolean {
+  let hit = false;
+  for (const raw of compiled.resourcePatterns) {
+    const pattern = compiled.resourceVariables ? substituteVariables(raw, context) : raw;
+    // A pattern whose variable has no value matches nothing.
+    if (pattern === UNRESOLVED) continue;
+    if (arnMatches(pattern, resource)) {
+      hit = true;
+      break;
+    }
+  }
+  return compiled.resourceNegated ? !hit : hit;
+}
+
+/** Does this statement apply to the request (action, resource and every condition)? */
+export function statementApplies(compiled: CompiledStatement, action: string, resource: string, context: RequestContext, missing?: Set<string>): boolean {
+  if (!actionHits(compiled, action) || !resourceHits(compiled, resource, context)) return false;
+  if (missing) for (const condition of compiled.conditions) if (!context.has(condition.lookup)) missing.add(condition.key);
+  return compiled.conditions.every((condition) => condition.test(context));
+}
+
+interface LayerResult {
+  allows: CompiledStatement[];
+  denies: CompiledStatement[];
+}
+
+function evaluateLayer(index: StatementIndex, service: string, action: string, resource: string, context: RequestContext, missing: Set<string>): LayerResult {
+  const result: LayerResult = { allows: [], denies: [] };
+  for (const compiled of index.candidates(service)) {
+    if (statementApplies(compiled, action, resource, context, missing)) {
+      (compiled.statement.effect === 'Deny' ? result.denies : result.allows).push(compiled);
+    }
+  }
+  return result;
+}
+
+function matchedOf(layer: Layer, statements: CompiledStatement[]): MatchedStatement[] {
+  return statements.map(({ statement }) => ({
+    layer,
+    policyId: statement.policyId,
+    index: statement.index,
+    ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
+    effect: statement.effect,
+    statement: statement.source,
+  }));
+}
+
+export function evaluate(set: CompiledPolicySet, request: AccessRequest): Evaluation {
+  const context = toRequestContext(request.context);
+  const colon = request.action.indexOf(':');
+  const service = (colon < 0 ? request.action : request.action.slice(0, colon)).toLowerCase();
+  const missing = new Set<string>();
+  const identity = evaluateLayer(set.identity, service, request.action, request.resource, context, missing);
+  const boundary = set.boundary ? evaluateLayer(set.boundary, service, request.action, request.resource, context, missing) : undefined;
+  const scps = set.scps.map((level) => evaluateLayer(level, service, request.action, request.resource, context, new Set()));
+  const missingContextKeys = [...missing].sort();
+  const details = {
+    ...(boundary ? { allowedByBoundary: boundary.denies.length === 0 && boundary.allows.length > 0 } : {}),
+    ...(scps.length > 0 ? { allowedByOrganizations: scps.every((level) => level.denies.length === 0 && level.allows.length > 0) } : {}),
+  };
+
+  const denies: MatchedStatement[] = [
+    ...scps.flatMap((level) => matchedOf('scp', level.denies)),
+    ...matchedOf('boundary', boundary?.denies ?? []),
+    ...matchedOf('identity', identity.denies),
+  ];
+  if (denies.length > 0) {
+    return { decision: 'explicitDeny', matched: denies, blockedBy: (denies[0] as MatchedStatement).layer, missingContextKeys, ...details };
+  }
+  const scpGap = scps.findIndex((level) => level.allows.length === 0);
+  if (scpGap >= 0) return { decision: 'implicitDeny', matched: [], blockedBy: 'scp', scpLevel: scpGap, missingContextKeys, ...details };
+  if (identity.allows.length === 0) return { decision: 'implicitDeny', matched: [], blockedBy: 'identity', missingContextKeys, ...details };
+  if (boundary && boundary.allows.length === 0) return { decision: 'implicitDeny', matched: [], blockedBy: 'boundary', missingContextKeys, ...details };
+  return { decision: 'allowed', matched: matchedOf('identity', identity.allows), missingContextKeys, ...details };
+}
+
+/** The identity statements of a set, compiled, for per-statement analysis (over-broad grants). */
+export function identityStatements(set: CompiledPolicySet): CompiledStatement[] {
+  return set.identity.statements;
+}
+
+export type { CompiledStatement };

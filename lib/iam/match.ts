@@ -1,0 +1,102 @@
+// Wildcard matching of actions, ARNs and strings, and policy variable substitution.
+
+const cache = new Map<string, RegExp>();
+
+// `${*}` and `${?}` stand for literal characters; substitution writes these sentinels so no wildcard is made of them.
+const LITERAL_STAR = '\uE000';
+const LITERAL_QUESTION = '\uE001';
+
+/** A substituted string for comparisons that do not glob (StringEquals…): sentinels back to their characters. */
+export function literal(text: string): string {
+  return text.includes(LITERAL_STAR) || text.includes(LITERAL_QUESTION) ? text.replaceAll(LITERAL_STAR, '*').replaceAll(LITERAL_QUESTION, '?') : text;
+}
+
+/** `*` matches any run of characters, `?` exactly one; everything else is literal. */
+export function globRegExp(pattern: string): RegExp {
+  let regex = cache.get(pattern);
+  if (!regex) {
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[\\s\\S]*')
+      .replace(/\?/g, '[\\s\\S]')
+      .replaceAll(LITERAL_STAR, '\\*')
+      .replaceAll(LITERAL_QUESTION, '\\?');
+    regex = new RegExp(`^${body}$`);
+    if (cache.size > 50_000) cache.clear();
+    cache.set(pattern, regex);
+  }
+  return regex;
+}
+
+export function globMatch(pattern: string, value: string): boolean {
+  if (pattern === '*') return true;
+  if (!pattern.includes('*') && !pattern.includes('?')) return literal(pattern) === value;
+  return globRegExp(pattern).test(value);
+}
+
+/** Action names are case-insensitive: `S3:getobject` is `s3:GetObject`. */
+export function actionMatches(pattern: string, action: string): boolean {
+  return globMatch(pattern.toLowerCase(), action.toLowerCase());
+}
+
+/**
+ * ARN matching: the partition, service, region and account segments are matched one by one (a wildcard
+ * does not cross a colon there); the resource part is matched whole, so `*` spans `/` and `:` inside it.
+ */
+export function arnMatches(pattern: string, arn: string): boolean {
+  if (pattern === '*') return true;
+  if (!pattern.startsWith('arn:')) return globMatch(pattern, arn);
+  const patternParts = splitArn(pattern);
+  const arnParts = splitArn(arn);
+  if (arnParts.length < patternParts.length) return false;
+  for (let i = 0; i < patternParts.length - 1; i++) {
+    if (!globMatch(patternParts[i] as string, arnParts[i] as string)) return false;
+  }
+  const last = patternParts.length - 1;
+  return globMatch(patternParts[last] as string, arnParts.slice(last).join(':'));
+}
+
+/** Split into at most 6 parts: arn, partition, service, region, account, resource. */
+function splitArn(arn: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < 5; i++) {
+    const colon = arn.indexOf(':', start);
+    if (colon < 0) break;
+    parts.push(arn.slice(start, colon));
+    start = colon + 1;
+  }
+  parts.push(arn.slice(start));
+  return parts;
+}
+
+/** Request context: key names lower-cased, every value a string. */
+export type RequestContext = Map<string, readonly string[]>;
+
+export const UNRESOLVED = Symbol('unresolved policy variable');
+
+/**
+ * Replace `${key}`, `${key, 'default'}`, `${*}`, `${?}` and `${$}` in a policy string.
+ * Returns UNRESOLVED when a variable has no value and no default.
+ */
+export function substituteVariables(text: string, context: RequestContext): string | typeof UNRESOLVED {
+  if (!text.includes('${')) return text;
+  let unresolved = false;
+  const result = text.replace(/\$\{([^}]*)\}/g, (_whole, inner: string) => {
+    const trimmed = inner.trim();
+    if (trimmed === '*') return LITERAL_STAR;
+    if (trimmed === '?') return LITERAL_QUESTION;
+    if (trimmed === '$') return '$';
+    const comma = trimmed.indexOf(',');
+    const key = (comma < 0 ? trimmed : trimmed.slice(0, comma)).trim().toLowerCase();
+    const values = context.get(key);
+    if (values !== undefined && values.length === 1) return values[0] as string;
+    if (comma >= 0) {
+      const fallback = /^'([^']*)'$/.exec(trimmed.slice(comma + 1).trim());
+      if (fallback) return fallback[1] as string;
+    }
+    unresolved = true;
+    return '';
+  });
+  return unresolved ? UNRESOLVED : result;
+}
