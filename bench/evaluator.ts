@@ -12,7 +12,11 @@ function policyWith(unrelated: number) {
   ];
   const services = ['dynamodb', 'sqs', 'sns', 'ec2', 'rds', 'glue', 'athena', 'ecs'];
   for (let i = 0; i < unrelated; i++) {
-    statements.push({ Effect: 'Allow', Action: `${services[i % services.length]}:Action${i}`, Resource: `arn:aws:${services[i % services.length]}:us-east-1:123456789012:thing/${i}` });
+    statements.push({
+      Effect: 'Allow',
+      Action: `${services[i % services.length]}:Action${i}`,
+      Resource: `arn:aws:${services[i % services.length]}:us-east-1:123456789012:thing/${i}`,
+    });
   }
   return compilePolicySet({ identity: [parsePolicy({ Version: '2012-10-17', Statement: statements }, 'bench').policy] });
 }
@@ -38,7 +42,10 @@ export function benchEvaluator(): Array<[string, string]> {
   rows.push(['evaluator: 3 statements, 1 condition', `${base.toLocaleString('en-US')} evaluations/s (goal ≥ 50,000)`]);
   for (const extra of [100, 1000]) {
     const r = rate(policyWith(extra), 200_000);
-    rows.push([`evaluator: + ${extra} unrelated statements`, `${r.toLocaleString('en-US')} evaluations/s (${((r / base) * 100).toFixed(0)}% of the base rate)`]);
+    rows.push([
+      `evaluator: + ${extra} unrelated statements`,
+      `${r.toLocaleString('en-US')} evaluations/s (${((r / base) * 100).toFixed(0)}% of the base rate)`,
+    ]);
   }
   return rows;
 }

@@ -19,7 +19,11 @@ chmodSync('dist/cli.js', 0o755);
 if (process.argv.includes('--all')) {
   await build({
     ...common,
-    entryPoints: { 'hook/index': 'functions/hook/handler.ts', 'custom-resource/index': 'functions/custom-resource/handler.ts', 'validate/index': 'functions/validate/handler.ts' },
+    entryPoints: {
+      'hook/index': 'functions/hook/handler.ts',
+      'custom-resource/index': 'functions/custom-resource/handler.ts',
+      'validate/index': 'functions/validate/handler.ts',
+    },
     outdir: 'dist/functions',
     target: 'node22',
     minify: true,

@@ -114,9 +114,7 @@ export function isDistributedMap(state: JsonObject): boolean {
 }
 
 /** A field value as written: known now, or computed at run time from a path or an expression. */
-export type FieldValue =
-  | { kind: 'static'; value: unknown }
-  | { kind: 'runtime'; expression: string; field: string };
+export type FieldValue = { kind: 'static'; value: unknown } | { kind: 'runtime'; expression: string; field: string };
 
 const JSONATA = /^\s*\{%[\s\S]*%\}\s*$/;
 

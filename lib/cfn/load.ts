@@ -36,8 +36,27 @@ export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 export const MAX_EXPANDED_NODES = 2_000_000;
 
 const INTRINSICS = new Set([
-  'Ref', 'Condition', 'GetAtt', 'Sub', 'Join', 'Select', 'Split', 'If', 'Equals', 'And', 'Or', 'Not', 'FindInMap',
-  'ImportValue', 'Base64', 'Cidr', 'GetAZs', 'Transform', 'Length', 'ToJsonString', 'ForEach',
+  'Ref',
+  'Condition',
+  'GetAtt',
+  'Sub',
+  'Join',
+  'Select',
+  'Split',
+  'If',
+  'Equals',
+  'And',
+  'Or',
+  'Not',
+  'FindInMap',
+  'ImportValue',
+  'Base64',
+  'Cidr',
+  'GetAZs',
+  'Transform',
+  'Length',
+  'ToJsonString',
+  'ForEach',
 ]);
 
 export function readDocumentFile(file: string): LoadedDocument {
@@ -49,7 +68,10 @@ export function readDocumentFile(file: string): LoadedDocument {
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(file, code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'expected a file, got a directory' : `cannot read file (${(error as Error).message})`);
+    throw new InputError(
+      file,
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'expected a file, got a directory' : `cannot read file (${(error as Error).message})`,
+    );
   }
   return parseDocumentText(text, file);
 }

@@ -75,7 +75,8 @@ export function parseArgs(argv: string[], spec: CommandSpec): ParsedArgs {
     }
   }
   const { min, max, name } = spec.positionals;
-  if (parsed.positionals.length < min) throw new UsageError(`${spec.name}: expected ${min === max ? min : `at least ${min}`} ${name} argument${min === 1 ? '' : 's'} (usage: ${spec.usage})`);
+  if (parsed.positionals.length < min)
+    throw new UsageError(`${spec.name}: expected ${min === max ? min : `at least ${min}`} ${name} argument${min === 1 ? '' : 's'} (usage: ${spec.usage})`);
   if (parsed.positionals.length > max) throw new UsageError(`${spec.name}: unexpected argument "${parsed.positionals[max]}" (usage: ${spec.usage})`);
   return parsed;
 }
@@ -94,7 +95,8 @@ export function parsePairs(values: string[], option: string): Record<string, str
 export function helpText(spec: CommandSpec): string {
   const lines = [`dmap-guard ${spec.name}: ${spec.summary}`, '', `Usage: ${spec.usage}`, '', 'Options:'];
   for (const [name, option] of Object.entries(spec.options)) {
-    const value = option.kind === 'flag' ? '' : ` <${option.placeholder ?? (option.choices ? option.choices.join('|') : 'value')}>${option.kind === 'list' ? '...' : ''}`;
+    const value =
+      option.kind === 'flag' ? '' : ` <${option.placeholder ?? (option.choices ? option.choices.join('|') : 'value')}>${option.kind === 'list' ? '...' : ''}`;
     lines.push(`  --${name}${value}`, `      ${option.help}`);
   }
   return lines.join('\n');

@@ -4,21 +4,21 @@ import { helpText, UsageError, type CommandSpec } from './args';
 import { policySpec, runPolicy } from './commands/policy';
 import { runSimulateCustomPolicy, simulateSpec } from './commands/simulate-custom-policy';
 import { processIO, type CliIO } from './io';
+import { VERSION } from './version';
+import { checkSpec, runCheck } from './commands/check';
 
 type Runner = (argv: string[], io: CliIO) => number | Promise<number>;
 
 const COMMANDS: Array<{ spec: CommandSpec; run: Runner }> = [
+  { spec: checkSpec, run: runCheck },
   { spec: policySpec, run: runPolicy },
   { spec: simulateSpec, run: runSimulateCustomPolicy },
 ];
 
-declare const DMAP_GUARD_VERSION: string | undefined;
-const version = typeof DMAP_GUARD_VERSION === 'string' ? DMAP_GUARD_VERSION : 'dev';
-
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
   return [
-    `dmap-guard ${version}: checks that Step Functions Distributed Map execution roles grant exactly what the definition needs.`,
+    `dmap-guard ${VERSION}: checks that Step Functions Distributed Map execution roles grant exactly what the definition needs.`,
     '',
     'Usage: dmap-guard <command> [options]   (dmap-guard <command> --help for its options)',
     '',
@@ -34,7 +34,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
-    io.out(`${version}\n`);
+    io.out(`${VERSION}\n`);
     return 0;
   }
   const command = COMMANDS.find((c) => c.spec.name === name);

@@ -50,16 +50,20 @@ export function ipInRange(ip: string, range: string): boolean {
   return address.value >> shift === net.value >> shift;
 }
 
-const numeric = (f: (a: number, b: number) => boolean): Compare => (v, p) => {
-  const a = Number(v);
-  const b = Number(p);
-  return !Number.isNaN(a) && !Number.isNaN(b) && v.trim() !== '' && f(a, b);
-};
-const date = (f: (a: number, b: number) => boolean): Compare => (v, p) => {
-  const a = parseDate(v);
-  const b = parseDate(p);
-  return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b);
-};
+const numeric =
+  (f: (a: number, b: number) => boolean): Compare =>
+  (v, p) => {
+    const a = Number(v);
+    const b = Number(p);
+    return !Number.isNaN(a) && !Number.isNaN(b) && v.trim() !== '' && f(a, b);
+  };
+const date =
+  (f: (a: number, b: number) => boolean): Compare =>
+  (v, p) => {
+    const a = parseDate(v);
+    const b = parseDate(p);
+    return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b);
+  };
 const eq: Compare = (v, p) => v === literal(p);
 const eqIgnoreCase: Compare = (v, p) => v.toLowerCase() === literal(p).toLowerCase();
 const like: Compare = (v, p) => globMatch(p, v);

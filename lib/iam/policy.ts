@@ -112,7 +112,12 @@ export function parsePolicy(input: unknown, policyId: string): ParsedPolicy {
     if (typeof entry.Sid === 'string') statement.sid = entry.Sid;
     else if (entry.Sid !== undefined) problem(`${path}.Sid`, 'expected a string');
     if ('Principal' in entry || 'NotPrincipal' in entry) problem(`${path}.Principal`, 'identity policies cannot name a Principal');
-    for (const [field, key] of [['Action', 'action'], ['NotAction', 'notAction'], ['Resource', 'resource'], ['NotResource', 'notResource']] as const) {
+    for (const [field, key] of [
+      ['Action', 'action'],
+      ['NotAction', 'notAction'],
+      ['Resource', 'resource'],
+      ['NotResource', 'notResource'],
+    ] as const) {
       if (entry[field] === undefined) continue;
       const values = stringList(entry[field]);
       if (values === undefined) problem(`${path}.${field}`, 'expected a string or a non-empty array of strings');

@@ -8,6 +8,16 @@ export function isUnresolved(value: string): boolean {
   return value.includes(UNRESOLVED_MARKER);
 }
 
+/** Text for people: each unresolved marker becomes <what it stands for>. */
+export function displayValue(text: string): string {
+  return text.includes(UNRESOLVED_MARKER)
+    ? text
+        .split(UNRESOLVED_MARKER)
+        .map((part, i) => (i === 0 ? part : `<${part.replace('}}', '>')}`))
+        .join('')
+    : text;
+}
+
 export function stateMachineArn(ctx: StateMachineContext, name = ctx.name): string {
   return `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:stateMachine:${name}`;
 }

@@ -75,7 +75,13 @@ export function distributedMapNeeds(state: StateNode, ctx: StateMachineContext):
   return { needs, problems };
 }
 
-function keyNeeds(ctx: StateMachineContext, bucket: StringValue, actions: string[], base: Omit<Need, 'sid' | 'actions' | 'resources' | 'why' | 'runtime'>, role: 'reader' | 'writer'): Need[] {
+function keyNeeds(
+  ctx: StateMachineContext,
+  bucket: StringValue,
+  actions: string[],
+  base: Omit<Need, 'sid' | 'actions' | 'resources' | 'why' | 'runtime'>,
+  role: 'reader' | 'writer',
+): Need[] {
   if (bucket.runtime) return [];
   const key = ctx.bucketKeys[bucket.value];
   if (key === undefined) return [];
@@ -90,7 +96,10 @@ function keyNeeds(ctx: StateMachineContext, bucket: StringValue, actions: string
       why:
         role === 'reader'
           ? { text: `Bucket ${bucket.value} uses SSE-KMS: reading its objects decrypts them with this key.`, docs: DOCS.s3Kms }
-          : { text: `Bucket ${bucket.value} uses SSE-KMS: the multipart upload of results encrypts parts and decrypts them to complete the upload.`, docs: DOCS.distributedMap },
+          : {
+              text: `Bucket ${bucket.value} uses SSE-KMS: the multipart upload of results encrypts parts and decrypts them to complete the upload.`,
+              docs: DOCS.distributedMap,
+            },
       runtime: false,
     },
   ];
@@ -203,7 +212,12 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
 function resultWriterNeeds(state: StateNode, ctx: StateMachineContext, problems: DefinitionProblem[]): Need[] {
   const writer = state.body.ResultWriter;
   if (!isObject(writer) || (writer.Resource === undefined && writer.WriterConfig === undefined)) {
-    problems.push({ kind: 'invalid-result-writer', state: state.path, field: 'ResultWriter', message: 'ResultWriter needs a Resource with Bucket and Prefix, a WriterConfig, or both' });
+    problems.push({
+      kind: 'invalid-result-writer',
+      state: state.path,
+      field: 'ResultWriter',
+      message: 'ResultWriter needs a Resource with Bucket and Prefix, a WriterConfig, or both',
+    });
     return [];
   }
   const resource = typeof writer.Resource === 'string' ? writer.Resource : '';

@@ -1,5 +1,5 @@
 // Needs of Task states: optimized integrations, direct Lambda ARNs and aws-sdk integrations.
-import { argumentsOf, isObject, type StateNode } from '../asl/definition';
+import { argumentsOf, isObject, readField as fieldValue, type StateNode } from '../asl/definition';
 import { bucketArn, executionArn, lambdaFunctionArn, objectArn, parseArn, sqsQueueArn, stateMachineNameOf } from './arns';
 import { DOCS, type Need, type StateMachineContext, type UnmodeledIntegration } from './types';
 import { readString, runtimeOf, type StringValue } from './values';
@@ -73,7 +73,12 @@ interface TaskScope {
   argsField: string;
 }
 
-function need(scope: TaskScope, fields: Omit<Need, 'source' | 'runtime' | 'tier'> & { tier?: Need['tier'] }, field: string, ...values: Array<StringValue | undefined>): Need {
+function need(
+  scope: TaskScope,
+  fields: Omit<Need, 'source' | 'runtime' | 'tier'> & { tier?: Need['tier'] },
+  field: string,
+  ...values: Array<StringValue | undefined>
+): Need {
   return { tier: 'required', ...fields, source: { state: scope.state.path, field }, ...runtimeOf(...values) };
 }
 
@@ -100,7 +105,19 @@ function lambdaNeeds(scope: TaskScope, fn: StringValue, field: string): Need[] {
   const { ctx } = scope;
   const why = { text: 'The task invokes this Lambda function.', docs: DOCS.lambda };
   if (fn.runtime) {
-    return [need(scope, { sid: 'InvokeLambdaFunctions', actions: ['lambda:InvokeFunction'], resources: [`arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:*`], why }, field, fn)];
+    return [
+      need(
+        scope,
+        {
+          sid: 'InvokeLambdaFunctions',
+          actions: ['lambda:InvokeFunction'],
+          resources: [`arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:*`],
+          why,
+        },
+        field,
+        fn,
+      ),
+    ];
   }
   const { arn, qualified } = lambdaFunctionArn(ctx, fn.value);
   const needs = [need(scope, { sid: 'InvokeLambdaFunctions', actions: ['lambda:InvokeFunction'], resources: [arn], why }, field)];
@@ -112,8 +129,8 @@ function lambdaNeeds(scope: TaskScope, fn: StringValue, field: string): Need[] {
           sid: 'InvokeLambdaFunctions',
           actions: ['lambda:InvokeFunction'],
           resources: [`${arn}:*`],
-          tier: 'recommended',
-          why: { text: 'Covers versions and aliases of the function, as Step Functions and CDK grant for an unqualified function.', docs: DOCS.lambda },
+          tier: 'optional',
+          why: { text: 'Covers versions and aliases of the function; Step Functions and CDK grant it beside an unqualified function.', docs: DOCS.lambda },
         },
         field,
       ),
@@ -133,7 +150,12 @@ function nestedExecutionNeeds(scope: TaskScope, mode: string): Need[] {
     const name = target === undefined || target.runtime ? '*' : (stateMachineNameOf(target.value) ?? '*');
     const syncWhy = { text: 'A .sync nested execution is polled and stopped, and completion arrives through a managed EventBridge rule.', docs: DOCS.nested };
     needs.push(
-      need(scope, { sid: 'ManageNestedExecutions', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executionArn(ctx, name)], why: syncWhy }, field, target),
+      need(
+        scope,
+        { sid: 'ManageNestedExecutions', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executionArn(ctx, name)], why: syncWhy },
+        field,
+        target,
+      ),
       need(
         scope,
         {
@@ -167,19 +189,50 @@ function optimizedNeeds(scope: TaskScope, service: string, api: string, mode: st
     case 'sns:publish': {
       const topic = readString(args, 'TopicArn') ?? readString(args, 'TargetArn');
       const resources = [topic === undefined ? '*' : topic.value];
-      return [need(scope, { sid: 'PublishToTopics', actions: ['sns:Publish'], resources, why: { text: 'The task publishes to this SNS topic.', docs: DOCS.integrations } }, `${argsField}.${topic?.field ?? 'TopicArn'}`, topic ?? { value: '*', runtime: true, expression: 'PhoneNumber', field: 'PhoneNumber' })];
+      return [
+        need(
+          scope,
+          { sid: 'PublishToTopics', actions: ['sns:Publish'], resources, why: { text: 'The task publishes to this SNS topic.', docs: DOCS.integrations } },
+          `${argsField}.${topic?.field ?? 'TopicArn'}`,
+          topic ?? { value: '*', runtime: true, expression: 'PhoneNumber', field: 'PhoneNumber' },
+        ),
+      ];
     }
     case 'sqs:sendMessage': {
       const url = readString(args, 'QueueUrl');
       const arn = url === undefined || url.runtime ? `arn:${ctx.partition}:sqs:${ctx.region}:${ctx.account}:*` : (sqsQueueArn(ctx, url.value) ?? '*');
-      return [need(scope, { sid: 'SendToQueues', actions: ['sqs:SendMessage'], resources: [arn], why: { text: 'The task sends a message to this SQS queue.', docs: DOCS.integrations } }, `${argsField}.${url?.field ?? 'QueueUrl'}`, url)];
+      return [
+        need(
+          scope,
+          {
+            sid: 'SendToQueues',
+            actions: ['sqs:SendMessage'],
+            resources: [arn],
+            why: { text: 'The task sends a message to this SQS queue.', docs: DOCS.integrations },
+          },
+          `${argsField}.${url?.field ?? 'QueueUrl'}`,
+          url,
+        ),
+      ];
     }
     case 'dynamodb:getItem':
     case 'dynamodb:putItem':
     case 'dynamodb:updateItem':
     case 'dynamodb:deleteItem': {
       const table = readString(args, 'TableName') ?? { value: '*', runtime: true, expression: 'missing TableName', field: 'TableName' };
-      return [need(scope, { sid: 'AccessTables', actions: [`dynamodb:${capitalise(api)}`], resources: [tableArn(ctx, table)], why: { text: 'The task calls DynamoDB on this table.', docs: DOCS.integrations } }, `${argsField}.${table.field}`, table)];
+      return [
+        need(
+          scope,
+          {
+            sid: 'AccessTables',
+            actions: [`dynamodb:${capitalise(api)}`],
+            resources: [tableArn(ctx, table)],
+            why: { text: 'The task calls DynamoDB on this table.', docs: DOCS.integrations },
+          },
+          `${argsField}.${table.field}`,
+          table,
+        ),
+      ];
     }
     case 'events:putEvents':
       return eventBusNeeds(scope);
@@ -194,11 +247,23 @@ function eventBusNeeds(scope: TaskScope): Need[] {
   const busArn = (name: string) => (name.startsWith('arn:') ? name : `arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:event-bus/${name}`);
   const why = { text: 'The task puts events on this event bus.', docs: DOCS.integrations };
   if (!Array.isArray(entries)) {
-    return [need(scope, { sid: 'PutEvents', actions: ['events:PutEvents'], resources: [busArn('*')], why }, `${argsField}.Entries`, { value: '*', runtime: true, expression: 'Entries', field: 'Entries' })];
+    return [
+      need(scope, { sid: 'PutEvents', actions: ['events:PutEvents'], resources: [busArn('*')], why }, `${argsField}.Entries`, {
+        value: '*',
+        runtime: true,
+        expression: 'Entries',
+        field: 'Entries',
+      }),
+    ];
   }
   return entries.map((entry, index) => {
     const bus = readString(entry, 'EventBusName');
-    return need(scope, { sid: 'PutEvents', actions: ['events:PutEvents'], resources: [busArn(bus?.value ?? 'default')], why }, `${argsField}.Entries[${index}].${bus?.field ?? 'EventBusName'}`, bus);
+    return need(
+      scope,
+      { sid: 'PutEvents', actions: ['events:PutEvents'], resources: [busArn(bus?.value ?? 'default')], why },
+      `${argsField}.Entries[${index}].${bus?.field ?? 'EventBusName'}`,
+      bus,
+    );
   });
 }
 
@@ -207,21 +272,35 @@ function readField(container: unknown, key: string): unknown {
 }
 
 /** Resources of an aws-sdk call for the services whose resource can be read from the call's arguments. */
-function sdkResources(scope: TaskScope, prefix: string, action: string): { resources: string[]; values: Array<StringValue | undefined>; field: string } | undefined {
+function sdkResources(
+  scope: TaskScope,
+  prefix: string,
+  action: string,
+): { resources: string[]; values: Array<StringValue | undefined>; field: string } | undefined {
   const { ctx, args } = scope;
   const read = (key: string) => readString(args, key);
   switch (prefix) {
     case 's3': {
       const bucket = read('Bucket');
       if (bucket === undefined) return undefined;
-      const bucketLevel = ['s3:ListBucket', 's3:ListBucketVersions', 's3:ListBucketMultipartUploads'].includes(action) || !/Object|MultipartUpload/.test(action);
+      const bucketLevel =
+        ['s3:ListBucket', 's3:ListBucketVersions', 's3:ListBucketMultipartUploads'].includes(action) || !/Object|MultipartUpload/.test(action);
       if (bucketLevel) return { resources: [bucketArn(ctx, bucket.value)], values: [bucket], field: bucket.field };
       const key = read('Key');
-      return { resources: [objectArn(ctx, bucket.value, key?.value ?? '*')], values: [bucket, key ?? { value: '*', runtime: true, expression: 'object keys in the request', field: 'Key' }], field: bucket.field };
+      return {
+        resources: [objectArn(ctx, bucket.value, key?.value ?? '*')],
+        values: [bucket, key ?? { value: '*', runtime: true, expression: 'object keys in the request', field: 'Key' }],
+        field: bucket.field,
+      };
     }
     case 'dynamodb': {
       const table = read('TableName');
       if (table !== undefined) return { resources: [tableArn(ctx, table)], values: [table], field: table.field };
+      const requested = fieldValue(args, 'RequestItems');
+      if (requested?.kind === 'runtime') {
+        const value: StringValue = { value: '*', runtime: true, expression: requested.expression, field: requested.field };
+        return { resources: [tableArn(ctx, value)], values: [value], field: requested.field };
+      }
       const items = readField(args, 'RequestItems');
       if (isObject(items)) {
         const tables = Object.keys(items).map((name) => tableArn(ctx, { value: name, runtime: false, field: 'RequestItems' }));
@@ -232,12 +311,20 @@ function sdkResources(scope: TaskScope, prefix: string, action: string): { resou
     case 'lambda': {
       const fn = read('FunctionName');
       if (fn === undefined) return undefined;
-      return { resources: [fn.runtime ? `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:*` : lambdaFunctionArn(ctx, fn.value).arn], values: [fn], field: fn.field };
+      return {
+        resources: [fn.runtime ? `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:*` : lambdaFunctionArn(ctx, fn.value).arn],
+        values: [fn],
+        field: fn.field,
+      };
     }
     case 'sqs': {
       const url = read('QueueUrl');
       if (url === undefined) return undefined;
-      return { resources: [url.runtime ? `arn:${ctx.partition}:sqs:${ctx.region}:${ctx.account}:*` : (sqsQueueArn(ctx, url.value) ?? '*')], values: [url], field: url.field };
+      return {
+        resources: [url.runtime ? `arn:${ctx.partition}:sqs:${ctx.region}:${ctx.account}:*` : (sqsQueueArn(ctx, url.value) ?? '*')],
+        values: [url],
+        field: url.field,
+      };
     }
     case 'sns': {
       const topic = read('TopicArn');
@@ -251,7 +338,9 @@ function sdkResources(scope: TaskScope, prefix: string, action: string): { resou
     }
     case 'firehose': {
       const stream = read('DeliveryStreamName');
-      return stream === undefined ? undefined : { resources: [`arn:${ctx.partition}:firehose:${ctx.region}:${ctx.account}:deliverystream/${stream.value}`], values: [stream], field: stream.field };
+      return stream === undefined
+        ? undefined
+        : { resources: [`arn:${ctx.partition}:firehose:${ctx.region}:${ctx.account}:deliverystream/${stream.value}`], values: [stream], field: stream.field };
     }
     case 'kinesis': {
       const stream = read('StreamARN') ?? read('StreamName');
@@ -265,7 +354,11 @@ function sdkResources(scope: TaskScope, prefix: string, action: string): { resou
       if (rule === undefined) return undefined;
       const bus = read('EventBusName');
       const busSegment = bus === undefined || bus.value === 'default' ? '' : `${bus.value.split('/').pop() ?? bus.value}/`;
-      return { resources: [`arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${busSegment}${rule.value}`], values: [rule, bus], field: rule.field };
+      return {
+        resources: [`arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${busSegment}${rule.value}`],
+        values: [rule, bus],
+        field: rule.field,
+      };
     }
     default:
       return undefined;
@@ -303,7 +396,10 @@ function sdkNeeds(scope: TaskScope, service: string, api: string): Need[] {
     }
   }
   if (action === 's3:CopyObject') {
-    return [need(scope, { sid, actions: ['s3:PutObject'], resources: derived.resources, why }, `${scope.argsField}.${derived.field}`, ...derived.values), ...copySourceNeeds(scope, sid, why)];
+    return [
+      need(scope, { sid, actions: ['s3:PutObject'], resources: derived.resources, why }, `${scope.argsField}.${derived.field}`, ...derived.values),
+      ...copySourceNeeds(scope, sid, why),
+    ];
   }
   return [need(scope, { sid, actions: [action], resources: derived.resources, why }, `${scope.argsField}.${derived.field}`, ...derived.values)];
 }
@@ -311,6 +407,8 @@ function sdkNeeds(scope: TaskScope, service: string, api: string): Need[] {
 function copySourceNeeds(scope: TaskScope, sid: string, why: Need['why']): Need[] {
   const source = readString(scope.args, 'CopySource');
   if (source === undefined) return [];
-  const resource = source.runtime ? `arn:${scope.ctx.partition}:s3:::*/*` : `arn:${scope.ctx.partition}:s3:::${decodeURIComponent(source.value.replace(/^\//, '').split('?')[0] ?? '')}`;
+  const resource = source.runtime
+    ? `arn:${scope.ctx.partition}:s3:::*/*`
+    : `arn:${scope.ctx.partition}:s3:::${decodeURIComponent(source.value.replace(/^\//, '').split('?')[0] ?? '')}`;
   return [need(scope, { sid, actions: ['s3:GetObject'], resources: [resource], why }, `${scope.argsField}.${source.field}`, source)];
 }

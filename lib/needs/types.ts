@@ -1,6 +1,7 @@
 // A need is one permission the execution role must (or should) have, with where it comes from and why.
 
-export type Tier = 'required' | 'recommended';
+/** required: the run fails without it; recommended: some operations fail without it; optional: granting it is not over-broad, lacking it is fine. */
+export type Tier = 'required' | 'recommended' | 'optional';
 
 export interface NeedSource {
   /** JSONPath of the state in the definition ("$" for state machine settings). */

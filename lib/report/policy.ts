@@ -22,7 +22,12 @@ const single = (values: string[]): string | string[] => (values.length === 1 ? (
  * when they share actions (union of resources), so merging never grants an action on a resource no need asked for.
  */
 export function leastPrivilegePolicy(needs: Need[]): PolicyDocument {
-  interface Group { sid: string; conditions?: Need['conditions']; actions: string[]; resources: string[] }
+  interface Group {
+    sid: string;
+    conditions?: Need['conditions'];
+    actions: string[];
+    resources: string[];
+  }
   const byResources = new Map<string, Group>();
   for (const need of needs) {
     const resources = unique(need.resources).sort();

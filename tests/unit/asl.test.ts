@@ -13,7 +13,11 @@ describe('parseDefinition', () => {
     ['Parallel without Branches', { StartAt: 'P', States: { P: { Type: 'Parallel', End: true } } }, '$.States.P.Branches'],
     ['branch not an object', { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [1], End: true } } }, '$.States.P.Branches[0]'],
     ['Map without a processor', { StartAt: 'M', States: { M: { Type: 'Map', End: true } } }, '$.States.M.ItemProcessor'],
-    ['nested error keeps the full path', { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'My State', States: { 'My State': { Type: 7 } } }, End: true } } }, '$.States.M.ItemProcessor.States["My State"].Type'],
+    [
+      'nested error keeps the full path',
+      { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'My State', States: { 'My State': { Type: 7 } } }, End: true } } },
+      '$.States.M.ItemProcessor.States["My State"].Type',
+    ],
   ])('rejects %s with the JSON path of the problem', (_name, input, path) => {
     expect(() => parseDefinition(input)).toThrow(DefinitionError);
     try {
@@ -40,15 +44,28 @@ describe('parseDefinition', () => {
     const def = parseDefinition({
       QueryLanguage: 'JSONata',
       StartAt: 'A',
-      States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Map', QueryLanguage: 'JSONPath', ItemProcessor: { StartAt: 'C', States: { C: { Type: 'Pass', End: true } } }, End: true } },
+      States: {
+        A: { Type: 'Pass', Next: 'B' },
+        B: { Type: 'Map', QueryLanguage: 'JSONPath', ItemProcessor: { StartAt: 'C', States: { C: { Type: 'Pass', End: true } } }, End: true },
+      },
     });
-    expect(def.states.map((s) => [s.name, s.queryLanguage])).toEqual([['A', 'JSONata'], ['B', 'JSONPath'], ['C', 'JSONPath']]);
+    expect(def.states.map((s) => [s.name, s.queryLanguage])).toEqual([
+      ['A', 'JSONata'],
+      ['B', 'JSONPath'],
+      ['C', 'JSONPath'],
+    ]);
   });
 
   it('marks states inside a Distributed Map with their map', () => {
     const def = parseDefinition({
       StartAt: 'M',
-      States: { M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'T', States: { T: { Type: 'Pass', End: true } } }, End: true } },
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'T', States: { T: { Type: 'Pass', End: true } } },
+          End: true,
+        },
+      },
     });
     expect(def.states[1]?.distributedParent).toBe('$.States.M');
   });

@@ -42,13 +42,25 @@ describe('dmap-guard policy', () => {
 
   it.each<[string, () => string[], RegExp]>([
     ['a missing ARN', () => [write('a.json', JSON.stringify(DEFINITION))], /--state-machine-arn is required/],
-    ['a bad ARN', () => [write('b.json', JSON.stringify(DEFINITION)), '--state-machine-arn', 'arn:aws:states:us-east-1:123456789012:activity:x'], /must look like/],
+    [
+      'a bad ARN',
+      () => [write('b.json', JSON.stringify(DEFINITION)), '--state-machine-arn', 'arn:aws:states:us-east-1:123456789012:activity:x'],
+      /must look like/,
+    ],
     ['a missing file', () => [join(dir, 'nope.json'), '--state-machine-arn', ARN], /nope\.json: file not found/],
     ['invalid JSON', () => [write('c.json', '{"StartAt": "A",\n  "States": {,}}'), '--state-machine-arn', ARN], /c\.json:2:\d+: invalid JSON/],
     ['invalid YAML', () => [write('d.yaml', 'StartAt: A\nStates: [\n'), '--state-machine-arn', ARN], /d\.yaml:\d+:\d+: invalid YAML/],
-    ['a bad definition', () => [write('e.json', '{"StartAt":"A","States":{"A":{"End":true}}}'), '--state-machine-arn', ARN], /e\.json at \$\.States\.A\.Type: expected a state type/],
+    [
+      'a bad definition',
+      () => [write('e.json', '{"StartAt":"A","States":{"A":{"End":true}}}'), '--state-machine-arn', ARN],
+      /e\.json at \$\.States\.A\.Type: expected a state type/,
+    ],
     ['a bad --kms-key', () => [write('f.json', JSON.stringify(DEFINITION)), '--state-machine-arn', ARN, '--kms-key', 'bucket'], /--kms-key expects NAME=VALUE/],
-    ['a bad --format', () => [write('g.json', JSON.stringify(DEFINITION)), '--state-machine-arn', ARN, '--format', 'xml'], /--format must be one of json, yaml/],
+    [
+      'a bad --format',
+      () => [write('g.json', JSON.stringify(DEFINITION)), '--state-machine-arn', ARN, '--format', 'xml'],
+      /--format must be one of json, yaml/,
+    ],
   ])('exits 2 with a clear message for %s', async (_name, argv, message) => {
     const { code, stderr } = await runCli(['policy', ...argv()]);
     expect(code).toBe(2);

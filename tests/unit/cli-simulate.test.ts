@@ -12,9 +12,15 @@ const BOUNDARY = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'A
 describe('dmap-guard simulate-custom-policy', () => {
   it('prints one result per (action, resource) with the decision, matched statements and missing context', async () => {
     const { code, stdout } = await runCli([
-      'simulate-custom-policy', '--policy-input-list', POLICY,
-      '--action-names', 'states:StartExecution', 's3:ListBucket',
-      '--resource-arns', 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent', 'arn:aws:s3:::b',
+      'simulate-custom-policy',
+      '--policy-input-list',
+      POLICY,
+      '--action-names',
+      'states:StartExecution',
+      's3:ListBucket',
+      '--resource-arns',
+      'arn:aws:states:us-east-1:123456789012:stateMachine:Parent',
+      'arn:aws:s3:::b',
     ]);
     expect(code).toBe(0);
     const results = JSON.parse(stdout).EvaluationResults;
@@ -30,10 +36,18 @@ describe('dmap-guard simulate-custom-policy', () => {
 
   it('takes context entries and a permissions boundary', async () => {
     const { stdout } = await runCli([
-      'simulate-custom-policy', '--policy-input-list', POLICY, '--action-names', 's3:ListBucket', 'states:StartExecution',
-      '--resource-arns', 'arn:aws:s3:::b',
-      '--context-entries', '[{"ContextKeyName":"s3:prefix","ContextKeyValues":["data/2026"],"ContextKeyType":"string"}]',
-      '--permissions-boundary-policy-input-list', BOUNDARY,
+      'simulate-custom-policy',
+      '--policy-input-list',
+      POLICY,
+      '--action-names',
+      's3:ListBucket',
+      'states:StartExecution',
+      '--resource-arns',
+      'arn:aws:s3:::b',
+      '--context-entries',
+      '[{"ContextKeyName":"s3:prefix","ContextKeyValues":["data/2026"],"ContextKeyType":"string"}]',
+      '--permissions-boundary-policy-input-list',
+      BOUNDARY,
     ]);
     const [list, start] = JSON.parse(stdout).EvaluationResults;
     expect(list).toMatchObject({ EvalDecision: 'allowed', PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: true } });
@@ -41,7 +55,13 @@ describe('dmap-guard simulate-custom-policy', () => {
   });
 
   it('defaults the resource to * as the AWS API does', async () => {
-    const { stdout } = await runCli(['simulate-custom-policy', '--policy-input-list', '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}', '--action-names', 's3:GetObject']);
+    const { stdout } = await runCli([
+      'simulate-custom-policy',
+      '--policy-input-list',
+      '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}',
+      '--action-names',
+      's3:GetObject',
+    ]);
     expect(JSON.parse(stdout).EvaluationResults[0]).toMatchObject({ EvalResourceName: '*', EvalDecision: 'allowed' });
   });
 
@@ -52,13 +72,58 @@ describe('dmap-guard simulate-custom-policy', () => {
     ['an unreadable file', ['--policy-input-list', 'file:///nonexistent/p.json', '--action-names', 's3:GetObject'], /cannot read \/nonexistent\/p\.json/],
     ['a bad action', ['--policy-input-list', POLICY, '--action-names', 'GetObject'], /"GetObject" is not service:Action/],
     ['a bad ARN', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--resource-arns', 'bucket'], /"bucket" is not an ARN/],
-    ['context that is not JSON', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--context-entries', 'k=v'], /--context-entries: expected JSON/],
-    ['an unknown context type', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--context-entries', '[{"ContextKeyName":"k","ContextKeyValues":["v"],"ContextKeyType":"text"}]'], /ContextKeyType must be one of/],
-    ['a value of the wrong type', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--context-entries', '{"ContextKeyName":"aws:SourceIp","ContextKeyValues":["nope"],"ContextKeyType":"ip"}'], /"nope" is not a valid ip value/],
-    ['several values for a single type', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--context-entries', '{"ContextKeyName":"k","ContextKeyValues":["a","b"],"ContextKeyType":"string"}'], /use stringList/],
-    ['two boundaries', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--permissions-boundary-policy-input-list', BOUNDARY, BOUNDARY], /takes one policy/],
+    [
+      'context that is not JSON',
+      ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--context-entries', 'k=v'],
+      /--context-entries: expected JSON/,
+    ],
+    [
+      'an unknown context type',
+      [
+        '--policy-input-list',
+        POLICY,
+        '--action-names',
+        's3:GetObject',
+        '--context-entries',
+        '[{"ContextKeyName":"k","ContextKeyValues":["v"],"ContextKeyType":"text"}]',
+      ],
+      /ContextKeyType must be one of/,
+    ],
+    [
+      'a value of the wrong type',
+      [
+        '--policy-input-list',
+        POLICY,
+        '--action-names',
+        's3:GetObject',
+        '--context-entries',
+        '{"ContextKeyName":"aws:SourceIp","ContextKeyValues":["nope"],"ContextKeyType":"ip"}',
+      ],
+      /"nope" is not a valid ip value/,
+    ],
+    [
+      'several values for a single type',
+      [
+        '--policy-input-list',
+        POLICY,
+        '--action-names',
+        's3:GetObject',
+        '--context-entries',
+        '{"ContextKeyName":"k","ContextKeyValues":["a","b"],"ContextKeyType":"string"}',
+      ],
+      /use stringList/,
+    ],
+    [
+      'two boundaries',
+      ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--permissions-boundary-policy-input-list', BOUNDARY, BOUNDARY],
+      /takes one policy/,
+    ],
     ['an unknown option', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--verbose'], /unknown option --verbose/],
-    ['a caller that is not IAM', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--caller-arn', 'arn:aws:sts::123456789012:assumed-role/r/s'], /--caller-arn/],
+    [
+      'a caller that is not IAM',
+      ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--caller-arn', 'arn:aws:sts::123456789012:assumed-role/r/s'],
+      /--caller-arn/,
+    ],
   ])('exits 2 and says which argument is wrong: %s', async (_name, argv, message) => {
     const { code, stderr } = await runCli(['simulate-custom-policy', ...argv]);
     expect(code).toBe(2);

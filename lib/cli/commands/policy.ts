@@ -11,7 +11,8 @@ import type { CliIO } from '../io';
 export const policySpec: CommandSpec = {
   name: 'policy',
   summary: 'print the least-privilege execution role policy for a state machine definition',
-  usage: 'dmap-guard policy <definition.json|yaml> --state-machine-arn <arn> [--state-machine-type STANDARD|EXPRESS] [--kms-key <bucket>=<keyArn>]... [--format json|yaml]',
+  usage:
+    'dmap-guard policy <definition.json|yaml> --state-machine-arn <arn> [--state-machine-type STANDARD|EXPRESS] [--kms-key <bucket>=<keyArn>]... [--format json|yaml]',
   positionals: { min: 1, max: 1, name: 'definition file' },
   options: {
     'state-machine-arn': { kind: 'string', placeholder: 'arn', help: 'ARN of the state machine (its name scopes StartExecution and execution ARNs)' },
@@ -47,7 +48,9 @@ export function runPolicy(argv: string[], io: CliIO): number {
   io.out(args.strings.format === 'yaml' ? stringify(policy) : `${JSON.stringify(policy, null, 2)}\n`);
   for (const problem of result.problems) io.err(`warning: ${problem.state}.${problem.field}: ${problem.message}`);
   for (const need of result.needs.filter((n) => n.runtime)) {
-    io.err(`note: statement ${need.sid} (${need.actions.join(', ')}) uses a wildcard for ${need.runtimeExpression ?? 'a run-time value'} (${need.source.state}); scope it to what the path resolves to at run time`);
+    io.err(
+      `note: statement ${need.sid} (${need.actions.join(', ')}) uses a wildcard for ${need.runtimeExpression ?? 'a run-time value'} (${need.source.state}); scope it to what the path resolves to at run time`,
+    );
   }
   for (const task of result.unmodeled) io.err(`note: ${task.state}: dmap-guard does not know the permissions of ${task.resource}; add them by hand`);
   return 0;

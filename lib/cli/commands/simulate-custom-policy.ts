@@ -15,13 +15,34 @@ export const simulateSpec: CommandSpec = {
     'policy-input-list': { kind: 'list', placeholder: 'file://path|json', help: 'identity policy documents (JSON text or file://path)' },
     'action-names': { kind: 'list', placeholder: 'service:Action', help: 'actions to evaluate' },
     'resource-arns': { kind: 'list', placeholder: 'arn', help: 'resources to evaluate each action against (default *)' },
-    'context-entries': { kind: 'list', placeholder: 'json', help: 'JSON array (or objects) of {ContextKeyName, ContextKeyValues, ContextKeyType}, or file://path' },
+    'context-entries': {
+      kind: 'list',
+      placeholder: 'json',
+      help: 'JSON array (or objects) of {ContextKeyName, ContextKeyValues, ContextKeyType}, or file://path',
+    },
     'permissions-boundary-policy-input-list': { kind: 'list', placeholder: 'file://path|json', help: 'a permissions boundary document' },
-    'caller-arn': { kind: 'string', placeholder: 'arn', help: 'ARN of the simulated caller: sets aws:PrincipalArn (and aws:username for an IAM user) unless given as context' },
+    'caller-arn': {
+      kind: 'string',
+      placeholder: 'arn',
+      help: 'ARN of the simulated caller: sets aws:PrincipalArn (and aws:username for an IAM user) unless given as context',
+    },
   },
 };
 
-const CONTEXT_TYPES = ['string', 'stringList', 'numeric', 'numericList', 'boolean', 'booleanList', 'ip', 'ipList', 'binary', 'binaryList', 'date', 'dateList'] as const;
+const CONTEXT_TYPES = [
+  'string',
+  'stringList',
+  'numeric',
+  'numericList',
+  'boolean',
+  'booleanList',
+  'ip',
+  'ipList',
+  'binary',
+  'binaryList',
+  'date',
+  'dateList',
+] as const;
 
 function readInput(value: string, option: string): string {
   if (!value.startsWith('file://')) return value;
@@ -38,7 +59,10 @@ function loadPolicies(values: string[], option: string, idPrefix: string): Polic
     const id = `${idPrefix}.${index + 1}`;
     const { policy, problems } = parsePolicy(readInput(value, option), id);
     const first = problems[0];
-    if (first) throw new UsageError(`--${option} item ${index + 1}${value.startsWith('file://') ? ` (${value.slice(7)})` : ''}: MalformedPolicyDocument at ${first.path}: ${first.message}`);
+    if (first)
+      throw new UsageError(
+        `--${option} item ${index + 1}${value.startsWith('file://') ? ` (${value.slice(7)})` : ''}: MalformedPolicyDocument at ${first.path}: ${first.message}`,
+      );
     return policy;
   });
 }
@@ -75,13 +99,15 @@ function parseContextEntries(values: string[]): Record<string, string[]> {
   }
   entries.forEach((entry, index) => {
     const where = `--context-entries item ${index + 1}`;
-    if (typeof entry !== 'object' || entry === null) throw new UsageError(`${where}: expected an object with ContextKeyName, ContextKeyValues and ContextKeyType`);
+    if (typeof entry !== 'object' || entry === null)
+      throw new UsageError(`${where}: expected an object with ContextKeyName, ContextKeyValues and ContextKeyType`);
     const { ContextKeyName: name, ContextKeyValues: rawValues, ContextKeyType: type } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || name === '') throw new UsageError(`${where}: ContextKeyName must be a non-empty string`);
     if (typeof type !== 'string' || !(CONTEXT_TYPES as readonly string[]).includes(type)) {
       throw new UsageError(`${where} (${name}): ContextKeyType must be one of ${CONTEXT_TYPES.join(', ')}`);
     }
-    if (!Array.isArray(rawValues) || rawValues.some((v) => typeof v !== 'string')) throw new UsageError(`${where} (${name}): ContextKeyValues must be an array of strings`);
+    if (!Array.isArray(rawValues) || rawValues.some((v) => typeof v !== 'string'))
+      throw new UsageError(`${where} (${name}): ContextKeyValues must be an array of strings`);
     const keyValues = rawValues as string[];
     if (!type.endsWith('List') && keyValues.length > 1) throw new UsageError(`${where} (${name}): type ${type} takes one value; use ${type}List for several`);
     const invalid = keyValues.find((v) => !validValue(type, v));
@@ -134,7 +160,9 @@ export function runSimulateCustomPolicy(argv: string[], io: CliIO): number {
 
   const set = compilePolicySet({
     identity: loadPolicies(policyInputs, 'policy-input-list', 'PolicyInputList'),
-    ...(boundaryInputs.length === 1 ? { boundary: loadPolicies(boundaryInputs, 'permissions-boundary-policy-input-list', 'PermissionsBoundaryPolicyInputList')[0] as Policy } : {}),
+    ...(boundaryInputs.length === 1
+      ? { boundary: loadPolicies(boundaryInputs, 'permissions-boundary-policy-input-list', 'PermissionsBoundaryPolicyInputList')[0] as Policy }
+      : {}),
   });
   const firstProblem = set.problems[0];
   if (firstProblem) throw new UsageError(`${firstProblem.policyId}: MalformedPolicyDocument at ${firstProblem.path}: ${firstProblem.message}`);

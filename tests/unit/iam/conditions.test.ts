@@ -54,9 +54,27 @@ describe('condition operators (IAM User Guide: condition operators)', () => {
     ['NotIpAddress', 'aws:SourceIp', ['10.0.0.0/8'], { 'aws:SourceIp': ['192.0.2.1'] }, true],
     ['NotIpAddress', 'aws:SourceIp', ['10.0.0.0/8'], { 'aws:SourceIp': ['10.1.2.3'] }, false],
     // ARN operators: case-sensitive, segment by segment, wildcards allowed.
-    ['ArnEquals', 'aws:SourceArn', ['arn:aws:states:us-east-1:123456789012:stateMachine:A'], { 'aws:SourceArn': ['arn:aws:states:us-east-1:123456789012:stateMachine:A'] }, true],
-    ['ArnLike', 'aws:SourceArn', ['arn:aws:states:*:123456789012:stateMachine:*'], { 'aws:SourceArn': ['arn:aws:states:eu-west-1:123456789012:stateMachine:B'] }, true],
-    ['ArnLike', 'aws:SourceArn', ['arn:aws:states:*:123456789012:stateMachine:*'], { 'aws:SourceArn': ['arn:aws:states:eu-west-1:210987654321:stateMachine:B'] }, false],
+    [
+      'ArnEquals',
+      'aws:SourceArn',
+      ['arn:aws:states:us-east-1:123456789012:stateMachine:A'],
+      { 'aws:SourceArn': ['arn:aws:states:us-east-1:123456789012:stateMachine:A'] },
+      true,
+    ],
+    [
+      'ArnLike',
+      'aws:SourceArn',
+      ['arn:aws:states:*:123456789012:stateMachine:*'],
+      { 'aws:SourceArn': ['arn:aws:states:eu-west-1:123456789012:stateMachine:B'] },
+      true,
+    ],
+    [
+      'ArnLike',
+      'aws:SourceArn',
+      ['arn:aws:states:*:123456789012:stateMachine:*'],
+      { 'aws:SourceArn': ['arn:aws:states:eu-west-1:210987654321:stateMachine:B'] },
+      false,
+    ],
     ['ArnNotEquals', 'aws:SourceArn', ['arn:aws:sns:us-east-1:123456789012:t'], { 'aws:SourceArn': ['arn:aws:sns:us-east-1:123456789012:u'] }, true],
     ['ArnNotLike', 'aws:SourceArn', ['arn:aws:sns:*:*:t*'], { 'aws:SourceArn': ['arn:aws:sns:us-east-1:123456789012:topic'] }, false],
     // Key names are case-insensitive.

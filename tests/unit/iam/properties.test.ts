@@ -17,24 +17,34 @@ const actionPattern = fc.oneof(
   fc.tuple(fc.constantFrom(...services), fc.constantFrom(...actionNames)).map(([s, a]) => `${s}:${a}`),
   fc.tuple(fc.constantFrom(...services), fc.constantFrom(...actionNames)).map(([s, a]) => `${s}:${a.slice(0, 3)}*`),
 );
-const resourcePattern = fc.oneof(fc.constant('*'), fc.constantFrom(...resources), fc.constantFrom(...resources).map((r) => `${r.slice(0, -2)}*`));
+const resourcePattern = fc.oneof(
+  fc.constant('*'),
+  fc.constantFrom(...resources),
+  fc.constantFrom(...resources).map((r) => `${r.slice(0, -2)}*`),
+);
 const condition = fc.option(
-  fc.record({ op: fc.constantFrom('StringLike', 'StringNotEquals', 'StringEqualsIfExists', 'ForAnyValue:StringEquals'), value: fc.constantFrom('a', 'b*') }).map(({ op, value }) => ({ [op]: { 's3:prefix': value } })),
+  fc
+    .record({ op: fc.constantFrom('StringLike', 'StringNotEquals', 'StringEqualsIfExists', 'ForAnyValue:StringEquals'), value: fc.constantFrom('a', 'b*') })
+    .map(({ op, value }) => ({ [op]: { 's3:prefix': value } })),
   { nil: undefined },
 );
 const statement = (effect: 'Allow' | 'Deny') =>
-  fc.record({ action: fc.array(actionPattern, { minLength: 1, maxLength: 3 }), resource: fc.array(resourcePattern, { minLength: 1, maxLength: 2 }), condition }).map(({ action, resource, condition: c }) => ({
-    Effect: effect,
-    Action: action,
-    Resource: resource,
-    ...(c ? { Condition: c } : {}),
-  }));
+  fc
+    .record({ action: fc.array(actionPattern, { minLength: 1, maxLength: 3 }), resource: fc.array(resourcePattern, { minLength: 1, maxLength: 2 }), condition })
+    .map(({ action, resource, condition: c }) => ({
+      Effect: effect,
+      Action: action,
+      Resource: resource,
+      ...(c ? { Condition: c } : {}),
+    }));
 const anyStatement = fc.oneof(statement('Allow'), statement('Allow'), statement('Deny'));
-const request = fc.record({
-  action: fc.tuple(fc.constantFrom(...services), fc.constantFrom(...actionNames)).map(([s, a]) => `${s}:${a}`),
-  resource: fc.constantFrom(...resources),
-  context: fc.option(fc.constantFrom({ 's3:prefix': ['a'] }, { 's3:prefix': ['bx'] }), { nil: undefined }),
-}).map((r): AccessRequest => ({ action: r.action, resource: r.resource, ...(r.context ? { context: r.context } : {}) }));
+const request = fc
+  .record({
+    action: fc.tuple(fc.constantFrom(...services), fc.constantFrom(...actionNames)).map(([s, a]) => `${s}:${a}`),
+    resource: fc.constantFrom(...resources),
+    context: fc.option(fc.constantFrom({ 's3:prefix': ['a'] }, { 's3:prefix': ['bx'] }), { nil: undefined }),
+  })
+  .map((r): AccessRequest => ({ action: r.action, resource: r.resource, ...(r.context ? { context: r.context } : {}) }));
 
 const decide = (statements: unknown[], r: AccessRequest) =>
   evaluate(compilePolicySet({ identity: [parsePolicy({ Version: '2012-10-17', Statement: statements }, 'p').policy] }), r).decision;

@@ -1,0 +1,37 @@
+// Shared wording for findings: why a request was denied, and the least-privilege snippet that fixes a need.
+import { stringify } from 'yaml';
+import type { Evaluation } from '../iam';
+import type { Need } from '../needs/types';
+import { leastPrivilegePolicy } from '../report/policy';
+import type { NeedResult } from './types';
+
+export function describeDenial(evaluation: Evaluation): string {
+  if (evaluation.decision === 'explicitDeny') {
+    const deny = evaluation.matched[0];
+    const where = deny ? `statement ${deny.sid ?? `#${deny.index}`} of ${deny.policyId}` : 'a Deny statement';
+    return `explicitly denied by ${where}${evaluation.blockedBy === 'boundary' ? ' (permissions boundary)' : evaluation.blockedBy === 'scp' ? ' (SCP)' : ''}`;
+  }
+  const missing =
+    evaluation.missingContextKeys.length > 0
+      ? `; statements for it need context keys dmap-guard does not send (${evaluation.missingContextKeys.join(', ')})`
+      : '';
+  if (evaluation.blockedBy === 'boundary') return `not allowed by the permissions boundary${missing}`;
+  if (evaluation.blockedBy === 'scp') return `not allowed by a service control policy${missing}`;
+  return `no statement allows it (implicit deny)${missing}`;
+}
+
+/** The first failing request of a need result, with its reason. */
+export function firstFailure(result: NeedResult): { action: string; resource: string; reason: string } | undefined {
+  const failed = result.results.find((r) => r.evaluation.decision !== 'allowed');
+  if (!failed) return undefined;
+  return { action: failed.request.action, resource: failed.request.resource, reason: describeDenial(failed.evaluation) };
+}
+
+/** A YAML policy statement to paste into the role for these needs. */
+export function statementSnippet(needs: Need[]): string {
+  return stringify(leastPrivilegePolicy(needs).Statement).trimEnd();
+}
+
+export function sourceOf(need: Need): string {
+  return need.source.field === '' ? need.source.state : `${need.source.state} (${need.source.field})`;
+}

@@ -1,0 +1,27 @@
+// What a role grants for one action, whatever the resource: for needs whose resource is known only at run time.
+import { actionMatches } from '../iam/match';
+import { parsePolicy } from '../iam';
+import type { RoleModel } from '../model';
+
+export interface Grant {
+  resources: string;
+  where: string;
+}
+
+export function grantsForAction(role: RoleModel, action: string): Grant[] {
+  const grants: Grant[] = [];
+  for (const source of role.identityPolicies) {
+    for (const statement of parsePolicy(source.document, source.id).policy.statements) {
+      if (statement.effect !== 'Allow') continue;
+      const hit = statement.action
+        ? statement.action.some((p) => actionMatches(p, action))
+        : !(statement.notAction ?? []).some((p) => actionMatches(p, action));
+      if (!hit) continue;
+      grants.push({
+        resources: statement.resource ? statement.resource.join(', ') : `everything but ${(statement.notResource ?? []).join(', ')}`,
+        where: `${source.name}, statement ${statement.sid ?? `#${statement.index}`}`,
+      });
+    }
+  }
+  return grants;
+}

@@ -1,0 +1,183 @@
+// Over-broad grants, found by probing: for each need, requests just outside it (another state machine,
+// another key, another bucket, a prefix outside the listed one, an action no state uses). A probe the
+// role allows but the least-privilege policy of all its needs does not is a grant beyond least privilege.
+import { arnMatches, compilePolicySet, evaluate, parsePolicy, type AccessRequest, type MatchedStatement } from '../iam';
+import { actionMatches } from '../iam/match';
+import type { RoleModel } from '../model';
+import { parseArn } from '../needs/arns';
+import type { Need } from '../needs/types';
+import { leastPrivilegePolicy } from '../report/policy';
+import { sampleResource } from './requests';
+import { compileRole } from './simulator';
+
+export type ProbeKind =
+  | 'wildcard-action'
+  | 'unneeded-action'
+  | 'other-state-machine'
+  | 'other-execution'
+  | 'other-bucket'
+  | 'bucket-name-prefix'
+  | 'whole-bucket'
+  | 'list-without-prefix'
+  | 'any-key'
+  | 'other-function'
+  | 'other-resource';
+
+export interface Probe {
+  kind: ProbeKind;
+  request: AccessRequest;
+  need: Need;
+}
+
+export interface OverBroadGrant {
+  kind: ProbeKind;
+  statement: MatchedStatement;
+  probe: Probe;
+}
+
+const OTHER = 'dmap-guard-other';
+/** Actions a Distributed Map never needs, by service: what a wildcard would hand out. */
+const SENSITIVE_ACTIONS: Record<string, string[]> = {
+  states: ['states:DeleteStateMachine', 'states:UpdateStateMachine'],
+  s3: ['s3:DeleteObject', 's3:PutBucketPolicy', 's3:DeleteBucket'],
+  kms: ['kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy', 'kms:CreateGrant', 'kms:ReEncryptFrom'],
+  lambda: ['lambda:UpdateFunctionCode', 'lambda:DeleteFunction'],
+  dynamodb: ['dynamodb:DeleteTable'],
+  sqs: ['sqs:DeleteQueue', 'sqs:PurgeQueue'],
+  sns: ['sns:DeleteTopic'],
+  events: ['events:DeleteRule'],
+  logs: ['logs:DeleteLogGroup'],
+  firehose: ['firehose:DeleteDeliveryStream'],
+  kinesis: ['kinesis:DeleteStream'],
+};
+const ANY_ACTION = 'DmapGuardAnyOtherAction';
+/** How far a kind of probe reaches; for one statement and action only the broadest is reported. */
+const REACH: Record<ProbeKind, number> = {
+  'wildcard-action': 0,
+  'unneeded-action': 0,
+  'list-without-prefix': 1,
+  'whole-bucket': 2,
+  'bucket-name-prefix': 3,
+  'other-bucket': 4,
+  'other-state-machine': 4,
+  'other-execution': 4,
+  'any-key': 4,
+  'other-function': 4,
+  'other-resource': 4,
+};
+
+export function sensitiveExample(service: string): string | undefined {
+  return SENSITIVE_ACTIONS[service]?.[0];
+}
+
+function resourceProbes(need: Need, resource: string): Array<[ProbeKind, string, Record<string, string[]>?]> {
+  const arn = parseArn(resource);
+  if (!arn) return [];
+  const prefix = `arn:${arn.partition}:${arn.service}:${arn.region}:${arn.account}:`;
+  const probes: Array<[ProbeKind, string, Record<string, string[]>?]> = [];
+  switch (arn.service) {
+    case 'states':
+      if (arn.resource.startsWith('stateMachine:')) probes.push(['other-state-machine', `${prefix}stateMachine:${OTHER}`]);
+      else if (arn.resource.startsWith('execution:')) probes.push(['other-execution', `${prefix}execution:${OTHER}:${OTHER}`]);
+      break;
+    case 's3': {
+      const slash = arn.resource.indexOf('/');
+      const bucket = slash < 0 ? arn.resource : arn.resource.slice(0, slash);
+      const key = slash < 0 ? undefined : arn.resource.slice(slash + 1);
+      const objectPart = key === undefined ? '' : `/${sampleResource(key)}`;
+      probes.push(['other-bucket', `${prefix}${OTHER}-bucket${objectPart}`], ['bucket-name-prefix', `${prefix}${bucket}-${OTHER}${objectPart}`]);
+      if (key !== undefined && key !== '*') probes.push(['whole-bucket', `${prefix}${bucket}/${OTHER}/object`]);
+      if (key === undefined && need.context?.['s3:prefix'] !== undefined) probes.push(['list-without-prefix', resource, { 's3:prefix': [`${OTHER}/`] }]);
+      break;
+    }
+    case 'kms':
+      probes.push(['any-key', `${prefix}key/00000000-0000-4000-8000-00000000d0d0`]);
+      break;
+    case 'lambda':
+      probes.push(['other-function', `${prefix}function:${OTHER}`]);
+      break;
+    default: {
+      const cut = Math.max(arn.resource.lastIndexOf('/'), arn.resource.lastIndexOf(':'));
+      probes.push(['other-resource', `${prefix}${arn.resource.slice(0, cut + 1)}${OTHER}`]);
+    }
+  }
+  return probes;
+}
+
+/** S3 object actions act on bucket/key ARNs, bucket actions on the bucket ARN. */
+function s3ResourceFor(action: string, sample: string): string {
+  const slash = sample.indexOf('/');
+  if (/Object/.test(action)) return slash < 0 ? `${sample}/${OTHER}` : sample;
+  return slash < 0 ? sample : sample.slice(0, slash);
+}
+
+/** Probes just outside every need (runtime needs have no fixed edge to probe). */
+export function probesFor(needs: Need[], baseContext: Record<string, string[]>): Probe[] {
+  const probes: Probe[] = [];
+  const seen = new Set<string>();
+  const add = (kind: ProbeKind, need: Need, action: string, resource: string, extra?: Record<string, string[]>) => {
+    const context = { ...baseContext, ...need.context, ...extra };
+    const key = `${kind}|${action}|${resource}|${JSON.stringify(context)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    probes.push({ kind, need, request: { action, resource, context } });
+  };
+  for (const need of needs) {
+    if (need.runtime) continue;
+    for (const resource of need.resources) {
+      const service = need.actions[0]?.split(':')[0] ?? '';
+      const sample = sampleResource(resource);
+      for (const action of [...(SENSITIVE_ACTIONS[service] ?? []), `${service}:${ANY_ACTION}`]) {
+        add(action.endsWith(ANY_ACTION) ? 'wildcard-action' : 'unneeded-action', need, action, service === 's3' ? s3ResourceFor(action, sample) : sample);
+      }
+      if (resource === '*') continue;
+      for (const action of need.actions) for (const [kind, probe, extra] of resourceProbes(need, resource)) add(kind, need, action, probe, extra);
+    }
+  }
+  return probes;
+}
+
+/** Grants of the role that reach beyond the needs, one per statement and kind. */
+export function overBroadGrants(role: RoleModel, needs: Need[], baseContext: Record<string, string[]>): OverBroadGrant[] {
+  if (needs.length === 0) return [];
+  const roleSet = compileRole(role).set;
+  const needed = compilePolicySet({ identity: [parsePolicy(leastPrivilegePolicy(needs), 'least-privilege').policy] });
+  const grants = new Map<string, OverBroadGrant>();
+  for (const probe of probesFor(needs, baseContext)) {
+    const granted = evaluate(roleSet, probe.request);
+    if (granted.decision !== 'allowed' || evaluate(needed, probe.request).decision === 'allowed') continue;
+    for (const statement of granted.matched) {
+      // An explicitly listed action is "unneeded"; the same action reached through a wildcard is "wildcard-action".
+      const kind = probe.kind === 'unneeded-action' && viaWildcard(statement, probe.request.action) ? 'wildcard-action' : probe.kind;
+      // One finding per statement for its actions, and per statement and action for its resources: the broadest reach.
+      const actionKind = kind === 'wildcard-action' || kind === 'unneeded-action';
+      const key = actionKind ? `${statement.policyId}|${statement.index}|${kind}` : `${statement.policyId}|${statement.index}|${probe.request.action}`;
+      const existing = grants.get(key);
+      if (!existing || REACH[kind] > REACH[existing.kind]) grants.set(key, { kind, statement, probe });
+    }
+  }
+  return [...grants.values()];
+}
+
+function listOf(value: unknown): string[] {
+  return typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The action pattern of a statement that grants `action` (the NotAction statement itself counts as a wildcard). */
+export function grantingPattern(statement: MatchedStatement, action: string): string {
+  const actions = listOf(statement.statement.Action);
+  if (actions.length === 0) return `NotAction ${JSON.stringify(statement.statement.NotAction)}`;
+  return actions.find((pattern) => actionMatches(pattern, action)) ?? actions[0] ?? '';
+}
+
+function viaWildcard(statement: MatchedStatement, action: string): boolean {
+  const pattern = grantingPattern(statement, action);
+  return pattern.includes('*') || pattern.includes('?') || pattern.startsWith('NotAction');
+}
+
+/** The resource pattern of a statement that covers `resource`. */
+export function grantingResource(statement: MatchedStatement, resource: string): string {
+  const resources = listOf(statement.statement.Resource);
+  if (resources.length === 0) return `NotResource ${JSON.stringify(statement.statement.NotResource)}`;
+  return resources.find((pattern) => arnMatches(pattern, resource)) ?? resources[0] ?? '';
+}

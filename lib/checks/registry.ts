@@ -1,0 +1,23 @@
+// The rule registry: every rule, in reporting order. Ids are stable literals; docs are generated from here.
+import { invalidDefinition } from './rules/invalid-definition';
+import { invalidPolicy } from './rules/invalid-policy';
+import { missingPermission } from './rules/missing-permission';
+import { missingRecommendedPermission } from './rules/missing-recommended-permission';
+import { overBroadGrant } from './rules/over-broad-grant';
+import { ruleError } from './rules/rule-error';
+import { runtimeResource } from './rules/runtime-resource';
+import { unmodeledIntegration } from './rules/unmodeled-integration';
+import { unverifiablePolicy } from './rules/unverifiable-policy';
+import type { Rule } from './types';
+
+export const RULES: Rule[] = [
+  invalidDefinition,
+  missingPermission,
+  missingRecommendedPermission,
+  overBroadGrant,
+  runtimeResource,
+  unverifiablePolicy,
+  invalidPolicy,
+  unmodeledIntegration,
+  ruleError,
+];

@@ -1,0 +1,118 @@
+import { DOCS } from '../../needs/types';
+import { statementSnippet } from '../describe';
+import { grantingPattern, grantingResource, overBroadGrants, sensitiveExample, type OverBroadGrant } from '../probes';
+import { baseContext } from '../requests';
+import { decodePolicyDocument } from '../../iam';
+import type { RoleModel, StateMachineModel } from '../../model';
+import type { Need } from '../../needs/types';
+import type { FindingDraft, MachineAnalysis, Rule } from '../types';
+
+function describe(grant: OverBroadGrant, roleNeeds: Need[]): string {
+  const { probe, statement } = grant;
+  const action = probe.request.action;
+  const service = action.split(':')[0] ?? '';
+  const pattern = grantingPattern(statement, action);
+  const resource = grantingResource(statement, probe.request.resource);
+  const needed = [...new Set(roleNeeds.filter((n) => n.actions.includes(action)).flatMap((n) => n.resources))].join(', ') || probe.need.resources.join(', ');
+  switch (grant.kind) {
+    case 'wildcard-action': {
+      const example = action.endsWith('DmapGuardAnyOtherAction') ? sensitiveExample(service) : action;
+      return `Action ${pattern} grants ${service} actions no state needs${example ? ` (such as ${example})` : ''} on ${resource}`;
+    }
+    case 'unneeded-action':
+      return `grants ${action} on ${resource}, which no state needs`;
+    case 'other-state-machine':
+      return `allows ${action} on ${resource}, which reaches other state machines; only ${needed} is needed`;
+    case 'other-execution':
+      return `allows ${action} on ${resource}, which reaches executions of other state machines; only ${needed} is needed`;
+    case 'other-bucket':
+      return `allows ${action} on ${resource}, which reaches other buckets; only ${needed} is needed`;
+    case 'bucket-name-prefix':
+      return `allows ${action} on ${resource}, which also matches every bucket whose name starts the same way; only ${needed} is needed`;
+    case 'whole-bucket':
+      return `allows ${action} on ${resource}, the whole bucket, where ${needed} suffices`;
+    case 'list-without-prefix':
+      return `allows ${action} on ${resource} for any prefix (no s3:prefix condition), where the listing uses ${JSON.stringify(probe.need.context?.['s3:prefix'] ?? [])}`;
+    case 'any-key':
+      return `allows ${action} on ${resource}, which reaches any KMS key; only ${needed} is needed`;
+    case 'other-function':
+      return `allows ${action} on ${resource}, which reaches other Lambda functions; only ${needed} is needed`;
+    case 'other-resource':
+      return `allows ${action} on ${resource}, beyond the needed ${needed}`;
+  }
+}
+
+export const overBroadGrant: Rule = {
+  id: 'over-broad-grant',
+  severity: 'warning',
+  summary: 'The role grants more than the definition needs.',
+  why: 'Wildcard actions, Resource "*", whole buckets, listing without an s3:prefix condition, StartExecution on other state machines and KMS on any key all widen what a compromised or buggy workflow can do. Grants are judged against the needs of every state machine that uses the role.',
+  docs: DOCS.distributedMap,
+  fix: 'Replace the statement with the least-privilege statements shown.',
+  check(analysis) {
+    const { role, machine } = analysis;
+    if (!role) return [];
+    return [...trustFindings(role), ...grantFindings(analysis, role, machine)];
+  },
+};
+
+const STATES_SERVICE = /^states(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/;
+
+/** Principals other than Step Functions that the trust policy lets assume the execution role. */
+function trustFindings(role: RoleModel): FindingDraft[] {
+  if (!role.trust) return [];
+  const statements = parsePolicyStatements(role.trust.document);
+  const drafts: FindingDraft[] = [];
+  statements.forEach((statement, index) => {
+    if (statement.Effect !== 'Allow') return;
+    const principal = statement.Principal;
+    const others: string[] = [];
+    if (principal === '*') others.push('*');
+    else if (typeof principal === 'object' && principal !== null) {
+      for (const [kind, value] of Object.entries(principal as Record<string, unknown>)) {
+        for (const entry of Array.isArray(value) ? value : [value]) {
+          const text = String(entry);
+          if (!(kind === 'Service' && STATES_SERVICE.test(text))) others.push(`${kind} ${text}`);
+        }
+      }
+    }
+    if (others.length === 0) return;
+    drafts.push({
+      state: role.trust?.id ?? 'trust',
+      action: 'sts:AssumeRole',
+      resource: role.arn,
+      message: `Statement ${typeof statement.Sid === 'string' ? statement.Sid : `#${index}`} of ${role.trust?.name ?? 'the trust policy'} lets ${others.join(', ')} assume the execution role; only states.amazonaws.com needs to.`,
+      fix: 'Trust only the Step Functions service principal:\n- Effect: Allow\n  Principal:\n    Service: states.amazonaws.com\n  Action: sts:AssumeRole',
+      ...(role.trust?.origin ? { origin: { ...role.trust.origin, path: [...role.trust.origin.path, 'Statement', index] } } : {}),
+    });
+  });
+  return drafts;
+}
+
+function parsePolicyStatements(document: unknown): Array<Record<string, unknown>> {
+  const decoded = decodePolicyDocument(document).document;
+  const raw = typeof decoded === 'object' && decoded !== null ? (decoded as Record<string, unknown>).Statement : undefined;
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return list.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null);
+}
+
+function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: StateMachineModel): FindingDraft[] {
+  const grants = overBroadGrants(role, analysis.roleNeeds, baseContext(machine, role));
+  const sources = new Map(role.identityPolicies.map((s) => [s.id, s]));
+  return grants.map((grant): FindingDraft => {
+    const source = sources.get(grant.statement.policyId);
+    const label = `Statement ${grant.statement.sid ?? `#${grant.statement.index}`} of ${source?.name ?? grant.statement.policyId}`;
+    const origin = source?.origin ? { ...source.origin, path: [...source.origin.path, 'Statement', grant.statement.index] } : undefined;
+    const needs = analysis.roleNeeds.filter((n) => n.actions.some((a) => a.split(':')[0] === grant.probe.request.action.split(':')[0]));
+    return {
+      state: grant.statement.policyId,
+      action: grant.probe.request.action.endsWith('DmapGuardAnyOtherAction')
+        ? grantingPattern(grant.statement, grant.probe.request.action)
+        : grant.probe.request.action,
+      resource: grantingResource(grant.statement, grant.probe.request.resource),
+      message: `${label} ${describe(grant, analysis.roleNeeds)}.`,
+      fix: `Scope it to what the state machines need:\n${statementSnippet(needs.length > 0 ? needs : [grant.probe.need])}`,
+      ...(origin ? { origin } : {}),
+    };
+  });
+}
