@@ -32,13 +32,11 @@ export function parseSnapshot(value: unknown): { snapshot?: AccountSnapshot; err
     const path = `$.RoleDetailList[${index}]`;
     if (!isRecord(role) || typeof role.Arn !== 'string' || typeof role.RoleName !== 'string')
       return { error: { path, message: 'expected a role with Arn and RoleName' } };
-    const inline = (Array.isArray(role.RolePolicyList) ? role.RolePolicyList : [])
-      .filter(isRecord)
-      .map((p): PolicySource => ({
-        id: `${role.RoleName}/${String(p.PolicyName)}`,
-        name: `inline policy ${String(p.PolicyName)} of role ${role.RoleName}`,
-        document: p.PolicyDocument,
-      }));
+    const inline = (Array.isArray(role.RolePolicyList) ? role.RolePolicyList : []).filter(isRecord).map((p): PolicySource => ({
+      id: `${role.RoleName}/${String(p.PolicyName)}`,
+      name: `inline policy ${String(p.PolicyName)} of role ${role.RoleName}`,
+      document: p.PolicyDocument,
+    }));
     const attached = (Array.isArray(role.AttachedManagedPolicies) ? role.AttachedManagedPolicies : []).filter(isRecord).map((p) => String(p.PolicyArn));
     const entry: SnapshotRole = { arn: role.Arn, name: role.RoleName, inline, attached };
     if (role.AssumeRolePolicyDocument !== undefined) entry.trust = role.AssumeRolePolicyDocument;

@@ -33,7 +33,7 @@ export interface LoadedDocument {
 /** Templates and definitions larger than this are refused before parsing (CloudFormation's own limit is 1 MB). */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 /** Aliases expand to at most this many nodes: a YAML alias bomb stops here instead of exhausting memory. */
-export const MAX_EXPANDED_NODES = 2_000_000;
+export const MAX_ALIAS_EXPANSION = 100_000;
 
 const INTRINSICS = new Set([
   'Ref',
@@ -121,7 +121,7 @@ function parseYaml(text: string, file: string): ParsedYaml {
     const pos = lineCounter.linePos(error.pos[0]);
     throw new InputError(file, `invalid YAML: ${error.message.split('\n')[0]}`, { line: pos.line, column: pos.col });
   }
-  const budget = { nodes: 0 };
+  const budget = { aliased: 0, inAlias: false };
   const value = toValue(doc.contents as YamlNode | null, doc, budget, file, lineCounter);
   return {
     value,
@@ -150,15 +150,19 @@ function parseYaml(text: string, file: string): ParsedYaml {
   };
 }
 
-function toValue(node: YamlNode | null, doc: Document, budget: { nodes: number }, file: string, lines: LineCounter): unknown {
+function toValue(node: YamlNode | null, doc: Document, budget: { aliased: number; inAlias: boolean }, file: string, lines: LineCounter): unknown {
   if (node === null || node === undefined) return null;
-  if (++budget.nodes > MAX_EXPANDED_NODES) {
+  if (budget.inAlias && ++budget.aliased > MAX_ALIAS_EXPANSION) {
     const pos = lines.linePos(node.range?.[0] ?? 0);
-    throw new InputError(file, `document expands to more than ${MAX_EXPANDED_NODES} values (a YAML alias bomb?)`, { line: pos.line, column: pos.col });
+    throw new InputError(file, `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (a YAML alias bomb?)`, { line: pos.line, column: pos.col });
   }
   let value: unknown;
   if (isAlias(node)) {
-    return toValue(node.resolve(doc) ?? null, doc, budget, file, lines);
+    const outer = budget.inAlias;
+    budget.inAlias = true;
+    value = toValue(node.resolve(doc) ?? null, doc, budget, file, lines);
+    budget.inAlias = outer;
+    return value;
   } else if (isScalar(node)) {
     value = node.value;
   } else if (isMap(node)) {

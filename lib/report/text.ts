@@ -35,8 +35,9 @@ export function renderText(report: Report): string {
     out.push('');
   }
   const s = report.summary;
+  const unverified = report.stateMachines.filter((m) => m.verdict === 'unverified').length;
   out.push(
-    `${s.stateMachines} state machine${s.stateMachines === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''} — ${s.failed ? `FAILED (--fail-on ${s.failOn})` : 'passed'}`,
+    `${s.stateMachines} state machine${s.stateMachines === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''} — ${s.failed ? `FAILED (--fail-on ${s.failOn})` : unverified > 0 ? `not failed, but ${unverified} could not be verified` : 'passed'}`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -19,6 +19,14 @@ export const unverifiablePolicy: Rule = {
       ];
     }
     if (role.unknown.length === 0) return [];
+    if (role.identityPolicies.length === 0) {
+      return [
+        {
+          resource: role.arn,
+          message: `Role ${role.arn} cannot be read (${role.unknown.join('; ')}), so none of the ${analysis.needResults.length} needs can be checked.`,
+        },
+      ];
+    }
     const drafts: FindingDraft[] = [
       {
         resource: role.arn,
