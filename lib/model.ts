@@ -16,6 +16,8 @@ export interface PolicySource {
   name: string;
   document: unknown;
   origin?: Origin;
+  /** The action list is fixed by AWS (managed policies, SAM connectors): only what its wildcards reach is judged. */
+  fixedActions?: boolean;
 }
 
 export interface RoleModel {

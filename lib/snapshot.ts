@@ -51,7 +51,9 @@ export function parseSnapshot(value: unknown): { snapshot?: AccountSnapshot; err
     const versions = Array.isArray(policy.PolicyVersionList) ? policy.PolicyVersionList.filter(isRecord) : [];
     const current = versions.find((v) => v.IsDefaultVersion === true) ?? versions.find((v) => v.VersionId === policy.DefaultVersionId);
     if (!current) return { error: { path: `${path}.PolicyVersionList`, message: 'expected the default policy version with its Document' } };
-    snapshot.policies.set(policy.Arn, { id: policy.Arn, name: `managed policy ${String(policy.PolicyName ?? policy.Arn)}`, document: current.Document });
+    const source: PolicySource = { id: policy.Arn, name: `managed policy ${String(policy.PolicyName ?? policy.Arn)}`, document: current.Document };
+    if (/^arn:[^:]+:iam::aws:policy\//.test(policy.Arn)) source.fixedActions = true;
+    snapshot.policies.set(policy.Arn, source);
   }
   return { snapshot };
 }

@@ -306,7 +306,7 @@ function noteUnresolvedPolicies(role: RoleModel): void {
 function knownManaged(arn: string): PolicySource | undefined {
   const match = /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn);
   const document = match ? KNOWN_AWS_MANAGED[match[1] as string] : undefined;
-  return document ? { id: arn, name: `AWS managed policy ${match?.[1]}`, document } : undefined;
+  return document ? { id: arn, name: `AWS managed policy ${match?.[1]}`, document, fixedActions: true } : undefined;
 }
 
 /** Bucket name → key ARN for buckets in the template that use SSE-KMS with a customer managed key. */
@@ -497,7 +497,10 @@ function samGeneratedRole(t: TemplateAnalysis, id: string, props: Json, tracing:
     }
   });
   for (const [name, statements] of connectorStatements(t, id)) {
-    role.identityPolicies.push(policySource(`${id}Role/${name}`, `SAM connector ${name}`, { Version: '2012-10-17', Statement: statements }, t.origin(name)));
+    role.identityPolicies.push({
+      ...policySource(`${id}Role/${name}`, `SAM connector ${name}`, { Version: '2012-10-17', Statement: statements }, t.origin(name)),
+      fixedActions: true,
+    });
   }
   if (tracing) {
     const policy = knownManaged(xrayManagedPolicyArn(p.partition));

@@ -12,7 +12,6 @@ import { compileRole } from './simulator';
 
 export type ProbeKind =
   | 'wildcard-action'
-  | 'unneeded-action'
   | 'other-state-machine'
   | 'other-execution'
   | 'other-bucket'
@@ -54,7 +53,6 @@ const ANY_ACTION = 'DmapGuardAnyOtherAction';
 /** How far a kind of probe reaches; for one statement and action only the broadest is reported. */
 const REACH: Record<ProbeKind, number> = {
   'wildcard-action': 0,
-  'unneeded-action': 0,
   'list-without-prefix': 1,
   'whole-bucket': 2,
   'bucket-name-prefix': 3,
@@ -128,7 +126,7 @@ export function probesFor(needs: Need[], baseContext: Record<string, string[]>):
       const service = need.actions[0]?.split(':')[0] ?? '';
       const sample = sampleResource(resource);
       for (const action of [...(SENSITIVE_ACTIONS[service] ?? []), `${service}:${ANY_ACTION}`]) {
-        add(action.endsWith(ANY_ACTION) ? 'wildcard-action' : 'unneeded-action', need, action, service === 's3' ? s3ResourceFor(action, sample) : sample);
+        add('wildcard-action', need, action, service === 's3' ? s3ResourceFor(action, sample) : sample);
       }
       if (resource === '*') continue;
       for (const action of need.actions) for (const [kind, probe, extra] of resourceProbes(need, resource)) add(kind, need, action, probe, extra);
@@ -147,16 +145,75 @@ export function overBroadGrants(role: RoleModel, needs: Need[], baseContext: Rec
     const granted = evaluate(roleSet, probe.request);
     if (granted.decision !== 'allowed' || evaluate(needed, probe.request).decision === 'allowed') continue;
     for (const statement of granted.matched) {
-      // An explicitly listed action is "unneeded"; the same action reached through a wildcard is "wildcard-action".
-      const kind = probe.kind === 'unneeded-action' && viaWildcard(statement, probe.request.action) ? 'wildcard-action' : probe.kind;
+      // Explicitly listed actions are judged statement by statement (unneededActions); here only what wildcards reach.
+      if (probe.kind === 'wildcard-action' && !viaWildcard(statement, probe.request.action)) continue;
+      const kind = probe.kind;
       // One finding per statement for its actions, and per statement and action for its resources: the broadest reach.
-      const actionKind = kind === 'wildcard-action' || kind === 'unneeded-action';
-      const key = actionKind ? `${statement.policyId}|${statement.index}|${kind}` : `${statement.policyId}|${statement.index}|${probe.request.action}`;
+      const key =
+        kind === 'wildcard-action' ? `${statement.policyId}|${statement.index}|${kind}` : `${statement.policyId}|${statement.index}|${probe.request.action}`;
       const existing = grants.get(key);
       if (!existing || REACH[kind] > REACH[existing.kind]) grants.set(key, { kind, statement, probe });
     }
   }
   return [...grants.values()];
+}
+
+/**
+ * What a statement lists by name beyond the needs, in services the needs touch: actions no need uses, and
+ * needed actions on resources that overlap no need of that action. AWS managed policies are left out
+ * (they cannot be edited; their wildcards are still judged), and so are services of integrations
+ * dmap-guard does not model.
+ */
+export function unneededGrants(
+  role: RoleModel,
+  needs: Need[],
+  unmodeledServices: Set<string>,
+): Array<{ statement: MatchedStatement; actions: string[]; elsewhere: Array<{ action: string; resources: string[] }> }> {
+  const needResources = new Map<string, string[]>();
+  for (const need of needs)
+    for (const action of need.actions) needResources.set(action.toLowerCase(), [...(needResources.get(action.toLowerCase()) ?? []), ...need.resources]);
+  const services = new Set([...needResources.keys()].map((a) => a.split(':')[0]));
+  const overlaps = (pattern: string, action: string) =>
+    (needResources.get(action) ?? []).some((r) => arnMatches(pattern, sampleResource(r)) || arnMatches(r, sampleResource(pattern)));
+  const result: Array<{ statement: MatchedStatement; actions: string[]; elsewhere: Array<{ action: string; resources: string[] }> }> = [];
+  for (const source of role.identityPolicies) {
+    if (source.fixedActions) continue;
+    for (const statement of parsePolicy(source.document, source.id).policy.statements) {
+      if (statement.effect !== 'Allow' || !statement.action || !statement.resource) continue;
+      const named = statement.action.filter((a) => {
+        const service = a.split(':')[0]?.toLowerCase() ?? '';
+        return !/[*?]/.test(a) && services.has(service) && !unmodeledServices.has(service);
+      });
+      const actions = named.filter((a) => !needResources.has(a.toLowerCase()));
+      const elsewhere = named
+        .filter((a) => needResources.has(a.toLowerCase()))
+        .map((action) => ({ action, resources: (statement.resource ?? []).filter((r) => appliesTo(action, r) && !overlaps(r, action.toLowerCase())) }))
+        .filter((e) => e.resources.length > 0);
+      if (actions.length === 0 && elsewhere.length === 0) continue;
+      result.push({
+        statement: {
+          layer: 'identity',
+          policyId: source.id,
+          index: statement.index,
+          ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
+          effect: 'Allow',
+          statement: statement.source,
+        },
+        actions,
+        elsewhere,
+      });
+    }
+  }
+  return result;
+}
+
+/** S3 bucket actions on object ARNs and object actions on bucket ARNs authorise nothing: not a grant to judge. */
+function appliesTo(action: string, resource: string): boolean {
+  const arn = parseArn(resource);
+  if (!arn || arn.service !== 's3' || arn.resource === '*') return true;
+  const objectArn = arn.resource.includes('/');
+  const objectAction = /Object|MultipartUpload(?!s)/.test(action);
+  return objectArn === objectAction;
 }
 
 function listOf(value: unknown): string[] {

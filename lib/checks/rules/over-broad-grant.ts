@@ -1,6 +1,7 @@
 import { DOCS } from '../../needs/types';
 import { statementSnippet } from '../describe';
-import { grantingPattern, grantingResource, overBroadGrants, sensitiveExample, type OverBroadGrant } from '../probes';
+import type { MatchedStatement } from '../../iam';
+import { grantingPattern, grantingResource, overBroadGrants, sensitiveExample, unneededGrants, type OverBroadGrant } from '../probes';
 import { baseContext } from '../requests';
 import { decodePolicyDocument } from '../../iam';
 import type { RoleModel, StateMachineModel } from '../../model';
@@ -19,8 +20,6 @@ function describe(grant: OverBroadGrant, roleNeeds: Need[]): string {
       const example = action.endsWith('DmapGuardAnyOtherAction') ? sensitiveExample(service) : action;
       return `Action ${pattern} grants ${service} actions no state needs${example ? ` (such as ${example})` : ''} on ${resource}`;
     }
-    case 'unneeded-action':
-      return `grants ${action} on ${resource}, which no state needs`;
     case 'other-state-machine':
       return `allows ${action} on ${resource}, which reaches other state machines; only ${needed} is needed`;
     case 'other-execution':
@@ -97,22 +96,47 @@ function parsePolicyStatements(document: unknown): Array<Record<string, unknown>
 }
 
 function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: StateMachineModel): FindingDraft[] {
-  const grants = overBroadGrants(role, analysis.roleNeeds, baseContext(machine, role));
   const sources = new Map(role.identityPolicies.map((s) => [s.id, s]));
-  return grants.map((grant): FindingDraft => {
-    const source = sources.get(grant.statement.policyId);
-    const label = `Statement ${grant.statement.sid ?? `#${grant.statement.index}`} of ${source?.name ?? grant.statement.policyId}`;
-    const origin = source?.origin ? { ...source.origin, path: [...source.origin.path, 'Statement', grant.statement.index] } : undefined;
-    const needs = analysis.roleNeeds.filter((n) => n.actions.some((a) => a.split(':')[0] === grant.probe.request.action.split(':')[0]));
+  const where = (statement: MatchedStatement) => {
+    const source = sources.get(statement.policyId);
+    const label = `Statement ${statement.sid ?? `#${statement.index}`} of ${source?.name ?? statement.policyId}`;
+    const origin = source?.origin ? { ...source.origin, path: [...source.origin.path, 'Statement', statement.index] } : undefined;
+    return { label, ...(origin ? { origin } : {}) };
+  };
+  const unmodeled = new Set(analysis.needs.unmodeled.map((u) => /^arn:[^:]+:states:::([a-z0-9-]+):/.exec(u.resource)?.[1] ?? '').filter((s) => s !== ''));
+  const unneeded = unneededGrants(role, analysis.roleNeeds, unmodeled).map(({ statement, actions, elsewhere }): FindingDraft => {
+    const { label, origin } = where(statement);
+    const parts = [
+      ...(actions.length > 0 ? [`grants ${actions.join(', ')}, which no state of the state machines using this role needs`] : []),
+      ...elsewhere.map((e) => `grants ${e.action} on ${e.resources.join(', ')}, where no state uses it`),
+    ];
     return {
-      state: grant.statement.policyId,
-      action: grant.probe.request.action.endsWith('DmapGuardAnyOtherAction')
-        ? grantingPattern(grant.statement, grant.probe.request.action)
-        : grant.probe.request.action,
-      resource: grantingResource(grant.statement, grant.probe.request.resource),
-      message: `${label} ${describe(grant, analysis.roleNeeds)}.`,
-      fix: `Scope it to what the state machines need:\n${statementSnippet(needs.length > 0 ? needs : [grant.probe.need])}`,
+      state: statement.policyId,
+      action: [...actions, ...elsewhere.map((e) => e.action)].join(', '),
+      resource: resourcesOf(statement),
+      message: `${label} ${parts.join('; it ')}.`,
+      fix: `Remove ${[...actions, ...elsewhere.map((e) => `${e.action} on ${e.resources.join(', ')}`)].join(', ')} from the statement.`,
       ...(origin ? { origin } : {}),
     };
   });
+  const reach = overBroadGrants(role, analysis.roleNeeds, baseContext(machine, role)).map((grant): FindingDraft => {
+    const { label, origin } = where(grant.statement);
+    const action = grant.probe.request.action;
+    const sameAction = analysis.roleNeeds.filter((n) => n.actions.includes(action));
+    const sameService = analysis.roleNeeds.filter((n) => n.actions.some((a) => a.split(':')[0] === action.split(':')[0]));
+    return {
+      state: grant.statement.policyId,
+      action: action.endsWith('DmapGuardAnyOtherAction') ? grantingPattern(grant.statement, action) : action,
+      resource: grantingResource(grant.statement, grant.probe.request.resource),
+      message: `${label} ${describe(grant, analysis.roleNeeds)}.`,
+      fix: `Scope it to what the state machines need:\n${statementSnippet(sameAction.length > 0 ? sameAction : sameService.length > 0 ? sameService : [grant.probe.need])}`,
+      ...(origin ? { origin } : {}),
+    };
+  });
+  return [...unneeded, ...reach];
+}
+
+function resourcesOf(statement: MatchedStatement): string {
+  const resource = statement.statement.Resource ?? statement.statement.NotResource;
+  return Array.isArray(resource) ? resource.join(', ') : String(resource);
 }
