@@ -1,7 +1,11 @@
 // npm run bench: prints every performance figure in one run. Goals are printed beside the figures; nothing here fails a build.
+import { benchCheck } from './check';
 import { benchEvaluator } from './evaluator';
 
-const sections: Array<[string, () => Array<[string, string]> | Promise<Array<[string, string]>>]> = [['IAM evaluator', benchEvaluator]];
+const sections: Array<[string, () => Array<[string, string]> | Promise<Array<[string, string]>>]> = [
+  ['IAM evaluator', benchEvaluator],
+  ['Template check beside cfn-lint', benchCheck],
+];
 
 async function run(): Promise<void> {
   for (const [title, section] of sections) {

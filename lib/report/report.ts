@@ -47,9 +47,10 @@ const ORDER = (a: Finding, b: Finding) =>
 export function buildReport(analyses: MachineAnalysis[], findings: Finding[], failOn: FailOn): Report {
   const sorted = [...findings].sort(ORDER);
   const active = sorted.filter((f) => f.suppressed === undefined);
+  const byMachine = groupByMachine(active);
   const stateMachines = analyses.map((analysis): MachineSummary => {
     const { machine } = analysis;
-    const own = active.filter((f) => f.stateMachine === machine.id && f.template === machine.source);
+    const own = byMachine.get(machineKey(machine.source, machine.id)) ?? [];
     const verdict = own.some((f) => f.severity === 'error') ? 'fail' : own.some((f) => f.rule === 'unverifiable-policy') ? 'unverified' : 'pass';
     const summary: MachineSummary = {
       template: machine.source,
@@ -78,6 +79,19 @@ export function buildReport(analyses: MachineAnalysis[], findings: Finding[], fa
       failed: sorted.some((f) => failsAt(f, failOn)),
     },
   };
+}
+
+export const machineKey = (template: string, stateMachine: string) => `${template}\u0000${stateMachine}`;
+
+export function groupByMachine(findings: Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const key = machineKey(finding.template, finding.stateMachine);
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  return groups;
 }
 
 export function renderJson(report: Report): string {

@@ -1,7 +1,7 @@
 // Text output: findings grouped per state machine, most severe first, with the least-privilege policy to paste.
 import { stringify } from 'yaml';
 import type { Finding } from '../checks/types';
-import type { Report } from './report';
+import { groupByMachine, machineKey, type Report } from './report';
 
 const LABEL: Record<Finding['severity'], string> = { error: 'error  ', warning: 'warning', info: 'info   ' };
 
@@ -14,8 +14,9 @@ function indent(text: string, spaces: number): string {
 
 export function renderText(report: Report): string {
   const out: string[] = [];
+  const byMachine = groupByMachine(report.findings);
   for (const machine of report.stateMachines) {
-    const findings = report.findings.filter((f) => f.stateMachine === machine.stateMachine && f.template === machine.template);
+    const findings = byMachine.get(machineKey(machine.template, machine.stateMachine)) ?? [];
     const active = findings.filter((f) => !f.suppressed);
     out.push(
       `${machine.template}: ${machine.stateMachine} (${machine.type}, ${machine.distributedMaps} Distributed Map${machine.distributedMaps === 1 ? '' : 's'}) — ${machine.verdict.toUpperCase()}`,

@@ -17,14 +17,14 @@ export interface CorpusCase {
 const TEMPLATE = /(^template\.ya?ml$|^main\.yml$|\.template\.json$)/;
 const DEFINITION = /(\.asl\.(json|ya?ml)$|^statemachine\.asl|^workflow\.asl|^event_emitter\.yaml$)/;
 
-export function corpusCases(): CorpusCase[] {
-  if (!existsSync(CORPUS)) return [];
+export function corpusCases(corpus = CORPUS): CorpusCase[] {
+  if (!existsSync(corpus)) return [];
   const root = mkdtempSync(join(tmpdir(), 'dmap-guard-corpus-'));
-  return readdirSync(CORPUS)
-    .filter((name) => statSync(join(CORPUS, name)).isDirectory())
+  return readdirSync(corpus)
+    .filter((name) => statSync(join(corpus, name)).isDirectory())
     .sort()
     .map((name) => {
-      const source = join(CORPUS, name);
+      const source = join(corpus, name);
       const dir = join(root, name);
       mkdirSync(dir);
       const files = readdirSync(source).filter((f) => f !== 'SOURCE.md');
