@@ -135,3 +135,43 @@ export function resourceValues(type: string, logicalId: string, props: Record<st
       return { ref: physicalName(p, logicalId), attributes: {} };
   }
 }
+
+/** Ref/GetAtt values of a resource that exists, from its physical id (as ListStackResources reports it). */
+export function physicalValues(type: string, logicalId: string, physicalId: string, p: Pseudo): ResourceValues {
+  const last = (separator: string) => physicalId.split(separator).pop() ?? physicalId;
+  switch (type) {
+    case 'AWS::StepFunctions::StateMachine':
+      return resourceValues(type, logicalId, { StateMachineName: last(':') }, p);
+    case 'AWS::Serverless::StateMachine':
+      return resourceValues(type, logicalId, { Name: last(':') }, p);
+    case 'AWS::IAM::ManagedPolicy': {
+      const match = /:policy(\/.*\/|\/)([^/]+)$/.exec(physicalId);
+      return resourceValues(type, logicalId, { ManagedPolicyName: match?.[2] ?? last('/'), Path: match?.[1] ?? '/' }, p);
+    }
+    case 'AWS::KMS::Key':
+      return { ref: physicalId, attributes: { Arn: `arn:${p.partition}:kms:${p.region}:${p.account}:key/${physicalId}`, KeyId: physicalId } };
+    case 'AWS::SNS::Topic':
+      return resourceValues(type, logicalId, { TopicName: last(':') }, p);
+    case 'AWS::SQS::Queue':
+      return resourceValues(type, logicalId, { QueueName: last('/') }, p);
+    default: {
+      const nameProperty = PHYSICAL_NAME_PROPERTY[type];
+      return nameProperty ? resourceValues(type, logicalId, { [nameProperty]: physicalId }, p) : { ref: physicalId, attributes: {} };
+    }
+  }
+}
+
+const PHYSICAL_NAME_PROPERTY: Record<string, string> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::Serverless::Function': 'FunctionName',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::Serverless::SimpleTable': 'TableName',
+  'AWS::Events::EventBus': 'Name',
+  'AWS::Events::Rule': 'Name',
+  'AWS::KinesisFirehose::DeliveryStream': 'DeliveryStreamName',
+  'AWS::Kinesis::Stream': 'Name',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::KMS::Alias': 'AliasName',
+};

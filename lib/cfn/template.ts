@@ -4,8 +4,8 @@ import { displayValue, isUnresolved } from '../needs/arns';
 import type { Origin, PolicySource, RoleModel, StateMachineModel, Suppression } from '../model';
 import { managedPolicy, snapshotRole, type AccountSnapshot } from '../snapshot';
 import { applySubstitutions, evaluateCondition, resolve, unresolved, type ResolveEnv } from './intrinsics';
-import { InputError, readDocumentFile, type LoadedDocument } from './load';
-import { physicalName, resourceValues, type Pseudo, type ResourceValues } from './resources';
+import { InputError, parseDocumentText, readDocumentFile, type LoadedDocument } from './load';
+import { physicalName, physicalValues, resourceValues, type Pseudo, type ResourceValues } from './resources';
 import { CONNECTOR_TYPE_ALIASES, SAM_CONNECTOR_PROFILES, SAM_POLICY_TEMPLATES, xrayManagedPolicyArn } from './sam';
 
 export interface TemplateOptions {
@@ -17,6 +17,33 @@ export interface TemplateOptions {
   snapshot?: AccountSnapshot;
   /** Bucket name → SSE-KMS key ARN for buckets outside the template. */
   bucketKeys?: Record<string, string>;
+  /** Physical ids of resources that already exist (a deployed stack), by logical id. */
+  physicalIds?: Record<string, string>;
+  /** Definition texts stored in S3, by "bucket/key", fetched beforehand (the analysis itself does no I/O but local files). */
+  s3Definitions?: Record<string, string>;
+}
+
+/** Roles and managed policies outside the template that the analysis looked up in the snapshot. */
+export interface ExternalReferences {
+  roles: Set<string>;
+  policies: Set<string>;
+}
+
+/** Snapshot look-ups that remember what was asked, so a live backend can fetch exactly those. */
+class Lookups {
+  readonly external: ExternalReferences = { roles: new Set(), policies: new Set() };
+  constructor(readonly snapshot: AccountSnapshot | undefined) {}
+  policy(arn: string): PolicySource | string {
+    this.external.policies.add(arn);
+    return managedPolicy(this.snapshot, arn);
+  }
+  role(arn: string): RoleModel {
+    this.external.roles.add(arn);
+    return snapshotRole(this.snapshot, arn);
+  }
+  roleArns(): string[] {
+    return this.snapshot ? [...this.snapshot.roles.keys()] : [];
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -59,6 +86,7 @@ export class TemplateAnalysis {
   readonly file: string;
   readonly template: Json;
   readonly pseudo: Pseudo;
+  readonly s3Definitions: Record<string, string>;
   private readonly env: ResolveEnv;
   private readonly resources: Json;
   private readonly valueCache = new Map<string, ResourceValues>();
@@ -75,6 +103,7 @@ export class TemplateAnalysis {
     if (!isRecord(this.template.Resources))
       throw new InputError(doc.file, 'expected a Resources section (a mapping of logical ids to resources)', { path: 'Resources' });
     this.resources = this.template.Resources;
+    this.s3Definitions = options.s3Definitions ?? {};
     this.pseudo = { partition: options.partition, region: options.region, account: options.account, stackName: options.stackName ?? 'dmap-guard' };
     const p = this.pseudo;
     this.env = {
@@ -160,6 +189,12 @@ export class TemplateAnalysis {
     if (cached) return cached;
     const type = this.typeOf(id);
     if (type === undefined || this.inProgress.has(id)) return undefined;
+    const physicalId = this.options.physicalIds?.[id];
+    if (physicalId !== undefined) {
+      const known = physicalValues(type, id, physicalId, this.pseudo);
+      this.valueCache.set(id, known);
+      return known;
+    }
     this.inProgress.add(id);
     const props = this.properties(id);
     const names: Json = {};
@@ -181,16 +216,22 @@ export class TemplateAnalysis {
 
 /** Analyse a template: every state machine it defines, with its role resolved as far as the template and snapshot allow. */
 export function analyzeTemplate(doc: LoadedDocument, options: TemplateOptions): StateMachineModel[] {
+  return analyzeTemplateReferences(doc, options).machines;
+}
+
+/** The state machines, and the roles and managed policies outside the template they depend on. */
+export function analyzeTemplateReferences(doc: LoadedDocument, options: TemplateOptions): { machines: StateMachineModel[]; external: ExternalReferences } {
   const t = new TemplateAnalysis(doc, options);
-  const roles = collectRoles(t, options.snapshot);
+  const lookups = new Lookups(options.snapshot);
+  const roles = collectRoles(t, lookups);
   const bucketKeys = { ...collectBucketKeys(t), ...(options.bucketKeys ?? {}) };
   const machines: StateMachineModel[] = [];
   for (const id of t.resourceIds()) {
     const type = t.typeOf(id) as string;
     if (!STATE_MACHINE_TYPES.has(type)) continue;
-    machines.push(stateMachineModel(t, id, type, roles, bucketKeys, options.snapshot));
+    machines.push(stateMachineModel(t, id, type, roles, bucketKeys, lookups));
   }
-  return machines;
+  return { machines, external: lookups.external };
 }
 
 function policySource(id: string, name: string, document: unknown, origin: Origin): PolicySource {
@@ -198,7 +239,7 @@ function policySource(id: string, name: string, document: unknown, origin: Origi
 }
 
 /** Roles defined in the template (by ARN), with every policy attached to them anywhere in the template. */
-function collectRoles(t: TemplateAnalysis, snapshot: AccountSnapshot | undefined): Map<string, RoleModel> {
+function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string, RoleModel> {
   const byArn = new Map<string, RoleModel>();
   const byName = new Map<string, RoleModel>();
   const templatePolicies = new Map<string, PolicySource>();
@@ -212,7 +253,7 @@ function collectRoles(t: TemplateAnalysis, snapshot: AccountSnapshot | undefined
   }
   const attachManaged = (role: RoleModel, arn: unknown, label = '') => {
     const key = String(arn);
-    const policy = templatePolicies.get(key) ?? knownManaged(key) ?? managedPolicy(snapshot, key);
+    const policy = templatePolicies.get(key) ?? knownManaged(key) ?? lookups.policy(key);
     if (typeof policy === 'string') role.unknown.push(`${label}${policy}`);
     else return policy;
     return undefined;
@@ -265,10 +306,9 @@ function collectRoles(t: TemplateAnalysis, snapshot: AccountSnapshot | undefined
     const key = String(name);
     const known = byName.get(key);
     if (known) return known;
-    if (!snapshot) return undefined;
-    const arn = [...snapshot.roles.keys()].find((a) => a.endsWith(`/${key}`));
+    const arn = lookups.roleArns().find((a) => a.endsWith(`/${key}`));
     if (arn === undefined) return undefined;
-    const external = snapshotRole(snapshot, arn);
+    const external = lookups.role(arn);
     byArn.set(arn, external);
     byName.set(key, external);
     return external;
@@ -364,7 +404,16 @@ export function parseSuppressions(value: unknown, file: string, path: string): S
   });
 }
 
-function readLocalDefinition(t: TemplateAnalysis, location: unknown, field: string): { definition?: unknown; unavailable?: string } {
+function readLocalDefinition(t: TemplateAnalysis, location: unknown, field: string, s3Definitions: Record<string, string>): { definition?: unknown; unavailable?: string } {
+  const s3Key = isRecord(location) ? `${String(location.Bucket)}/${String(location.Key)}` : typeof location === 'string' && location.startsWith('s3://') ? location.slice(5) : undefined;
+  const fetched = s3Key === undefined ? undefined : s3Definitions[s3Key];
+  if (fetched !== undefined) {
+    try {
+      return { definition: parseDocumentText(fetched, `s3://${s3Key}`).value };
+    } catch (error) {
+      return { unavailable: `${field} s3://${s3Key} cannot be read: ${(error as Error).message}` };
+    }
+  }
   if (typeof location === 'string' && !location.startsWith('s3://')) {
     const path = resolvePath(dirname(t.file), location);
     try {
@@ -385,7 +434,7 @@ function stateMachineModel(
   type: string,
   roles: Map<string, RoleModel>,
   bucketKeys: Record<string, string>,
-  snapshot: AccountSnapshot | undefined,
+  lookups: Lookups,
 ): StateMachineModel {
   const sam = type === 'AWS::Serverless::StateMachine';
   const props = t.properties(id);
@@ -410,7 +459,7 @@ function stateMachineModel(
     const read =
       props[definitionField] === undefined
         ? { unavailable: `${id} has no definition (Definition, ${sam ? 'DefinitionUri' : 'DefinitionString or DefinitionS3Location'})` }
-        : readLocalDefinition(t, t.resolve(props[definitionField]), definitionField);
+        : readLocalDefinition(t, t.resolve(props[definitionField]), definitionField, t.s3Definitions);
     definition = read.definition === undefined ? undefined : applySubstitutions(read.definition, subs);
     unavailable = read.unavailable;
   }
@@ -444,11 +493,11 @@ function stateMachineModel(
 
   const roleArn = t.resolve(sam ? props.Role : props.RoleArn);
   if (typeof roleArn === 'string' && !isUnresolved(roleArn)) {
-    model.role = roles.get(roleArn) ?? snapshotRole(snapshot, roleArn);
+    model.role = roles.get(roleArn) ?? lookups.role(roleArn);
   } else if (roleArn !== undefined) {
     model.roleReference = typeof roleArn === 'string' ? roleArn : JSON.stringify(roleArn);
   } else if (sam) {
-    model.role = samGeneratedRole(t, id, props, model.context.tracing, snapshot);
+    model.role = samGeneratedRole(t, id, props, model.context.tracing, lookups);
   } else {
     model.roleReference = 'none (RoleArn is missing)';
   }
@@ -456,7 +505,7 @@ function stateMachineModel(
 }
 
 /** The role SAM generates for a state machine from its Policies, Connectors and Tracing. */
-function samGeneratedRole(t: TemplateAnalysis, id: string, props: Json, tracing: boolean, snapshot: AccountSnapshot | undefined): RoleModel {
+function samGeneratedRole(t: TemplateAnalysis, id: string, props: Json, tracing: boolean, lookups: Lookups): RoleModel {
   const p = t.pseudo;
   const role: RoleModel = {
     arn: `arn:${p.partition}:iam::${p.account}:role/${physicalName(p, `${id}Role`)}`,
@@ -470,7 +519,7 @@ function samGeneratedRole(t: TemplateAnalysis, id: string, props: Json, tracing:
     const origin = t.origin(id, 'Properties', 'Policies', ...(Array.isArray(raw) ? [index] : []));
     if (typeof entry === 'string') {
       const arn = entry.startsWith('arn:') ? entry : `arn:${p.partition}:iam::aws:policy/${entry}`;
-      const policy = knownManaged(arn) ?? managedPolicy(snapshot, arn);
+      const policy = knownManaged(arn) ?? lookups.policy(arn);
       if (typeof policy === 'string') role.unknown.push(policy);
       else role.identityPolicies.push(policy);
     } else if (isRecord(entry) && 'Statement' in entry) {
@@ -508,7 +557,7 @@ function samGeneratedRole(t: TemplateAnalysis, id: string, props: Json, tracing:
   }
   if (isRecord(props) && props.PermissionsBoundary !== undefined) {
     const arn = String(t.resolve(props.PermissionsBoundary));
-    const boundary = managedPolicy(snapshot, arn);
+    const boundary = lookups.policy(arn);
     if (typeof boundary === 'string') role.unknown.push(`permissions boundary: ${boundary}`);
     else role.boundary = boundary;
   }

@@ -1,0 +1,22 @@
+// Manual invoke: returns the check report as JSON for {stateMachineArn}, {definition, roleArn} or {template}.
+import type { Context } from 'aws-lambda';
+import { AwsBackend } from '../../lib/aws/backend';
+import type { Report } from '../../lib/report/report';
+import { validate, type ValidateRequest } from '../../lib/validate';
+import { clients } from '../shared/clients';
+import { logger } from '../shared/powertools';
+
+export const handler = async (event: ValidateRequest, context?: Partial<Pick<Context, 'invokedFunctionArn'>>): Promise<Report | { error: string }> => {
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  // The function's own ARN names the account it runs in.
+  const account = context?.invokedFunctionArn?.split(':')[4] ?? '123456789012';
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  try {
+    const report = await validate(event, new AwsBackend(clients), { region, account, partition });
+    logger.info('validation', { summary: report.summary });
+    return report;
+  } catch (error) {
+    logger.error('validation failed', { error: (error as Error).message });
+    return { error: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+};

@@ -1,0 +1,98 @@
+// Custom::DistributedMapPermissionCheck: Create/Update check a state machine and fail the resource with
+// the findings as Reason; Delete always succeeds. The response body stays within CloudFormation's 4 KB.
+import { checkStateMachines } from './checks/analyze';
+import { definitionModel, deployedModel } from './deployed';
+import type { Backend } from './ports';
+import { failsAt, type FailOn } from './report/report';
+import { hookMessage } from './hook/response';
+import { parseStackId } from './hook/stack';
+
+export interface CustomResourceEvent {
+  RequestType: 'Create' | 'Update' | 'Delete';
+  ResponseURL: string;
+  StackId: string;
+  RequestId: string;
+  LogicalResourceId: string;
+  ResourceType?: string;
+  PhysicalResourceId?: string;
+  ResourceProperties?: Record<string, unknown>;
+}
+
+export interface CustomResourceResponse {
+  Status: 'SUCCESS' | 'FAILED';
+  Reason?: string;
+  PhysicalResourceId: string;
+  StackId: string;
+  RequestId: string;
+  LogicalResourceId: string;
+  Data?: Record<string, string>;
+}
+
+export const MAX_RESPONSE_BYTES = 4096;
+
+export function isCustomResourceEvent(event: unknown): event is CustomResourceEvent {
+  return typeof event === 'object' && event !== null && 'RequestType' in event && 'ResponseURL' in event;
+}
+
+function base(event: CustomResourceEvent): Omit<CustomResourceResponse, 'Status'> {
+  return {
+    // Stable across updates: a changed id would make CloudFormation replace the resource.
+    PhysicalResourceId: event.PhysicalResourceId ?? `dmap-guard-${event.LogicalResourceId}`,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+  };
+}
+
+/** Trim Reason until the JSON body fits in 4 KB. */
+export function fitResponse(response: CustomResourceResponse): CustomResourceResponse {
+  let fitted = response;
+  while (Buffer.byteLength(JSON.stringify(fitted)) > MAX_RESPONSE_BYTES && (fitted.Reason?.length ?? 0) > 0) {
+    const reason = fitted.Reason ?? '';
+    fitted = { ...fitted, Reason: `${reason.slice(0, Math.max(0, reason.length - 200 - (Buffer.byteLength(JSON.stringify(fitted)) - MAX_RESPONSE_BYTES)))}…` };
+  }
+  return fitted;
+}
+
+export function failure(event: CustomResourceEvent, reason: string): CustomResourceResponse {
+  return fitResponse({ Status: 'FAILED', Reason: reason, ...base(event) });
+}
+
+export async function customResourceResponse(event: CustomResourceEvent, backend: Backend): Promise<CustomResourceResponse> {
+  if (event.RequestType === 'Delete') return { Status: 'SUCCESS', ...base(event) };
+  const props = event.ResourceProperties ?? {};
+  const failOn = (['error', 'warning', 'never'].includes(String(props.FailOn ?? '')) ? props.FailOn : 'error') as FailOn;
+  const stack = parseStackId(event.StackId);
+  let machine;
+  if (typeof props.StateMachineArn === 'string') {
+    machine = await deployedModel(props.StateMachineArn, backend);
+  } else if ((props.Definition !== undefined || typeof props.DefinitionString === 'string') && typeof props.RoleArn === 'string') {
+    if (!stack) return failure(event, `StackId "${event.StackId}" is not a stack ARN`);
+    machine = await definitionModel(
+      {
+        definition: props.Definition ?? props.DefinitionString,
+        roleArn: props.RoleArn,
+        name: typeof props.StateMachineName === 'string' ? props.StateMachineName : event.LogicalResourceId,
+        ...stack,
+        type: props.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+        source: stack.stackName,
+        id: event.LogicalResourceId,
+      },
+      backend,
+    );
+  } else {
+    return failure(event, 'Properties need StateMachineArn, or Definition (or DefinitionString) with RoleArn');
+  }
+  const { findings } = await checkStateMachines([machine], { simulator: backend.simulator([]) });
+  const active = findings.filter((f) => !f.suppressed);
+  const failing = active.filter((f) => failsAt(f, failOn));
+  const data = {
+    Verdict: failing.length > 0 ? 'FAIL' : 'PASS',
+    Errors: String(active.filter((f) => f.severity === 'error').length),
+    Warnings: String(active.filter((f) => f.severity === 'warning').length),
+  };
+  if (failing.length > 0) {
+    return fitResponse({ Status: 'FAILED', Reason: hookMessage(`dmap-guard: ${machine.id} is not compliant (fails on ${failOn}).`, active), ...base(event), Data: data });
+  }
+  return { Status: 'SUCCESS', ...base(event), Data: data };
+}

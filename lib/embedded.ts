@@ -1,0 +1,62 @@
+// The Backend port offline: roles from a snapshot, the stack template from a file's text, the embedded evaluator.
+import { EmbeddedSimulator } from './checks/simulator';
+import type { RoleModel } from './model';
+import type { Backend, DeployedStateMachine } from './ports';
+import { snapshotRole, type AccountSnapshot } from './snapshot';
+
+export interface EmbeddedOptions {
+  snapshot?: AccountSnapshot;
+  /** Text of the stack's template; also served as the STACK/CHANGE_SET payload. */
+  stackTemplate?: string;
+  bucketKeys?: Record<string, string>;
+}
+
+class OfflineError extends Error {
+  override name = 'OfflineError';
+}
+
+export class EmbeddedBackend implements Backend {
+  constructor(private readonly options: EmbeddedOptions = {}) {}
+
+  /** Pending policies are part of the role model already (the template analysis attaches them). */
+  simulator(): EmbeddedSimulator {
+    return new EmbeddedSimulator();
+  }
+
+  async readRole(arn: string): Promise<RoleModel> {
+    return snapshotRole(this.options.snapshot, arn);
+  }
+
+  async snapshotOf(): Promise<AccountSnapshot> {
+    return this.options.snapshot ?? { roles: new Map(), policies: new Map() };
+  }
+
+  async bucketKey(bucket: string): Promise<string | undefined> {
+    return this.options.bucketKeys?.[bucket];
+  }
+
+  async stackTemplate(): Promise<string | undefined> {
+    return this.options.stackTemplate;
+  }
+
+  async stackResources(): Promise<Record<string, string>> {
+    return {};
+  }
+
+  async objectText(bucket: string, key: string): Promise<string> {
+    throw new OfflineError(`s3://${bucket}/${key} cannot be read offline`);
+  }
+
+  async fetchPayload(): Promise<string> {
+    if (this.options.stackTemplate === undefined) throw new OfflineError('STACK and CHANGE_SET events need --stack-template offline (the payload URL is not fetched)');
+    return JSON.stringify({ template: this.options.stackTemplate });
+  }
+
+  async describeStateMachine(arn: string): Promise<DeployedStateMachine> {
+    throw new OfflineError(`${arn} cannot be described offline`);
+  }
+
+  async listStateMachines(): Promise<string[]> {
+    throw new OfflineError('state machines cannot be listed offline');
+  }
+}

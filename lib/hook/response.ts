@@ -1,0 +1,81 @@
+// Findings → hook response: the verdict, a message of at most 4096 characters with the most important
+// findings first, and one annotation per finding.
+import { RULES } from '../checks/registry';
+import type { Finding } from '../checks/types';
+import { failsAt, type FailOn } from '../report/report';
+import { MAX_MESSAGE, type HookAnnotation, type HookResponse } from './contract';
+
+const SEVERITY_LEVEL = { error: 'HIGH', warning: 'MEDIUM', info: 'INFORMATIONAL' } as const;
+const MAX_ANNOTATIONS = 50;
+const MAX_ANNOTATION_TEXT = 1024;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** A message that fits: a headline, then findings by severity until the limit, then how many were left out. */
+export function hookMessage(headline: string, findings: Finding[]): string {
+  const ordered = [...findings].sort((a, b) => ['error', 'warning', 'info'].indexOf(a.severity) - ['error', 'warning', 'info'].indexOf(b.severity));
+  let message = headline;
+  let shown = 0;
+  for (const finding of ordered) {
+    const line = `\n[${finding.severity}] ${finding.rule} (${finding.stateMachine}): ${oneLine(finding.message)}${finding.severity === 'error' ? ` Fix: ${oneLine(finding.fix)}` : ''}`;
+    const rest = ordered.length - shown - 1;
+    const tail = rest > 0 ? `\n… and ${rest} more finding${rest === 1 ? '' : 's'}` : '';
+    if (message.length + line.length + tail.length > MAX_MESSAGE) {
+      const remaining = ordered.length - shown;
+      return clip(`${message}\n… and ${remaining} more finding${remaining === 1 ? '' : 's'} (run dmap-guard check for all)`, MAX_MESSAGE);
+    }
+    message += line;
+    shown++;
+  }
+  return clip(message, MAX_MESSAGE);
+}
+
+export function annotations(findings: Finding[], failOn: FailOn): HookAnnotation[] {
+  const docs = new Map(RULES.map((r) => [r.id, r.docs]));
+  return findings.slice(0, MAX_ANNOTATIONS).map((finding) => ({
+    annotationName: finding.rule,
+    status: failsAt(finding, failOn) ? 'FAILED' : 'PASSED',
+    statusMessage: clip(`${finding.stateMachine}: ${oneLine(finding.message)}`, MAX_ANNOTATION_TEXT),
+    remediationMessage: clip(oneLine(finding.fix), MAX_ANNOTATION_TEXT),
+    ...(docs.get(finding.rule) ? { remediationLink: docs.get(finding.rule) as string } : {}),
+    severityLevel: SEVERITY_LEVEL[finding.severity],
+  }));
+}
+
+/** The verdict for findings: FAILED/NonCompliant when one reaches failOn; SUCCESS still lists warnings. */
+export function verdict(token: string, subject: string, findings: Finding[], failOn: FailOn): HookResponse {
+  const active = findings.filter((f) => !f.suppressed);
+  const failing = active.filter((f) => failsAt(f, failOn));
+  const counts = ['error', 'warning', 'info']
+    .map((s) => [s, active.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}${n === 1 ? '' : s === 'info' ? '' : 's'}`);
+  if (failing.length > 0) {
+    return {
+      hookStatus: 'FAILED',
+      errorCode: 'NonCompliant',
+      message: hookMessage(`dmap-guard: ${subject} is not compliant (${counts.join(', ')}; fails on ${failOn}).`, active),
+      clientRequestToken: token,
+      annotations: annotations(active, failOn),
+    };
+  }
+  return {
+    hookStatus: 'SUCCESS',
+    message: hookMessage(`dmap-guard: ${subject} passed${counts.length > 0 ? ` with ${counts.join(', ')}` : ''}.`, active),
+    clientRequestToken: token,
+    ...(active.length > 0 ? { annotations: annotations(active, failOn) } : {}),
+  };
+}
+
+export function internalFailure(token: string, reason: string, onError: 'fail' | 'pass'): HookResponse {
+  if (onError === 'pass') {
+    return { hookStatus: 'SUCCESS', message: clip(`dmap-guard could not check this change and ON_ERROR=pass lets it through: ${reason}`, MAX_MESSAGE), clientRequestToken: token };
+  }
+  return { hookStatus: 'FAILED', errorCode: 'InternalFailure', message: clip(`dmap-guard could not check this change: ${reason}`, MAX_MESSAGE), clientRequestToken: token };
+}

@@ -1,0 +1,56 @@
+// Template analysis against a live account: the stack's own template, physical ids of what exists, and
+// roles, managed policies and S3-hosted definitions outside the template read through the Backend.
+import { parseDocumentText } from '../cfn/load';
+import { analyzeTemplateReferences, type TemplateOptions } from '../cfn/template';
+import type { StateMachineModel } from '../model';
+import type { Backend } from '../ports';
+
+export interface StackContext {
+  stackId: string;
+  stackName: string;
+  partition: string;
+  region: string;
+  account: string;
+}
+
+/** arn:aws:cloudformation:<region>:<account>:stack/<name>/<id> → its parts. */
+export function parseStackId(stackId: string): StackContext | undefined {
+  const match = /^arn:(aws[a-z-]*):cloudformation:([a-z0-9-]+):(\d{12}):stack\/([^/]+)\//.exec(stackId);
+  if (!match) return undefined;
+  const [, partition = 'aws', region = '', account = '', stackName = ''] = match;
+  return { stackId, stackName, partition, region, account };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** S3 locations of definitions (DefinitionS3Location, packaged DefinitionUri) in a template, as "bucket/key". */
+function s3DefinitionLocations(template: unknown): Array<{ bucket: string; key: string; version?: string }> {
+  const resources = isRecord(template) && isRecord(template.Resources) ? template.Resources : {};
+  const locations: Array<{ bucket: string; key: string; version?: string }> = [];
+  for (const resource of Object.values(resources)) {
+    const props = isRecord(resource) && isRecord(resource.Properties) ? resource.Properties : {};
+    for (const field of ['DefinitionS3Location', 'DefinitionUri']) {
+      const location = props[field];
+      if (isRecord(location) && typeof location.Bucket === 'string' && typeof location.Key === 'string') {
+        locations.push({ bucket: location.Bucket, key: location.Key, ...(typeof location.Version === 'string' ? { version: location.Version } : {}) });
+      } else if (typeof location === 'string' && location.startsWith('s3://')) {
+        const [bucket = '', ...key] = location.slice(5).split('/');
+        locations.push({ bucket, key: key.join('/') });
+      }
+    }
+  }
+  return locations;
+}
+
+/** Analyse template text with the account behind `backend`: two passes, the second with what the first looked up. */
+export async function analyzeWithBackend(text: string, file: string, options: TemplateOptions, backend: Backend): Promise<StateMachineModel[]> {
+  const doc = parseDocumentText(text, file);
+  const s3Definitions: Record<string, string> = {};
+  for (const { bucket, key, version } of s3DefinitionLocations(doc.value)) {
+    s3Definitions[`${bucket}/${key}`] = await backend.objectText(bucket, key, version);
+  }
+  const first = analyzeTemplateReferences(doc, { ...options, s3Definitions });
+  if (first.external.roles.size === 0 && first.external.policies.size === 0) return first.machines;
+  const snapshot = await backend.snapshotOf([...first.external.roles], [...first.external.policies]);
+  return analyzeTemplateReferences(doc, { ...options, s3Definitions, snapshot }).machines;
+}

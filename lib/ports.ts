@@ -1,0 +1,37 @@
+// The ports between the pure core and the outside world. lib/aws implements them with the AWS SDK;
+// lib/embedded.ts implements them offline (snapshot, local files, the embedded evaluator).
+import type { Simulator } from './checks/simulator';
+import type { RoleModel } from './model';
+import type { AccountSnapshot } from './snapshot';
+
+export interface DeployedStateMachine {
+  arn: string;
+  name: string;
+  type: 'STANDARD' | 'EXPRESS';
+  definition: string;
+  roleArn: string;
+  logging: boolean;
+  tracing: boolean;
+  encryptionKey?: string;
+}
+
+export interface Backend {
+  /** Decides requests for a role; `pendingPolicies` are documents the role will have but IAM does not know yet. */
+  simulator(pendingPolicies: unknown[]): Simulator;
+  /** The role's trust, inline, managed and boundary policies. */
+  readRole(arn: string): Promise<RoleModel>;
+  /** Roles and managed policies by ARN, for template analysis of resources outside the template. */
+  snapshotOf(roleArns: string[], policyArns: string[]): Promise<AccountSnapshot>;
+  /** The SSE-KMS key ARN of a bucket, undefined for SSE-S3 or no default encryption. */
+  bucketKey(bucket: string): Promise<string | undefined>;
+  /** A stack's current template text (processed, so SAM is expanded), undefined when the stack has none yet. */
+  stackTemplate(stackId: string): Promise<string | undefined>;
+  /** Physical ids of a stack's resources by logical id (those that exist already). */
+  stackResources(stackId: string): Promise<Record<string, string>>;
+  /** The text of an S3 object (DefinitionS3Location). */
+  objectText(bucket: string, key: string, version?: string): Promise<string>;
+  /** GET a presigned S3 URL (hook STACK/CHANGE_SET payloads): https on an S3 host only, size-capped. */
+  fetchPayload(url: string): Promise<string>;
+  describeStateMachine(arn: string): Promise<DeployedStateMachine>;
+  listStateMachines(): Promise<string[]>;
+}

@@ -1,0 +1,47 @@
+// Manual validation: {stateMachineArn} | {definition, roleArn} | {template} → the check report.
+import { checkStateMachines } from './checks/analyze';
+import { EmbeddedSimulator } from './checks/simulator';
+import { definitionModel, deployedModel } from './deployed';
+import { analyzeWithBackend } from './hook/stack';
+import type { StateMachineModel } from './model';
+import type { Backend } from './ports';
+import { buildReport, type FailOn, type Report } from './report/report';
+
+export interface ValidateRequest {
+  stateMachineArn?: string;
+  definition?: unknown;
+  roleArn?: string;
+  stateMachineName?: string;
+  template?: unknown;
+  failOn?: FailOn;
+}
+
+export interface Where {
+  region: string;
+  account: string;
+  partition: string;
+}
+
+export class ValidateRequestError extends Error {
+  override name = 'ValidateRequestError';
+}
+
+export async function validate(request: ValidateRequest, backend: Backend, where: Where): Promise<Report> {
+  const failOn: FailOn = request.failOn ?? 'error';
+  let machines: StateMachineModel[];
+  let simulator = backend.simulator([]);
+  if (typeof request.stateMachineArn === 'string') {
+    machines = [await deployedModel(request.stateMachineArn, backend)];
+  } else if (request.definition !== undefined && typeof request.roleArn === 'string') {
+    machines = [await definitionModel({ definition: request.definition, roleArn: request.roleArn, name: request.stateMachineName ?? 'validated-state-machine', ...where, source: 'validate' }, backend)];
+  } else if (request.template !== undefined) {
+    const text = typeof request.template === 'string' ? request.template : JSON.stringify(request.template);
+    machines = await analyzeWithBackend(text, 'template', { ...where }, backend);
+    // Roles defined in the template do not exist yet: judge their documents with the embedded evaluator.
+    simulator = new EmbeddedSimulator();
+  } else {
+    throw new ValidateRequestError('expected {stateMachineArn}, {definition, roleArn} or {template}');
+  }
+  const { findings, analyses } = await checkStateMachines(machines, { simulator });
+  return buildReport(analyses, findings, failOn);
+}
