@@ -92,7 +92,12 @@ export async function customResourceResponse(event: CustomResourceEvent, backend
     Warnings: String(active.filter((f) => f.severity === 'warning').length),
   };
   if (failing.length > 0) {
-    return fitResponse({ Status: 'FAILED', Reason: hookMessage(`dmap-guard: ${machine.id} is not compliant (fails on ${failOn}).`, active), ...base(event), Data: data });
+    return fitResponse({
+      Status: 'FAILED',
+      Reason: hookMessage(`dmap-guard: ${machine.id} is not compliant (fails on ${failOn}).`, active),
+      ...base(event),
+      Data: data,
+    });
   }
   return { Status: 'SUCCESS', ...base(event), Data: data };
 }

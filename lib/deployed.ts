@@ -45,7 +45,16 @@ export async function definitionModel(input: DefinitionInput, backend: Backend):
   const machine: StateMachineModel = {
     id: input.id ?? input.name,
     arn: `arn:${input.partition}:states:${input.region}:${input.account}:stateMachine:${input.name}`,
-    context: { name: input.name, partition: input.partition, region: input.region, account: input.account, type: input.type ?? 'STANDARD', bucketKeys: {}, logging: false, tracing: false },
+    context: {
+      name: input.name,
+      partition: input.partition,
+      region: input.region,
+      account: input.account,
+      type: input.type ?? 'STANDARD',
+      bucketKeys: {},
+      logging: false,
+      tracing: false,
+    },
     definition: input.definition,
     role: await backend.readRole(input.roleArn),
     source: input.source,

@@ -33,7 +33,12 @@ export async function validate(request: ValidateRequest, backend: Backend, where
   if (typeof request.stateMachineArn === 'string') {
     machines = [await deployedModel(request.stateMachineArn, backend)];
   } else if (request.definition !== undefined && typeof request.roleArn === 'string') {
-    machines = [await definitionModel({ definition: request.definition, roleArn: request.roleArn, name: request.stateMachineName ?? 'validated-state-machine', ...where, source: 'validate' }, backend)];
+    machines = [
+      await definitionModel(
+        { definition: request.definition, roleArn: request.roleArn, name: request.stateMachineName ?? 'validated-state-machine', ...where, source: 'validate' },
+        backend,
+      ),
+    ];
   } else if (request.template !== undefined) {
     const text = typeof request.template === 'string' ? request.template : JSON.stringify(request.template);
     machines = await analyzeWithBackend(text, 'template', { ...where }, backend);

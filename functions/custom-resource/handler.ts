@@ -28,7 +28,10 @@ export const handler = async (event: unknown, context?: Partial<Pick<Context, 'g
   try {
     response = await customResourceResponse(event, new AwsBackend(clients, controller.signal));
   } catch (error) {
-    response = failure(event, controller.signal.aborted ? 'dmap-guard ran out of time before the check finished' : `dmap-guard could not check: ${(error as Error).message}`);
+    response = failure(
+      event,
+      controller.signal.aborted ? 'dmap-guard ran out of time before the check finished' : `dmap-guard could not check: ${(error as Error).message}`,
+    );
   } finally {
     clearTimeout(timer);
   }

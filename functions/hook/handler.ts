@@ -26,7 +26,12 @@ export const handler = async (event: unknown, context?: Partial<Pick<Context, 'g
     const outcome = await handleHookRequest(event, (signal) => new AwsBackend(clients, signal), config);
     publishMetrics(outcome.response, outcome.findings);
     // Counts and rule ids only: findings quote policy statements, which stay out of info logs.
-    logger.info('hook verdict', { subject: outcome.subject, hookStatus: outcome.response.hookStatus, errorCode: outcome.response.errorCode, findings: countBy(outcome.findings.map((f) => f.rule)) });
+    logger.info('hook verdict', {
+      subject: outcome.subject,
+      hookStatus: outcome.response.hookStatus,
+      errorCode: outcome.response.errorCode,
+      findings: countBy(outcome.findings.map((f) => f.rule)),
+    });
     logger.debug('hook findings', { findings: outcome.findings });
     return outcome.response;
   } catch (error) {

@@ -58,7 +58,8 @@ export class AwsBackend implements Backend {
     const model: RoleModel = { arn, identityPolicies: [], unknown: [] };
     try {
       const role = await this.clients.iam.send(new GetRoleCommand({ RoleName: name }), this.options);
-      if (role.Role?.AssumeRolePolicyDocument) model.trust = { id: `${name}/AssumeRolePolicyDocument`, name: `trust policy of role ${name}`, document: role.Role.AssumeRolePolicyDocument };
+      if (role.Role?.AssumeRolePolicyDocument)
+        model.trust = { id: `${name}/AssumeRolePolicyDocument`, name: `trust policy of role ${name}`, document: role.Role.AssumeRolePolicyDocument };
       let marker: string | undefined;
       do {
         const page = await this.clients.iam.send(new ListRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }), this.options);
@@ -145,7 +146,10 @@ export class AwsBackend implements Backend {
     let token: string | undefined;
     try {
       do {
-        const page = await this.clients.cloudformation.send(new ListStackResourcesCommand({ StackName: stackId, ...(token ? { NextToken: token } : {}) }), this.options);
+        const page = await this.clients.cloudformation.send(
+          new ListStackResourcesCommand({ StackName: stackId, ...(token ? { NextToken: token } : {}) }),
+          this.options,
+        );
         for (const summary of page.StackResourceSummaries ?? []) {
           if (summary.LogicalResourceId && summary.PhysicalResourceId) resources[summary.LogicalResourceId] = summary.PhysicalResourceId;
         }
@@ -160,7 +164,8 @@ export class AwsBackend implements Backend {
 
   async objectText(bucket: string, key: string, version?: string): Promise<string> {
     const object = await this.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(version ? { VersionId: version } : {}) }), this.options);
-    if ((object.ContentLength ?? 0) > MAX_OBJECT_BYTES) throw new Error(`s3://${bucket}/${key} is ${object.ContentLength} bytes; at most ${MAX_OBJECT_BYTES} are read`);
+    if ((object.ContentLength ?? 0) > MAX_OBJECT_BYTES)
+      throw new Error(`s3://${bucket}/${key} is ${object.ContentLength} bytes; at most ${MAX_OBJECT_BYTES} are read`);
     return (await object.Body?.transformToString('utf8')) ?? '';
   }
 
@@ -179,7 +184,8 @@ export class AwsBackend implements Backend {
       logging: machine.loggingConfiguration?.level !== undefined && machine.loggingConfiguration.level !== 'OFF',
       tracing: machine.tracingConfiguration?.enabled === true,
     };
-    if (machine.encryptionConfiguration?.type === 'CUSTOMER_MANAGED_KMS_KEY' && machine.encryptionConfiguration.kmsKeyId) result.encryptionKey = machine.encryptionConfiguration.kmsKeyId;
+    if (machine.encryptionConfiguration?.type === 'CUSTOMER_MANAGED_KMS_KEY' && machine.encryptionConfiguration.kmsKeyId)
+      result.encryptionKey = machine.encryptionConfiguration.kmsKeyId;
     return result;
   }
 

@@ -37,7 +37,8 @@ function toEvaluation(result: EvaluationResult, resource: string): Evaluation {
     missingContextKeys: [...(specific?.MissingContextValues ?? result.MissingContextValues ?? [])].sort(),
   };
   if (boundary?.AllowedByPermissionsBoundary !== undefined) evaluation.allowedByBoundary = boundary.AllowedByPermissionsBoundary;
-  if (result.OrganizationsDecisionDetail?.AllowedByOrganizations !== undefined) evaluation.allowedByOrganizations = result.OrganizationsDecisionDetail.AllowedByOrganizations;
+  if (result.OrganizationsDecisionDetail?.AllowedByOrganizations !== undefined)
+    evaluation.allowedByOrganizations = result.OrganizationsDecisionDetail.AllowedByOrganizations;
   if (decision === 'implicitDeny') {
     evaluation.blockedBy = evaluation.allowedByOrganizations === false ? 'scp' : evaluation.allowedByBoundary === false ? 'boundary' : 'identity';
   } else if (decision === 'explicitDeny') {
@@ -87,7 +88,9 @@ export class IamSimulator implements Simulator {
             const action = result.EvalActionName?.toLowerCase();
             if (!action) continue;
             // Per-resource decisions live in ResourceSpecificResults; a result may also name one resource itself.
-            const named = result.ResourceSpecificResults?.map((r) => r.EvalResourceName ?? '') ?? (chunk.includes(result.EvalResourceName ?? '') ? [result.EvalResourceName as string] : chunk);
+            const named =
+              result.ResourceSpecificResults?.map((r) => r.EvalResourceName ?? '') ??
+              (chunk.includes(result.EvalResourceName ?? '') ? [result.EvalResourceName as string] : chunk);
             for (const resource of named) if (chunk.includes(resource)) results.set(`${action}|${resource}`, toEvaluation(result, resource));
           }
           marker = response.IsTruncated ? response.Marker : undefined;

@@ -404,8 +404,17 @@ export function parseSuppressions(value: unknown, file: string, path: string): S
   });
 }
 
-function readLocalDefinition(t: TemplateAnalysis, location: unknown, field: string, s3Definitions: Record<string, string>): { definition?: unknown; unavailable?: string } {
-  const s3Key = isRecord(location) ? `${String(location.Bucket)}/${String(location.Key)}` : typeof location === 'string' && location.startsWith('s3://') ? location.slice(5) : undefined;
+function readLocalDefinition(
+  t: TemplateAnalysis,
+  location: unknown,
+  field: string,
+  s3Definitions: Record<string, string>,
+): { definition?: unknown; unavailable?: string } {
+  const s3Key = isRecord(location)
+    ? `${String(location.Bucket)}/${String(location.Key)}`
+    : typeof location === 'string' && location.startsWith('s3://')
+      ? location.slice(5)
+      : undefined;
   const fetched = s3Key === undefined ? undefined : s3Definitions[s3Key];
   if (fetched !== undefined) {
     try {

@@ -8,7 +8,13 @@ import type { NeedResult } from './types';
 export function describeDenial(evaluation: Evaluation): string {
   if (evaluation.decision === 'explicitDeny') {
     const deny = evaluation.matched[0];
-    const where = !deny ? 'a Deny statement' : deny.sid !== undefined ? `statement ${deny.sid} of ${deny.policyId}` : deny.index >= 0 ? `statement #${deny.index} of ${deny.policyId}` : `a Deny statement of ${deny.policyId}`;
+    const where = !deny
+      ? 'a Deny statement'
+      : deny.sid !== undefined
+        ? `statement ${deny.sid} of ${deny.policyId}`
+        : deny.index >= 0
+          ? `statement #${deny.index} of ${deny.policyId}`
+          : `a Deny statement of ${deny.policyId}`;
     return `explicitly denied by ${where}${evaluation.blockedBy === 'boundary' ? ' (permissions boundary)' : evaluation.blockedBy === 'scp' ? ' (SCP)' : ''}`;
   }
   const missing =

@@ -5,7 +5,9 @@ import { policySpec, runPolicy } from './commands/policy';
 import { runSimulateCustomPolicy, simulateSpec } from './commands/simulate-custom-policy';
 import { processIO, type CliIO } from './io';
 import { VERSION } from './version';
+import { auditSpec, runAudit } from './commands/audit';
 import { checkSpec, runCheck } from './commands/check';
+import { hookSpec, runHook } from './commands/hook';
 
 type Runner = (argv: string[], io: CliIO) => number | Promise<number>;
 
@@ -13,6 +15,8 @@ const COMMANDS: Array<{ spec: CommandSpec; run: Runner }> = [
   { spec: checkSpec, run: runCheck },
   { spec: policySpec, run: runPolicy },
   { spec: simulateSpec, run: runSimulateCustomPolicy },
+  { spec: auditSpec, run: runAudit },
+  { spec: hookSpec, run: runHook },
 ];
 
 function mainHelp(): string {

@@ -73,7 +73,11 @@ export async function handleHookRequest(event: unknown, backendFor: (signal: Abo
   const target = request.requestData?.targetType ?? request.requestData?.targetName;
   const subject = `${typeof target === 'string' ? target : 'unknown target'} ${request.requestData?.targetLogicalId ?? ''}`.trim();
   if (!isRecord(event) || !isRecord(request.requestData) || typeof target !== 'string') {
-    return { response: internalFailure(token, 'the event is not a CloudFormation Lambda Hook request (requestData.targetType is missing)', config.onError), findings: [], subject };
+    return {
+      response: internalFailure(token, 'the event is not a CloudFormation Lambda Hook request (requestData.targetType is missing)', config.onError),
+      findings: [],
+      subject,
+    };
   }
   const budget = new Budget(config.budgetMs);
   const invocation = typeof request.requestContext?.invocation === 'number' ? request.requestContext.invocation : 1;
@@ -82,7 +86,8 @@ export async function handleHookRequest(event: unknown, backendFor: (signal: Abo
   try {
     const backend = backendFor(budget.controller.signal);
     const plan = await planFor(request, target, backend);
-    if (plan.skip !== undefined) return { response: { hookStatus: 'SUCCESS', message: `dmap-guard: ${plan.skip}`, clientRequestToken: token }, findings: [], subject: plan.subject };
+    if (plan.skip !== undefined)
+      return { response: { hookStatus: 'SUCCESS', message: `dmap-guard: ${plan.skip}`, clientRequestToken: token }, findings: [], subject: plan.subject };
     for (const unit of plan.units) {
       if (unit.id in done) continue;
       done[unit.id] = (await unit.run()).map(({ origin: _origin, ...finding }) => finding);
@@ -129,7 +134,11 @@ function stackContextOf(request: HookRequest): StackContext {
 }
 
 /** The stack's template analysed with what already exists: the machines and their roles as they will be. */
-async function stackMachines(stack: StackContext, backend: Backend, replace?: { logicalId: string; properties: Record<string, unknown> }): Promise<StateMachineModel[]> {
+async function stackMachines(
+  stack: StackContext,
+  backend: Backend,
+  replace?: { logicalId: string; properties: Record<string, unknown> },
+): Promise<StateMachineModel[]> {
   const text = await backend.stackTemplate(stack.stackId);
   if (text === undefined) return [];
   const doc = parseDocumentText(text, stack.stackName);
@@ -196,7 +205,7 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
       {
         id: logicalId,
         run: async () => {
-          machine.context.bucketKeys = await bucketKeysFor(machine, backend);
+          machine.context.bucketKeys = { ...fromTemplate?.context.bucketKeys, ...(await bucketKeysFor(machine, backend)) };
           return check(machine, backend.simulator(pending));
         },
       },
@@ -219,7 +228,9 @@ async function iamPlan(request: HookRequest, target: string, backend: Backend): 
   const roles = attachedRoleNames(target, logicalId, props, physicalIds);
   // The proposed documents replace the current ones: judged with the embedded evaluator, since
   // SimulatePrincipalPolicy would still see the attached policies this change removes.
-  const machines = (await stackMachines(stack, backend, { logicalId, properties: props })).filter((m) => m.role && roles.has(m.role.arn.split('/').pop() ?? ''));
+  const machines = (await stackMachines(stack, backend, { logicalId, properties: props })).filter(
+    (m) => m.role && roles.has(m.role.arn.split('/').pop() ?? ''),
+  );
   const subject = `${target} ${logicalId}`;
   if (machines.length === 0) return { subject, units: [], skip: `${subject} is used by no state machine of this stack.` };
   const simulator = new EmbeddedSimulator();

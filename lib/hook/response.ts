@@ -75,7 +75,16 @@ export function verdict(token: string, subject: string, findings: Finding[], fai
 
 export function internalFailure(token: string, reason: string, onError: 'fail' | 'pass'): HookResponse {
   if (onError === 'pass') {
-    return { hookStatus: 'SUCCESS', message: clip(`dmap-guard could not check this change and ON_ERROR=pass lets it through: ${reason}`, MAX_MESSAGE), clientRequestToken: token };
+    return {
+      hookStatus: 'SUCCESS',
+      message: clip(`dmap-guard could not check this change and ON_ERROR=pass lets it through: ${reason}`, MAX_MESSAGE),
+      clientRequestToken: token,
+    };
   }
-  return { hookStatus: 'FAILED', errorCode: 'InternalFailure', message: clip(`dmap-guard could not check this change: ${reason}`, MAX_MESSAGE), clientRequestToken: token };
+  return {
+    hookStatus: 'FAILED',
+    errorCode: 'InternalFailure',
+    message: clip(`dmap-guard could not check this change: ${reason}`, MAX_MESSAGE),
+    clientRequestToken: token,
+  };
 }
