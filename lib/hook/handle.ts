@@ -55,9 +55,18 @@ export function coerceScalars(value: unknown): unknown {
 
 class Budget {
   readonly controller = new AbortController();
+  /** Rejects when the budget is spent. */
+  readonly expired: Promise<never>;
   private readonly timer: NodeJS.Timeout;
   constructor(ms: number) {
-    this.timer = setTimeout(() => this.controller.abort(new Error('time budget spent')), ms);
+    let reject: (error: Error) => void = () => undefined;
+    this.expired = new Promise<never>((_resolve, fail) => (reject = fail));
+    this.expired.catch(() => undefined);
+    this.timer = setTimeout(() => {
+      const error = new Error('time budget spent');
+      this.controller.abort(error);
+      reject(error);
+    }, ms);
   }
   get spent(): boolean {
     return this.controller.signal.aborted;
@@ -84,16 +93,24 @@ export async function handleHookRequest(event: unknown, backendFor: (signal: Abo
   const carried = request.requestContext?.callbackContext;
   const done: Record<string, Finding[]> = isRecord(carried) && isRecord(carried.done) ? (carried.done as Record<string, Finding[]>) : {};
   try {
-    const backend = backendFor(budget.controller.signal);
-    const plan = await planFor(request, target, backend);
-    if (plan.skip !== undefined)
-      return { response: { hookStatus: 'SUCCESS', message: `dmap-guard: ${plan.skip}`, clientRequestToken: token }, findings: [], subject: plan.subject };
-    for (const unit of plan.units) {
-      if (unit.id in done) continue;
-      done[unit.id] = (await unit.run()).map(({ origin: _origin, ...finding }) => finding);
-    }
-    const findings = Object.values(done).flat();
-    return { response: verdict(token, plan.subject, findings, config.failOn), findings, subject: plan.subject };
+    const work = async () => {
+      const backend = backendFor(budget.controller.signal);
+      const plan = await planFor(request, target, backend);
+      if (plan.skip !== undefined)
+        return {
+          response: { hookStatus: 'SUCCESS' as const, message: `dmap-guard: ${plan.skip}`, clientRequestToken: token },
+          findings: [],
+          subject: plan.subject,
+        };
+      for (const unit of plan.units) {
+        if (unit.id in done) continue;
+        done[unit.id] = (await unit.run()).map(({ origin: _origin, ...finding }) => finding);
+      }
+      const findings = Object.values(done).flat();
+      return { response: verdict(token, plan.subject, findings, config.failOn), findings, subject: plan.subject };
+    };
+    // The budget holds even when a call ignores the abort signal.
+    return await Promise.race([work(), budget.expired]);
   } catch (error) {
     if (budget.spent) {
       if (invocation < MAX_INVOCATIONS) {

@@ -1,0 +1,248 @@
+import { CloudFormationClient, GetTemplateCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GetBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { AwsBackend } from '../../lib/aws/backend';
+import { createClients } from '../../lib/aws/clients';
+import { checkPayloadUrl } from '../../lib/aws/payload';
+
+const iam = mockClient(IAMClient);
+const s3 = mockClient(S3Client);
+const kms = mockClient(KMSClient);
+const sfn = mockClient(SFNClient);
+const cfn = mockClient(CloudFormationClient);
+const backend = () => new AwsBackend(createClients({ region: 'us-east-1' }));
+const awsError = (name: string, message = name) => Object.assign(new Error(message), { name, $metadata: {} });
+const doc = (statement: unknown) => encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [statement] }));
+const ROLE = 'arn:aws:iam::123456789012:role/orders-dmap-role';
+
+beforeEach(() => {
+  for (const mock of [iam, s3, kms, sfn, cfn]) mock.reset();
+});
+
+describe('AwsBackend.readRole', () => {
+  it('reads trust, inline policies across pages, managed policies and the boundary', async () => {
+    iam.on(GetRoleCommand).resolves({
+      Role: {
+        RoleName: 'orders-dmap-role',
+        Arn: ROLE,
+        Path: '/',
+        RoleId: 'AROA',
+        CreateDate: new Date(),
+        AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+        PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary', PermissionsBoundaryType: 'Policy' },
+      },
+    });
+    iam
+      .on(ListRolePoliciesCommand)
+      .resolvesOnce({ PolicyNames: ['a'], IsTruncated: true, Marker: 'm1' })
+      .resolvesOnce({ PolicyNames: ['b'], IsTruncated: false });
+    iam
+      .on(GetRolePolicyCommand)
+      .callsFake((input: { PolicyName: string }) => ({
+        RoleName: 'orders-dmap-role',
+        PolicyName: input.PolicyName,
+        PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+      }));
+    iam
+      .on(ListAttachedRolePoliciesCommand)
+      .resolves({
+        AttachedPolicies: [{ PolicyName: 'AWSStepFunctionsFullAccess', PolicyArn: 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess' }],
+        IsTruncated: false,
+      });
+    iam
+      .on(GetPolicyCommand)
+      .callsFake((input: { PolicyArn: string }) => ({ Policy: { PolicyName: input.PolicyArn.split('/').pop(), DefaultVersionId: 'v3' } }));
+    iam
+      .on(GetPolicyVersionCommand)
+      .resolves({ PolicyVersion: { Document: doc({ Effect: 'Allow', Action: 'states:*', Resource: '*' }), VersionId: 'v3', IsDefaultVersion: true } });
+
+    const role = await backend().readRole(ROLE);
+    expect(role.unknown).toEqual([]);
+    expect(role.identityPolicies.map((p) => p.id)).toEqual(['orders-dmap-role/a', 'orders-dmap-role/b', 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess']);
+    expect(role.identityPolicies[2]?.fixedActions).toBe(true);
+    expect(role.boundary?.id).toBe('arn:aws:iam::123456789012:policy/boundary');
+    expect(role.trust?.document).toEqual(expect.stringContaining('states.amazonaws.com'));
+    expect(iam).toHaveReceivedCommandWith(ListRolePoliciesCommand, { RoleName: 'orders-dmap-role', Marker: 'm1' });
+    expect(iam).toHaveReceivedCommandWith(GetPolicyVersionCommand, { PolicyArn: 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess', VersionId: 'v3' });
+  });
+
+  it.each([['NoSuchEntity'], ['AccessDenied']])('turns %s into an unknown part of the role, never a silent pass', async (name) => {
+    iam.on(GetRoleCommand).rejects(awsError(name));
+    const role = await backend().readRole(ROLE);
+    expect(role.unknown).toEqual([expect.stringContaining(name)]);
+  });
+});
+
+describe('IamSimulator (SimulatePrincipalPolicy)', () => {
+  it('batches actions × resources per request context, follows Marker, and reads per-resource decisions', async () => {
+    iam
+      .on(SimulatePrincipalPolicyCommand)
+      .resolvesOnce({
+        EvaluationResults: [
+          {
+            EvalActionName: 'states:StartExecution',
+            EvalDecision: 'allowed',
+            ResourceSpecificResults: [
+              {
+                EvalResourceName: 'arn:aws:states:us-east-1:123456789012:stateMachine:a',
+                EvalResourceDecision: 'allowed',
+                MatchedStatements: [{ SourcePolicyId: 'inline' }],
+              },
+            ],
+          },
+        ],
+        IsTruncated: true,
+        Marker: 'next',
+      })
+      .resolvesOnce({
+        EvaluationResults: [
+          {
+            EvalActionName: 'states:DescribeExecution',
+            EvalDecision: 'explicitDeny',
+            EvalResourceName: 'arn:aws:states:us-east-1:123456789012:stateMachine:a',
+            MatchedStatements: [{ SourcePolicyId: 'deny-policy' }],
+          },
+        ],
+        IsTruncated: false,
+      })
+      .resolves({ EvaluationResults: [{ EvalActionName: 's3:ListBucket', EvalDecision: 'implicitDeny', MissingContextValues: ['s3:prefix'] }] });
+    const b = backend();
+    const simulator = b.simulator([{ Version: '2012-10-17', Statement: [] }]);
+    const results = await simulator.simulate({ arn: ROLE, identityPolicies: [], unknown: [] }, [
+      { action: 'states:StartExecution', resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:a', context: { 'aws:PrincipalArn': [ROLE] } },
+      { action: 'states:DescribeExecution', resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:a', context: { 'aws:PrincipalArn': [ROLE] } },
+      { action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 'aws:PrincipalArn': [ROLE], 's3:prefix': ['in/'] } },
+    ]);
+    expect(results.map((r) => r.decision)).toEqual(['allowed', 'explicitDeny', 'implicitDeny']);
+    expect(results[1]?.matched[0]).toMatchObject({ policyId: 'deny-policy', effect: 'Deny' });
+    expect(results[2]?.missingContextKeys).toEqual(['s3:prefix']);
+    expect(simulator.calls).toBe(3);
+    expect(iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, {
+      PolicySourceArn: ROLE,
+      ActionNames: ['states:StartExecution', 'states:DescribeExecution'],
+      PolicyInputList: [JSON.stringify({ Version: '2012-10-17', Statement: [] })],
+      Marker: 'next',
+    });
+    expect(iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, {
+      ActionNames: ['s3:ListBucket'],
+      ContextEntries: expect.arrayContaining([{ ContextKeyName: 's3:prefix', ContextKeyValues: ['in/'], ContextKeyType: 'string' }]),
+    });
+  });
+
+  it('lets an AWS error through (the hook turns it into InternalFailure)', async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+    await expect(
+      backend()
+        .simulator([])
+        .simulate({ arn: ROLE, identityPolicies: [], unknown: [] }, [{ action: 'a:b', resource: '*' }]),
+    ).rejects.toThrow('Rate exceeded');
+  });
+});
+
+describe('AwsBackend.bucketKey', () => {
+  it.each<[string, Record<string, unknown>, string | undefined]>([
+    ['a key ARN', { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'arn:aws:kms:us-east-1:123456789012:key/k1' }, 'arn:aws:kms:us-east-1:123456789012:key/k1'],
+    [
+      'an alias, resolved with kms:DescribeKey',
+      { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/results' },
+      'arn:aws:kms:us-east-1:123456789012:key/from-alias',
+    ],
+    ['SSE-S3', { SSEAlgorithm: 'AES256' }, undefined],
+    ['the AWS managed aws/s3 key', { SSEAlgorithm: 'aws:kms' }, undefined],
+  ])('reads %s', async (_name, byDefault, expected) => {
+    s3.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault as never }] } });
+    kms
+      .on(DescribeKeyCommand, { KeyId: 'alias/results' })
+      .resolves({ KeyMetadata: { KeyId: 'from-alias', Arn: 'arn:aws:kms:us-east-1:123456789012:key/from-alias' } });
+    expect(await backend().bucketKey('bucket')).toBe(expected);
+  });
+
+  it('treats a bucket without encryption configuration as no key, and lets AccessDenied through', async () => {
+    s3.on(GetBucketEncryptionCommand).rejectsOnce(awsError('ServerSideEncryptionConfigurationNotFoundError')).rejectsOnce(awsError('AccessDenied'));
+    expect(await backend().bucketKey('bucket')).toBeUndefined();
+    await expect(backend().bucketKey('bucket')).rejects.toThrow('AccessDenied');
+  });
+});
+
+describe('AwsBackend stacks and state machines', () => {
+  it('reads the processed template, and none for a stack that does not exist', async () => {
+    cfn.on(GetTemplateCommand).resolvesOnce({ TemplateBody: '{"Resources":{}}' }).rejectsOnce(awsError('ValidationError', 'Stack does not exist'));
+    expect(await backend().stackTemplate('stack')).toBe('{"Resources":{}}');
+    expect(cfn).toHaveReceivedCommandWith(GetTemplateCommand, { StackName: 'stack', TemplateStage: 'Processed' });
+    expect(await backend().stackTemplate('gone')).toBeUndefined();
+  });
+
+  it('pages through stack resources', async () => {
+    cfn
+      .on(ListStackResourcesCommand)
+      .resolvesOnce({
+        StackResourceSummaries: [
+          { LogicalResourceId: 'A', PhysicalResourceId: 'a', ResourceType: 't', LastUpdatedTimestamp: new Date(), ResourceStatus: 'CREATE_COMPLETE' },
+        ],
+        NextToken: 't2',
+      })
+      .resolvesOnce({
+        StackResourceSummaries: [{ LogicalResourceId: 'B', ResourceType: 't', LastUpdatedTimestamp: new Date(), ResourceStatus: 'CREATE_IN_PROGRESS' }],
+      });
+    expect(await backend().stackResources('stack')).toEqual({ A: 'a' });
+  });
+
+  it('describes a state machine and pages through the list', async () => {
+    sfn.on(DescribeStateMachineCommand).resolves({
+      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
+      name: 'orders',
+      definition: '{}',
+      roleArn: ROLE,
+      type: 'STANDARD',
+      creationDate: new Date(),
+      loggingConfiguration: { level: 'ALL' },
+      tracingConfiguration: { enabled: true },
+      encryptionConfiguration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k' },
+    });
+    expect(await backend().describeStateMachine('arn:aws:states:us-east-1:123456789012:stateMachine:orders')).toEqual({
+      arn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
+      name: 'orders',
+      type: 'STANDARD',
+      definition: '{}',
+      roleArn: ROLE,
+      logging: true,
+      tracing: true,
+      encryptionKey: 'arn:aws:kms:us-east-1:123456789012:key/k',
+    });
+    sfn
+      .on(ListStateMachinesCommand)
+      .resolvesOnce({ stateMachines: [{ stateMachineArn: 'a', name: 'a', type: 'STANDARD', creationDate: new Date() }], nextToken: 'n' })
+      .resolvesOnce({ stateMachines: [{ stateMachineArn: 'b', name: 'b', type: 'STANDARD', creationDate: new Date() }] });
+    expect(await backend().listStateMachines()).toEqual(['a', 'b']);
+  });
+});
+
+describe('hook payload URLs', () => {
+  it.each([
+    ['https://hook-payloads.s3.us-east-1.amazonaws.com/p.json?X-Amz-Signature=x', true],
+    ['https://s3.us-east-1.amazonaws.com/bucket/p.json', true],
+    ['https://bucket.s3.amazonaws.com/p.json', true],
+    ['https://bucket.s3.cn-north-1.amazonaws.com.cn/p.json', true],
+    ['http://hook-payloads.s3.us-east-1.amazonaws.com/p.json', false],
+    ['https://169.254.169.254/latest/meta-data', false],
+    ['https://s3.amazonaws.com.evil.example/p.json', false],
+    ['file:///etc/passwd', false],
+    ['not a url', false],
+  ])('%s → allowed %s', (url, allowed) => {
+    if (allowed) expect(() => checkPayloadUrl(url)).not.toThrow();
+    else expect(() => checkPayloadUrl(url)).toThrow();
+  });
+});
