@@ -1,0 +1,3 @@
+module.exports = async () => {
+  if (globalThis.__MOTO__) globalThis.__MOTO__.kill();
+};
