@@ -35,6 +35,7 @@ export function renderText(report: Report): string {
     }
     out.push('');
   }
+  if (report.stateMachines.length === 0) out.push('No state machine found (AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine).');
   const s = report.summary;
   const unverified = report.stateMachines.filter((m) => m.verdict === 'unverified').length;
   out.push(

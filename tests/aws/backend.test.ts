@@ -49,19 +49,15 @@ describe('AwsBackend.readRole', () => {
       .on(ListRolePoliciesCommand)
       .resolvesOnce({ PolicyNames: ['a'], IsTruncated: true, Marker: 'm1' })
       .resolvesOnce({ PolicyNames: ['b'], IsTruncated: false });
-    iam
-      .on(GetRolePolicyCommand)
-      .callsFake((input: { PolicyName: string }) => ({
-        RoleName: 'orders-dmap-role',
-        PolicyName: input.PolicyName,
-        PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
-      }));
-    iam
-      .on(ListAttachedRolePoliciesCommand)
-      .resolves({
-        AttachedPolicies: [{ PolicyName: 'AWSStepFunctionsFullAccess', PolicyArn: 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess' }],
-        IsTruncated: false,
-      });
+    iam.on(GetRolePolicyCommand).callsFake((input: { PolicyName: string }) => ({
+      RoleName: 'orders-dmap-role',
+      PolicyName: input.PolicyName,
+      PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+    }));
+    iam.on(ListAttachedRolePoliciesCommand).resolves({
+      AttachedPolicies: [{ PolicyName: 'AWSStepFunctionsFullAccess', PolicyArn: 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess' }],
+      IsTruncated: false,
+    });
     iam
       .on(GetPolicyCommand)
       .callsFake((input: { PolicyArn: string }) => ({ Policy: { PolicyName: input.PolicyArn.split('/').pop(), DefaultVersionId: 'v3' } }));

@@ -44,13 +44,11 @@ const allowEverything = () => {
 const inlineRole = (statements: unknown[]) => {
   iam.on(GetRoleCommand).resolves({ Role: { RoleName: 'orders-dmap-role', Arn: ROLE, Path: '/', RoleId: 'AROA', CreateDate: new Date() } });
   iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['data'] });
-  iam
-    .on(GetRolePolicyCommand)
-    .resolves({
-      RoleName: 'orders-dmap-role',
-      PolicyName: 'data',
-      PolicyDocument: encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: statements })),
-    });
+  iam.on(GetRolePolicyCommand).resolves({
+    RoleName: 'orders-dmap-role',
+    PolicyName: 'data',
+    PolicyDocument: encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: statements })),
+  });
   iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
 };
 
@@ -160,16 +158,14 @@ describe('custom resource handler (functions/custom-resource)', () => {
     };
   };
   const machine = (definition: string) =>
-    sfn
-      .on(DescribeStateMachineCommand)
-      .resolves({
-        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
-        name: 'orders',
-        definition,
-        roleArn: ROLE,
-        type: 'STANDARD',
-        creationDate: new Date(),
-      });
+    sfn.on(DescribeStateMachineCommand).resolves({
+      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
+      name: 'orders',
+      definition,
+      roleArn: ROLE,
+      type: 'STANDARD',
+      creationDate: new Date(),
+    });
 
   it('Create fails the resource with the findings as Reason, in a body of at most 4 KB, with a stable PhysicalResourceId', async () => {
     machine(event('validate-definition.json').definition ? JSON.stringify(event('validate-definition.json').definition) : '{}');
@@ -252,15 +248,13 @@ describe('validate handler (functions/validate)', () => {
   });
 
   function machine() {
-    sfn
-      .on(DescribeStateMachineCommand)
-      .resolves({
-        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
-        name: 'orders',
-        definition: JSON.stringify(event('validate-definition.json').definition),
-        roleArn: ROLE,
-        type: 'STANDARD',
-        creationDate: new Date(),
-      });
+    sfn.on(DescribeStateMachineCommand).resolves({
+      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
+      name: 'orders',
+      definition: JSON.stringify(event('validate-definition.json').definition),
+      roleArn: ROLE,
+      type: 'STANDARD',
+      creationDate: new Date(),
+    });
   }
 });

@@ -12,7 +12,10 @@ import { runCli } from '../helpers/cli';
 const endpoint = process.env.MOTO_ENDPOINT as string;
 const clients = createClients({ region: 'us-east-1', endpoint, maxAttempts: 2 });
 const backend = new AwsBackend(clients);
-const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const trust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 let account = '123456789012';
 let keyArn = '';
@@ -22,15 +25,33 @@ beforeAll(async () => {
   await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
   const role = await clients.iam.send(new CreateRoleCommand({ RoleName: 'orders-dmap-role', AssumeRolePolicyDocument: trust }));
   account = role.Role?.Arn?.split(':')[4] ?? account;
-  const managed = await clients.iam.send(new CreatePolicyCommand({ PolicyName: 'results-writer', PolicyDocument: doc({ Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'], Resource: 'arn:aws:s3:::orders-results/runs/*' }) }));
-  const boundary = await clients.iam.send(new CreatePolicyCommand({ PolicyName: 'boundary', PolicyDocument: doc({ Effect: 'Allow', Action: ['states:*', 's3:*', 'kms:*'], Resource: '*' }) }));
+  const managed = await clients.iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'results-writer',
+      PolicyDocument: doc({
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        Resource: 'arn:aws:s3:::orders-results/runs/*',
+      }),
+    }),
+  );
+  const boundary = await clients.iam.send(
+    new CreatePolicyCommand({ PolicyName: 'boundary', PolicyDocument: doc({ Effect: 'Allow', Action: ['states:*', 's3:*', 'kms:*'], Resource: '*' }) }),
+  );
   await clients.iam.send(new AttachRolePolicyCommand({ RoleName: 'orders-dmap-role', PolicyArn: managed.Policy?.Arn }));
   await clients.iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: 'orders-dmap-role', PermissionsBoundary: boundary.Policy?.Arn }));
   const key = await clients.kms.send(new CreateKeyCommand({ Description: 'results' }));
   keyArn = key.KeyMetadata?.Arn as string;
   await clients.kms.send(new CreateAliasCommand({ AliasName: 'alias/orders-results', TargetKeyId: key.KeyMetadata?.KeyId }));
   await clients.s3.send(new CreateBucketCommand({ Bucket: 'orders-results' }));
-  await clients.s3.send(new PutBucketEncryptionCommand({ Bucket: 'orders-results', ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/orders-results' } }] } }));
+  await clients.s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: 'orders-results',
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/orders-results' } }],
+      },
+    }),
+  );
   await clients.s3.send(new CreateBucketCommand({ Bucket: 'orders-input' }));
   await clients.iam.send(
     new PutRolePolicyCommand({
@@ -65,7 +86,10 @@ beforeAll(async () => {
   );
   machineArn = machine.stateMachineArn as string;
   await clients.cloudformation.send(
-    new CreateStackCommand({ StackName: 'orders-dmap', TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'orders-done' } } } }) }),
+    new CreateStackCommand({
+      StackName: 'orders-dmap',
+      TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'orders-done' } } } }),
+    }),
   );
 });
 
@@ -104,7 +128,9 @@ describe('lib/aws against moto_server', () => {
     expect(stderr).toBe('');
     const report = JSON.parse(stdout);
     expect(Object.keys(report)).toEqual(['findings', 'stateMachines', 'summary']);
-    const missing = report.findings.filter((f: { rule: string }) => f.rule.startsWith('missing')).map((f: { rule: string; action: string }) => `${f.rule} ${f.action}`);
+    const missing = report.findings
+      .filter((f: { rule: string }) => f.rule.startsWith('missing'))
+      .map((f: { rule: string; action: string }) => `${f.rule} ${f.action}`);
     expect(missing).toEqual(expect.arrayContaining(['missing-permission kms:GenerateDataKey', 'missing-recommended-permission states:RedriveExecution']));
     expect(report.stateMachines[0]).toMatchObject({ stateMachine: machineArn, verdict: 'fail' });
     expect(code).toBe(1);
