@@ -22,6 +22,11 @@ export async function fetchPresignedPayload(url: string, maxBytes: number, abort
   const parsed = checkPayloadUrl(url);
   const response = await fetch(parsed, { redirect: 'error', ...(abortSignal ? { signal: abortSignal } : {}) });
   if (!response.ok) throw new PayloadError(`payload GET returned HTTP ${response.status}`);
+  return readCapped(response, maxBytes);
+}
+
+/** The body as text, refusing more than maxBytes whatever Content-Length says. */
+export async function readCapped(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new PayloadError(`payload is ${declared} bytes; at most ${maxBytes} are read`);
   const reader = response.body?.getReader();

@@ -42,7 +42,7 @@ describe('AwsBackend.readRole', () => {
         RoleId: 'AROA',
         CreateDate: new Date(),
         AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }),
-        PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary', PermissionsBoundaryType: 'Policy' },
+        PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary', PermissionsBoundaryType: 'PermissionsBoundaryPolicy' },
       },
     });
     iam
