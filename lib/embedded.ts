@@ -1,5 +1,5 @@
 // The Backend port offline: roles from a snapshot, the stack template from a file's text, the embedded evaluator.
-import { EmbeddedSimulator } from './checks/simulator';
+import { EmbeddedSimulator, type Simulator } from './checks/simulator';
 import type { RoleModel } from './model';
 import type { Backend, DeployedStateMachine } from './ports';
 import { snapshotRole, type AccountSnapshot } from './snapshot';
@@ -19,7 +19,7 @@ export class EmbeddedBackend implements Backend {
   constructor(private readonly options: EmbeddedOptions = {}) {}
 
   /** Pending policies are part of the role model already (the template analysis attaches them). */
-  simulator(): EmbeddedSimulator {
+  simulator(): Simulator {
     return new EmbeddedSimulator();
   }
 

@@ -1,0 +1,102 @@
+// A loopback stand-in for the IAM query API (SimulatePrincipalPolicy only), with injectable faults and latency.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { IamSimulator } from '../../lib/aws/simulate';
+import { EmbeddedBackend, type EmbeddedOptions } from '../../lib/embedded';
+
+export type Fault = 'none' | 'throttle-twice' | 'server-error' | 'stall' | 'malformed' | 'deny-start' | 'paginate';
+
+export interface IamStub {
+  url: string;
+  fault: Fault;
+  latencyMs: number;
+  requests: number;
+  close(): Promise<void>;
+}
+
+const xml = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?>\n${inner}`;
+
+function results(actions: string[], resources: string[], deny: (action: string) => boolean): string {
+  return actions
+    .map((action) => {
+      const decision = deny(action) ? 'implicitDeny' : 'allowed';
+      const specific = resources.map((r) => `<member><EvalResourceName>${r}</EvalResourceName><EvalResourceDecision>${decision}</EvalResourceDecision><MatchedStatements/><MissingContextValues/></member>`).join('');
+      return `<member><EvalActionName>${action}</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>${decision}</EvalDecision><MatchedStatements/><MissingContextValues/><ResourceSpecificResults>${specific}</ResourceSpecificResults></member>`;
+    })
+    .join('');
+}
+
+export async function startIamStub(): Promise<IamStub> {
+  const sockets = new Set<import('node:net').Socket>();
+  const stub: IamStub = { url: '', fault: 'none', latencyMs: 0, requests: 0, close: async () => undefined };
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      stub.requests++;
+      const form = new URLSearchParams(body);
+      const list = (prefix: string) => [...form.entries()].filter(([k]) => k.startsWith(`${prefix}.member.`)).map(([, v]) => v);
+      const actions = list('ActionNames');
+      const resources = list('ResourceArns');
+      const reply = () => {
+        if (stub.fault === 'stall') return; // never answers
+        if (stub.fault === 'server-error' || (stub.fault === 'throttle-twice' && stub.requests <= 2)) {
+          const code = stub.fault === 'server-error' ? 'ServiceFailure' : 'Throttling';
+          response.writeHead(stub.fault === 'server-error' ? 503 : 400, { 'content-type': 'text/xml' });
+          response.end(xml(`<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>${stub.fault === 'server-error' ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>injected ${code}</Message></Error><RequestId>stub</RequestId></ErrorResponse>`));
+          return;
+        }
+        if (stub.fault === 'malformed') {
+          response.writeHead(200, { 'content-type': 'text/xml' });
+          response.end('<SimulatePrincipalPolicyResponse><SimulatePrincipalPolicyResult><EvaluationResults><member><EvalActionName>');
+          return;
+        }
+        const firstPage = stub.fault === 'paginate' && !form.has('Marker');
+        const shown = firstPage ? actions.slice(0, 1) : stub.fault === 'paginate' ? actions.slice(1) : actions;
+        const truncation = firstPage ? '<IsTruncated>true</IsTruncated><Marker>page-2</Marker>' : '<IsTruncated>false</IsTruncated>';
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(
+          xml(
+            `<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult>${truncation}<EvaluationResults>${results(shown, resources, (a) => stub.fault === 'deny-start' && a === 'states:StartExecution')}</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>stub</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>`,
+          ),
+        );
+      };
+      if (stub.latencyMs > 0) setTimeout(reply, stub.latencyMs);
+      else reply();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stub.close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return stub;
+}
+
+/** The offline backend, but SimulatePrincipalPolicy goes through the real SDK to the stub. */
+export class StubbedIamBackend extends EmbeddedBackend {
+  readonly simulators: IamSimulator[] = [];
+  constructor(
+    private readonly iam: IAMClient,
+    options: EmbeddedOptions,
+    private readonly signal?: AbortSignal,
+  ) {
+    super(options);
+  }
+  override simulator(pending: unknown[] = []): IamSimulator {
+    const simulator = new IamSimulator(this.iam, pending, this.signal);
+    this.simulators.push(simulator);
+    return simulator;
+  }
+}
+
+export function stubClient(stub: IamStub, maxAttempts = 3): IAMClient {
+  return new IAMClient({ endpoint: stub.url, region: 'us-east-1', credentials: { accessKeyId: 'stub', secretAccessKey: 'stub' }, maxAttempts });
+}
