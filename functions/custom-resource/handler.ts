@@ -20,6 +20,7 @@ export const handler = async (event: unknown, context?: Partial<Pick<Context, 'g
     logger.error('not a CloudFormation custom resource event');
     return;
   }
+  logger.resetKeys();
   logger.appendKeys({ requestId: event.RequestId, stackId: event.StackId, logicalResourceId: event.LogicalResourceId, requestType: event.RequestType });
   const budget = Math.max(1_000, (context?.getRemainingTimeInMillis?.() ?? 60_000) - PUT_MARGIN_MS);
   const controller = new AbortController();

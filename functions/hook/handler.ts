@@ -16,6 +16,8 @@ export const handler = async (event: unknown, context?: Partial<Pick<Context, 'g
   const token = typeof request.clientRequestToken === 'string' ? request.clientRequestToken : '';
   const config = hookConfig(process.env, context?.getRemainingTimeInMillis?.());
   try {
+    // Keys from a previous invocation of this execution environment must not label this one.
+    logger.resetKeys();
     logger.appendKeys({
       clientRequestToken: token,
       stackId: request.stackId,

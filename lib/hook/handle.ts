@@ -77,11 +77,23 @@ class Budget {
 }
 
 export async function handleHookRequest(event: unknown, backendFor: (signal: AbortSignal) => Backend, config: HookConfig): Promise<HookOutcome> {
+  const token = isRecord(event) && typeof event.clientRequestToken === 'string' ? event.clientRequestToken : '';
+  try {
+    return await handle(event, token, backendFor, config);
+  } catch (error) {
+    // Last resort: nothing in a request may make the hook throw.
+    return { response: internalFailure(token, `unexpected ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? ''}`, config.onError), findings: [], subject: 'unknown target' };
+  }
+}
+
+const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+
+async function handle(event: unknown, token: string, backendFor: (signal: AbortSignal) => Backend, config: HookConfig): Promise<HookOutcome> {
   const request = (isRecord(event) ? event : {}) as HookRequest;
-  const token = typeof request.clientRequestToken === 'string' ? request.clientRequestToken : '';
-  const target = request.requestData?.targetType ?? request.requestData?.targetName;
-  const subject = `${typeof target === 'string' ? target : 'unknown target'} ${request.requestData?.targetLogicalId ?? ''}`.trim();
-  if (!isRecord(event) || !isRecord(request.requestData) || typeof target !== 'string') {
+  const data = isRecord(request.requestData) ? request.requestData : undefined;
+  const target = typeof data?.targetType === 'string' ? data.targetType : typeof data?.targetName === 'string' ? data.targetName : undefined;
+  const subject = `${text(target, 'unknown target')} ${text(data?.targetLogicalId, '')}`.trim();
+  if (!isRecord(event) || data === undefined || target === undefined) {
     return {
       response: internalFailure(token, 'the event is not a CloudFormation Lambda Hook request (requestData.targetType is missing)', config.onError),
       findings: [],

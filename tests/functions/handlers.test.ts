@@ -17,6 +17,7 @@ import { parseDocumentText } from '../../lib/cfn/load';
 import { handler as customResource } from '../../functions/custom-resource/handler';
 import { handler as hook } from '../../functions/hook/handler';
 import { handler as validate } from '../../functions/validate/handler';
+import { logger } from '../../functions/shared/powertools';
 import { expectContract } from '../helpers/hook';
 
 const EVENTS = join(__dirname, '..', '..', 'events');
@@ -132,10 +133,12 @@ describe('hook handler (functions/hook)', () => {
     });
     const saved = process.env.FAILURE_MODE;
     process.env.FAILURE_MODE = 'WARN';
+    logger.setLogLevel('INFO');
     try {
       await hook(event('hook-statemachine-create-noncompliant.json'));
     } finally {
       process.env.FAILURE_MODE = saved;
+      logger.setLogLevel('SILENT');
       log.mockRestore();
     }
     const emf = logged
