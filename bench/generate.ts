@@ -6,7 +6,10 @@ export function generatedTemplate(machines: number): string {
     resources[`Role${i}`] = {
       Type: 'AWS::IAM::Role',
       Properties: {
-        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
         Policies: [
           {
             PolicyName: 'machine',
@@ -14,7 +17,11 @@ export function generatedTemplate(machines: number): string {
               Version: '2012-10-17',
               Statement: [
                 { Effect: 'Allow', Action: 'states:StartExecution', Resource: '*' },
-                { Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], Resource: [{ 'Fn::GetAtt': [`Bucket${i}`, 'Arn'] }, { 'Fn::Sub': `\${Bucket${i}.Arn}/*` }] },
+                {
+                  Effect: 'Allow',
+                  Action: ['s3:ListBucket', 's3:GetObject'],
+                  Resource: [{ 'Fn::GetAtt': [`Bucket${i}`, 'Arn'] }, { 'Fn::Sub': `\${Bucket${i}.Arn}/*` }],
+                },
               ],
             },
           },

@@ -1,5 +1,6 @@
 // Loading JSON and YAML documents (CloudFormation short-form tags included) with line numbers on demand.
 import { readFileSync, statSync } from 'node:fs';
+import { jsonPositions, offsetAt } from './json-positions';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 
 export type JsonPath = Array<string | number>;
@@ -82,13 +83,13 @@ export function parseDocumentText(text: string, file: string): LoadedDocument {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
       const value: unknown = JSON.parse(text);
-      let yaml: ParsedYaml | undefined;
+      let positions: ReturnType<typeof jsonPositions> | undefined;
       return {
         file,
         value,
         locate: (path) => {
-          yaml ??= parseYaml(text, file);
-          return yaml.locate(path);
+          positions ??= jsonPositions(text);
+          return positionOf(text, offsetAt(positions, path));
         },
       };
     } catch (error) {
@@ -103,9 +104,13 @@ export function parseDocumentText(text: string, file: string): LoadedDocument {
 }
 
 function positionOf(text: string, offset: number): Position {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }
 
 interface ParsedYaml {

@@ -33,9 +33,19 @@ export function firstFailure(result: NeedResult): { action: string; resource: st
   return { action: failed.request.action, resource: failed.request.resource, reason: describeDenial(failed.evaluation) };
 }
 
-/** A YAML policy statement to paste into the role for these needs. */
+const snippets = new Map<string, string>();
+
+/** A YAML policy statement to paste into the role for these needs (memoized: many findings share one). */
 export function statementSnippet(needs: Need[]): string {
-  return stringify(leastPrivilegePolicy(needs).Statement).trimEnd();
+  const statements = leastPrivilegePolicy(needs).Statement;
+  const key = JSON.stringify(statements);
+  let snippet = snippets.get(key);
+  if (snippet === undefined) {
+    snippet = stringify(statements).trimEnd();
+    if (snippets.size > 10_000) snippets.clear();
+    snippets.set(key, snippet);
+  }
+  return snippet;
 }
 
 export function sourceOf(need: Need): string {

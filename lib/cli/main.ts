@@ -5,7 +5,7 @@ import { policySpec, runPolicy } from './commands/policy';
 import { runSimulateCustomPolicy, simulateSpec } from './commands/simulate-custom-policy';
 import { processIO, type CliIO } from './io';
 import { VERSION } from './version';
-import { auditSpec, runAudit } from './commands/audit';
+import { auditSpec } from './commands/audit-spec';
 import { checkSpec, runCheck } from './commands/check';
 import { hookSpec, runHook } from './commands/hook';
 
@@ -15,7 +15,8 @@ const COMMANDS: Array<{ spec: CommandSpec; run: Runner }> = [
   { spec: checkSpec, run: runCheck },
   { spec: policySpec, run: runPolicy },
   { spec: simulateSpec, run: runSimulateCustomPolicy },
-  { spec: auditSpec, run: runAudit },
+  // The AWS SDK is loaded only when audit runs: every other command starts without it.
+  { spec: auditSpec, run: async (argv, io) => (await import('./commands/audit')).runAudit(argv, io) },
   { spec: hookSpec, run: runHook },
 ];
 

@@ -82,7 +82,11 @@ export async function handleHookRequest(event: unknown, backendFor: (signal: Abo
     return await handle(event, token, backendFor, config);
   } catch (error) {
     // Last resort: nothing in a request may make the hook throw.
-    return { response: internalFailure(token, `unexpected ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? ''}`, config.onError), findings: [], subject: 'unknown target' };
+    return {
+      response: internalFailure(token, `unexpected ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? ''}`, config.onError),
+      findings: [],
+      subject: 'unknown target',
+    };
   }
 }
 

@@ -21,7 +21,12 @@ function results(actions: string[], resources: string[], deny: (action: string) 
   return actions
     .map((action) => {
       const decision = deny(action) ? 'implicitDeny' : 'allowed';
-      const specific = resources.map((r) => `<member><EvalResourceName>${r}</EvalResourceName><EvalResourceDecision>${decision}</EvalResourceDecision><MatchedStatements/><MissingContextValues/></member>`).join('');
+      const specific = resources
+        .map(
+          (r) =>
+            `<member><EvalResourceName>${r}</EvalResourceName><EvalResourceDecision>${decision}</EvalResourceDecision><MatchedStatements/><MissingContextValues/></member>`,
+        )
+        .join('');
       return `<member><EvalActionName>${action}</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>${decision}</EvalDecision><MatchedStatements/><MissingContextValues/><ResourceSpecificResults>${specific}</ResourceSpecificResults></member>`;
     })
     .join('');
@@ -44,7 +49,11 @@ export async function startIamStub(): Promise<IamStub> {
         if (stub.fault === 'server-error' || (stub.fault === 'throttle-twice' && stub.requests <= 2)) {
           const code = stub.fault === 'server-error' ? 'ServiceFailure' : 'Throttling';
           response.writeHead(stub.fault === 'server-error' ? 503 : 400, { 'content-type': 'text/xml' });
-          response.end(xml(`<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>${stub.fault === 'server-error' ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>injected ${code}</Message></Error><RequestId>stub</RequestId></ErrorResponse>`));
+          response.end(
+            xml(
+              `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>${stub.fault === 'server-error' ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>injected ${code}</Message></Error><RequestId>stub</RequestId></ErrorResponse>`,
+            ),
+          );
           return;
         }
         if (stub.fault === 'malformed') {

@@ -54,7 +54,10 @@ describe('hook handler under arbitrary input (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fc.anything(), async (event) => {
         const { response } = await handleHookRequest(event, backend, config);
-        const token = typeof (event as { clientRequestToken?: unknown })?.clientRequestToken === 'string' ? (event as { clientRequestToken: string }).clientRequestToken : '';
+        const token =
+          typeof (event as { clientRequestToken?: unknown })?.clientRequestToken === 'string'
+            ? (event as { clientRequestToken: string }).clientRequestToken
+            : '';
         expectContract(response, token);
       }),
       { numRuns: 200 },
@@ -63,26 +66,39 @@ describe('hook handler under arbitrary input (fast-check)', () => {
 
   it('answers mutated real events (fields removed, retyped, huge or broken) with the token echoed', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...seeds), fc.array(fc.nat(50), { minLength: 1, maxLength: 6 }), junk, fc.boolean(), async (seed, path, replacement, remove) => {
-        const event = mutate(seed, path, replacement, remove);
-        const { response } = await handleHookRequest(event, backend, config);
-        const token = typeof event.clientRequestToken === 'string' ? event.clientRequestToken : '';
-        expectContract(response, token);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...seeds),
+        fc.array(fc.nat(50), { minLength: 1, maxLength: 6 }),
+        junk,
+        fc.boolean(),
+        async (seed, path, replacement, remove) => {
+          const event = mutate(seed, path, replacement, remove);
+          const { response } = await handleHookRequest(event, backend, config);
+          const token = typeof event.clientRequestToken === 'string' ? event.clientRequestToken : '';
+          expectContract(response, token);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('never answers SUCCESS for a state machine whose definition is replaced by junk', async () => {
-    const seed = seeds.find((e) => (e.requestData as { targetType?: string } | undefined)?.targetType === 'AWS::StepFunctions::StateMachine' && String(e.actionInvocationPoint).startsWith('CREATE')) as Record<string, any>;
+    const seed = seeds.find(
+      (e) =>
+        (e.requestData as { targetType?: string } | undefined)?.targetType === 'AWS::StepFunctions::StateMachine' &&
+        String(e.actionInvocationPoint).startsWith('CREATE'),
+    ) as Record<string, any>;
     await fc.assert(
-      fc.asyncProperty(junk.filter((j) => j !== undefined), async (definition) => {
-        const event = structuredClone(seed);
-        event.requestData.targetModel.resourceProperties.DefinitionString = definition;
-        const { response } = await handleHookRequest(event, backend, config);
-        expectContract(response, event.clientRequestToken);
-        expect(response.hookStatus).not.toBe('SUCCESS');
-      }),
+      fc.asyncProperty(
+        junk.filter((j) => j !== undefined),
+        async (definition) => {
+          const event = structuredClone(seed);
+          event.requestData.targetModel.resourceProperties.DefinitionString = definition;
+          const { response } = await handleHookRequest(event, backend, config);
+          expectContract(response, event.clientRequestToken);
+          expect(response.hookStatus).not.toBe('SUCCESS');
+        },
+      ),
       { numRuns: 100 },
     );
   });

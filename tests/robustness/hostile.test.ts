@@ -14,7 +14,16 @@ import { generatedTemplate } from '../../bench/generate';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-const ctx = { name: 'm', partition: 'aws', region: 'us-east-1', account: '123456789012', type: 'STANDARD' as const, bucketKeys: {}, logging: false, tracing: false };
+const ctx = {
+  name: 'm',
+  partition: 'aws',
+  region: 'us-east-1',
+  account: '123456789012',
+  type: 'STANDARD' as const,
+  bucketKeys: {},
+  logging: false,
+  tracing: false,
+};
 const dir = mkdtempSync(join(tmpdir(), 'dmap-guard-hostile-'));
 const write = (name: string, text: string) => {
   const file = join(dir, name);
@@ -25,9 +34,17 @@ const write = (name: string, text: string) => {
 function wideDefinition(states: number) {
   const children: Record<string, unknown> = {};
   for (let i = 0; i < states; i++) {
-    children[`S${i}`] = i % 2 === 0 ? { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: `fn-${i % 50}` }, Next: `S${(i + 1) % states}` } : { Type: 'Pass', Next: `S${(i + 1) % states}` };
+    children[`S${i}`] =
+      i % 2 === 0
+        ? { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: `fn-${i % 50}` }, Next: `S${(i + 1) % states}` }
+        : { Type: 'Pass', Next: `S${(i + 1) % states}` };
   }
-  return { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'S0', States: children }, End: true } } };
+  return {
+    StartAt: 'M',
+    States: {
+      M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'S0', States: children }, End: true },
+    },
+  };
 }
 
 function nested(levels: number) {
@@ -64,7 +81,11 @@ describe('hostile templates', () => {
   });
 
   it('checks a role with a huge policy (5,000 statements)', async () => {
-    const statements = Array.from({ length: 5000 }, (_, i) => ({ Effect: 'Allow', Action: `dynamodb:GetItem`, Resource: `arn:aws:dynamodb:us-east-1:123456789012:table/t${i}` }));
+    const statements = Array.from({ length: 5000 }, (_, i) => ({
+      Effect: 'Allow',
+      Action: `dynamodb:GetItem`,
+      Resource: `arn:aws:dynamodb:us-east-1:123456789012:table/t${i}`,
+    }));
     const template = JSON.parse(generatedTemplate(1));
     template.Resources.Role0.Properties.Policies[0].PolicyDocument.Statement.push(...statements);
     const { code, stdout } = await runCli(['check', write('huge-policy.json', JSON.stringify(template)), '--format', 'json', '--fail-on', 'never']);
@@ -73,14 +94,26 @@ describe('hostile templates', () => {
   });
 
   it('stops a YAML alias bomb with a clear error naming the line', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`), 'Resources: *i'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`),
+      'Resources: *i',
+    ].join('\n');
     expect(() => parseDocumentText(bomb, 'bomb.yaml')).toThrow(/bomb\.yaml:\d+:\d+: aliases expand to more than/);
   });
 
   it('answers a STACK hook whose payload template is an alias bomb with InternalFailure, not a crash', async () => {
     const event = JSON.parse(readFileSync(join(__dirname, '..', '..', 'events', 'hook-stack-create.json'), 'utf8'));
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`), 'Resources: *i'].join('\n');
-    const { response } = await handleHookRequest(event, () => new EmbeddedBackend({ stackTemplate: bomb }), { failOn: 'error', onError: 'fail', budgetMs: 10_000 });
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`),
+      'Resources: *i',
+    ].join('\n');
+    const { response } = await handleHookRequest(event, () => new EmbeddedBackend({ stackTemplate: bomb }), {
+      failOn: 'error',
+      onError: 'fail',
+      budgetMs: 10_000,
+    });
     expectContract(response, event.clientRequestToken);
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
     expect(response.message).toMatch(/alias/);

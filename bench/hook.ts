@@ -1,0 +1,62 @@
+// The hook: latency per event with a simulated 100 ms IAM latency, SimulatePrincipalPolicy calls per verdict,
+// bundle size and cold-start import time of the hook bundle.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { handleHookRequest } from '../lib/hook/handle';
+import { startIamStub, StubbedIamBackend, stubClient } from '../tests/helpers/iam-stub';
+
+const EVENTS = resolve('events');
+
+export async function benchHook(): Promise<Array<[string, string]>> {
+  const rows: Array<[string, string]> = [];
+  const stub = await startIamStub();
+  stub.latencyMs = 100;
+  const stackTemplate = readFileSync(join(EVENTS, 'fixtures', 'orders-stack.yaml'), 'utf8');
+  try {
+    for (const file of readdirSync(EVENTS).filter((f) => f.startsWith('hook-statemachine-create'))) {
+      const event = JSON.parse(readFileSync(join(EVENTS, file), 'utf8'));
+      const backends: StubbedIamBackend[] = [];
+      const client = stubClient(stub);
+      const times: number[] = [];
+      let status = '';
+      for (let i = 0; i < 5; i++) {
+        const start = process.hrtime.bigint();
+        const { response } = await handleHookRequest(
+          event,
+          (signal) => {
+            const backend = new StubbedIamBackend(client, { stackTemplate }, signal);
+            backends.push(backend);
+            return backend;
+          },
+          { failOn: 'error', onError: 'fail', budgetMs: 25_000 },
+        );
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+        status = `${response.hookStatus}${response.errorCode ? `/${response.errorCode}` : ''}`;
+      }
+      times.sort((a, b) => a - b);
+      const calls = (backends.at(-1)?.simulators ?? []).reduce((n, s) => n + s.calls, 0);
+      rows.push([
+        `hook: ${file.replace(/\.json$/, '')}`,
+        `${(times[2] as number).toFixed(0)} ms median with 100 ms IAM latency, ${calls} SimulatePrincipalPolicy call(s) per verdict (goal ≤ 3), ${status}`,
+      ]);
+    }
+  } finally {
+    await stub.close();
+  }
+  const bundle = resolve('dist/functions/hook/index.js');
+  rows.push(['hook bundle size', `${(statSync(bundle).size / 1024).toFixed(0)} KiB (goal ≤ 1024 KiB)`]);
+  const startup = (code: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const start = process.hrtime.bigint();
+      spawnSync(process.execPath, ['-e', code], { stdio: 'ignore' });
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    return times.sort((a, b) => a - b)[3] as number;
+  };
+  const bare = startup('0');
+  const loaded = startup(`require(${JSON.stringify(bundle)})`);
+  rows.push(['hook cold-start import', `${(loaded - bare).toFixed(0)} ms beyond a bare node start (${loaded.toFixed(0)} ms vs ${bare.toFixed(0)} ms)`]);
+  return rows;
+}
