@@ -84,18 +84,20 @@ export function parseDocumentText(text: string, file: string): LoadedDocument {
     try {
       const value: unknown = JSON.parse(text);
       let positions: ReturnType<typeof jsonPositions> | undefined;
+      let lines: number[] | undefined;
       return {
         file,
         value,
         locate: (path) => {
           positions ??= jsonPositions(text);
-          return positionOf(text, offsetAt(positions, path));
+          lines ??= lineStarts(text);
+          return positionIn(lines, offsetAt(positions, path));
         },
       };
     } catch (error) {
       const message = (error as Error).message;
       const position = /position (\d+)/.exec(message);
-      const where = position ? positionOf(text, Number(position[1])) : undefined;
+      const where = position ? positionIn(lineStarts(text), Number(position[1])) : undefined;
       throw new InputError(file, `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, where);
     }
   }
@@ -103,14 +105,23 @@ export function parseDocumentText(text: string, file: string): LoadedDocument {
   return { file, value: yaml.value, locate: yaml.locate };
 }
 
-function positionOf(text: string, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
-    line++;
-    lineStart = at + 1;
+/** Offsets where each line starts. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+/** 1-based line and column of an offset, by binary search over line starts. */
+function positionIn(starts: number[], offset: number): Position {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] as number) <= offset) low = middle;
+    else high = middle - 1;
   }
-  return { line, column: offset - lineStart + 1 };
+  return { line: low + 1, column: offset - (starts[low] as number) + 1 };
 }
 
 interface ParsedYaml {
