@@ -29,19 +29,24 @@ const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
 const cfn = mockClient(CloudFormationClient);
 const awsError = (name: string, message = name) => Object.assign(new Error(message), { name, $metadata: {} });
-const allowEverything = () => {
+/** SimulatePrincipalPolicy answers: every action allowed on every resource, except those `denied` picks. */
+const simulate = (denied: (action: string) => boolean = () => false) => {
   iam.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[]; ResourceArns: string[] }) => ({
-    EvaluationResults: input.ActionNames.map((action) => ({
-      EvalActionName: action,
-      EvalDecision: 'allowed',
-      ResourceSpecificResults: input.ResourceArns.map((r) => ({
-        EvalResourceName: r,
-        EvalResourceDecision: 'allowed',
-        MatchedStatements: [{ SourcePolicyId: 'data' }],
-      })),
-    })),
+    EvaluationResults: input.ActionNames.map((action) => {
+      const decision = denied(action) ? 'implicitDeny' : 'allowed';
+      return {
+        EvalActionName: action,
+        EvalDecision: decision,
+        ResourceSpecificResults: input.ResourceArns.map((r) => ({
+          EvalResourceName: r,
+          EvalResourceDecision: decision,
+          MatchedStatements: decision === 'allowed' ? [{ SourcePolicyId: 'data' }] : [],
+        })),
+      };
+    }),
   }));
 };
+const allowEverything = () => simulate();
 const inlineRole = (statements: unknown[]) => {
   iam.on(GetRoleCommand).resolves({ Role: { RoleName: 'orders-dmap-role', Arn: ROLE, Path: '/', RoleId: 'AROA', CreateDate: new Date() } });
   iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['data'] });
@@ -80,16 +85,7 @@ describe('hook handler (functions/hook)', () => {
   });
 
   it('answers FAILED/NonCompliant when SimulatePrincipalPolicy denies a required permission', async () => {
-    iam.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[]; ResourceArns: string[] }) => ({
-      EvaluationResults: input.ActionNames.map((action) => ({
-        EvalActionName: action,
-        EvalDecision: action === 'states:StartExecution' ? 'implicitDeny' : 'allowed',
-        ResourceSpecificResults: input.ResourceArns.map((r) => ({
-          EvalResourceName: r,
-          EvalResourceDecision: action === 'states:StartExecution' ? 'implicitDeny' : 'allowed',
-        })),
-      })),
-    }));
+    simulate((action) => action === 'states:StartExecution');
     const response = await hook(event('hook-statemachine-create.json'));
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
     expect(response.message).toMatch(/states:StartExecution/);
@@ -115,16 +111,7 @@ describe('hook handler (functions/hook)', () => {
   });
 
   it('emits EMF metrics with a FailureMode dimension and logs no policy documents at info level', async () => {
-    iam.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[]; ResourceArns: string[] }) => ({
-      EvaluationResults: input.ActionNames.map((action) => ({
-        EvalActionName: action,
-        EvalDecision: action === 's3:PutObject' ? 'implicitDeny' : 'allowed',
-        ResourceSpecificResults: input.ResourceArns.map((r) => ({
-          EvalResourceName: r,
-          EvalResourceDecision: action === 's3:PutObject' ? 'implicitDeny' : 'allowed',
-        })),
-      })),
-    }));
+    simulate((action) => action === 's3:PutObject');
     const log = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const logged: string[] = [];
     log.mockImplementation((chunk: string | Uint8Array) => {
@@ -173,13 +160,7 @@ describe('custom resource handler (functions/custom-resource)', () => {
   it('Create fails the resource with the findings as Reason, in a body of at most 4 KB, with a stable PhysicalResourceId', async () => {
     machine(event('validate-definition.json').definition ? JSON.stringify(event('validate-definition.json').definition) : '{}');
     inlineRole([]);
-    iam.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[]; ResourceArns: string[] }) => ({
-      EvaluationResults: input.ActionNames.map((a) => ({
-        EvalActionName: a,
-        EvalDecision: 'implicitDeny',
-        ResourceSpecificResults: input.ResourceArns.map((r) => ({ EvalResourceName: r, EvalResourceDecision: 'implicitDeny' })),
-      })),
-    }));
+    simulate(() => true);
     s3.on(GetBucketEncryptionCommand).rejects(awsError('ServerSideEncryptionConfigurationNotFoundError'));
     const sent = put();
     const request = event('custom-resource-create.json');
