@@ -37,7 +37,7 @@ function refValue(name: string, env: ResolveEnv): unknown {
 
 /** Fn::Sub: `${Name}`, `${Resource.Attr}` and `${!Literal}`. */
 function substitute(template: string, variables: Record<string, unknown>, env: ResolveEnv): string {
-  return template.replace(/\$\{([^}]+)\}/g, (whole, inner: string) => {
+  return template.replace(/\$\{([^}]+)\}/g, (_whole, inner: string) => {
     if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
     const name = inner.trim();
     if (name in variables) return str(variables[name]);

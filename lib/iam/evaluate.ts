@@ -237,10 +237,3 @@ export function evaluate(set: CompiledPolicySet, request: AccessRequest): Evalua
   if (boundary && boundary.allows.length === 0) return { decision: 'implicitDeny', matched: [], blockedBy: 'boundary', missingContextKeys, ...details };
   return { decision: 'allowed', matched: matchedOf('identity', identity.allows), missingContextKeys, ...details };
 }
-
-/** The identity statements of a set, compiled, for per-statement analysis (over-broad grants). */
-export function identityStatements(set: CompiledPolicySet): CompiledStatement[] {
-  return set.identity.statements;
-}
-
-export type { CompiledStatement };

@@ -6,7 +6,6 @@ import { taskNeeds } from './tasks';
 import { DOCS, type Need, type NeedsResult, type StateMachineContext } from './types';
 
 export * from './types';
-export { sdkIamAction } from './tasks';
 
 const LOG_DELIVERY_ACTIONS = [
   'logs:CreateLogDelivery',

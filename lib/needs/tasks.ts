@@ -61,7 +61,7 @@ function capitalise(api: string): string {
   return api.charAt(0).toUpperCase() + api.slice(1);
 }
 
-export function sdkIamAction(service: string, api: string): string {
+function sdkIamAction(service: string, api: string): string {
   const prefix = IAM_PREFIX[service] ?? service;
   return `${prefix}:${IAM_ACTION[prefix]?.[api] ?? capitalise(api)}`;
 }

@@ -1,4 +1,3 @@
-import { DOCS } from '../../needs/types';
 import { sourceOf } from '../describe';
 import type { FindingDraft, Rule } from '../types';
 
