@@ -11,8 +11,8 @@ import type { StateMachineModel } from '../model';
 import { bucketKeysFor } from '../deployed';
 import type { Backend } from '../ports';
 import type { FailOn } from '../report/report';
-import { MAX_INVOCATIONS, type HookRequest, type HookResponse } from './contract';
-import { internalFailure, verdict } from './response';
+import { MAX_INVOCATIONS, MAX_MESSAGE, type HookRequest, type HookResponse } from './contract';
+import { clip, internalFailure, verdict } from './response';
 import { analyzeWithBackend, parseStackId, type StackContext } from './stack';
 
 export interface HookConfig {
@@ -114,7 +114,7 @@ async function handle(event: unknown, token: string, backendFor: (signal: AbortS
       const plan = await planFor(request, target, backend);
       if (plan.skip !== undefined)
         return {
-          response: { hookStatus: 'SUCCESS' as const, message: `dmap-guard: ${plan.skip}`, clientRequestToken: token },
+          response: { hookStatus: 'SUCCESS' as const, message: clip(`dmap-guard: ${plan.skip}`, MAX_MESSAGE), clientRequestToken: token },
           findings: [],
           subject: plan.subject,
         };

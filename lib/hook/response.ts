@@ -9,7 +9,7 @@ const SEVERITY_LEVEL = { error: 'HIGH', warning: 'MEDIUM', info: 'INFORMATIONAL'
 const MAX_ANNOTATIONS = 50;
 const MAX_ANNOTATION_TEXT = 1024;
 
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 

@@ -82,6 +82,18 @@ describe('hook handler under arbitrary input (fast-check)', () => {
     );
   });
 
+  it('keeps every message within 4096 characters, even when a request field is huge (found by this fuzzing)', async () => {
+    for (const seed of seeds) {
+      for (const field of ['targetType', 'targetLogicalId', 'targetName']) {
+        const event = structuredClone(seed) as Record<string, any>;
+        if (!event.requestData) continue;
+        event.requestData[field] = 'X'.repeat(10_000);
+        const { response } = await handleHookRequest(event, backend, config);
+        expectContract(response, event.clientRequestToken);
+      }
+    }
+  });
+
   it('never answers SUCCESS for a state machine whose definition is replaced by junk', async () => {
     const seed = seeds.find(
       (e) =>
