@@ -44,7 +44,10 @@ interface Plan {
 const IAM_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::RolePolicy', 'AWS::IAM::ManagedPolicy']);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Hooks may deliver booleans and numbers as strings: "true" → true, "10" → 10, everywhere. */
+/**
+ * Hooks may deliver scalars as strings ("true", "10"). Booleans are coerced everywhere; numeric strings are
+ * left alone, since no property dmap-guard reads is a number and names such as "123" must stay strings.
+ */
 export function coerceScalars(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(coerceScalars);
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coerceScalars(v)]));
