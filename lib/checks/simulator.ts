@@ -13,24 +13,23 @@ function parseSource(source: PolicySource, problems: PolicyProblem[]): Policy {
   return parsed.policy;
 }
 
-/** Compile a role's documents once; problems name the policy and the JSON path inside it. */
+const compiled = new WeakMap<RoleModel, { set: CompiledPolicySet; problems: PolicyProblem[] }>();
+
+/** Compile a role's documents once per role; problems name the policy and the JSON path inside it. */
 export function compileRole(role: RoleModel): { set: CompiledPolicySet; problems: PolicyProblem[] } {
+  const cached = compiled.get(role);
+  if (cached) return cached;
   const problems: PolicyProblem[] = [];
   const identity = role.identityPolicies.map((source) => parseSource(source, problems));
   const set = compilePolicySet({ identity, ...(role.boundary ? { boundary: parseSource(role.boundary, problems) } : {}) });
-  return { set, problems: [...problems, ...set.problems] };
+  const result = { set, problems: [...problems, ...set.problems] };
+  compiled.set(role, result);
+  return result;
 }
 
 export class EmbeddedSimulator implements Simulator {
-  private readonly cache = new WeakMap<RoleModel, CompiledPolicySet>();
-
   async simulate(role: RoleModel, requests: AccessRequest[]): Promise<Evaluation[]> {
-    let set = this.cache.get(role);
-    if (!set) {
-      set = compileRole(role).set;
-      this.cache.set(role, set);
-    }
-    const compiled = set;
-    return requests.map((request) => evaluate(compiled, request));
+    const { set } = compileRole(role);
+    return requests.map((request) => evaluate(set, request));
   }
 }
