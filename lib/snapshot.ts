@@ -1,5 +1,6 @@
 // Roles and managed policies from `aws iam get-account-authorization-details` output.
 import type { PolicySource, RoleModel } from './model';
+import { isRecord } from './json';
 
 export interface AccountSnapshot {
   roles: Map<string, SnapshotRole>;
@@ -14,10 +15,6 @@ interface SnapshotRole {
   attached: string[];
   boundary?: string;
   trust?: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Parse a snapshot; returns the problem (with its JSON path) instead of throwing. */

@@ -1,4 +1,5 @@
 // The Amazon States Language model: parse a definition and walk every state at any depth.
+import { isRecord } from '../json';
 
 export type QueryLanguage = 'JSONPath' | 'JSONata';
 
@@ -37,7 +38,7 @@ export interface Definition {
 export const MAX_NESTING = 150;
 
 export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 function childPath(parent: string, key: string): string {

@@ -1,5 +1,6 @@
 // CloudFormation intrinsic functions, resolved to values where they can be known before deployment.
 import { UNRESOLVED_MARKER } from '../needs/arns';
+import { isRecord } from '../json';
 
 /** A value known only at deployment; the text stays JSON-safe because definitions embed it in JSON strings. */
 export function unresolved(description: string): string {
@@ -16,10 +17,6 @@ export interface ResolveEnv {
   conditions: (name: string) => boolean;
   ref: (logicalId: string) => unknown;
   getAtt: (logicalId: string, attribute: string) => unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function str(value: unknown): string {

@@ -7,6 +7,7 @@ import { applySubstitutions, evaluateCondition, resolve, unresolved, type Resolv
 import { InputError, parseDocumentText, readDocumentFile, type LoadedDocument } from './load';
 import { physicalName, physicalValues, resourceValues, type Pseudo, type ResourceValues } from './resources';
 import { CONNECTOR_TYPE_ALIASES, SAM_CONNECTOR_PROFILES, SAM_POLICY_TEMPLATES, xrayManagedPolicyArn } from './sam';
+import { isRecord } from '../json';
 
 export interface TemplateOptions {
   region: string;
@@ -47,7 +48,6 @@ class Lookups {
 }
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const NAME_PROPERTIES = [
   'StateMachineName',

@@ -14,6 +14,7 @@ import type { FailOn } from '../report/report';
 import { MAX_INVOCATIONS, MAX_MESSAGE, type HookRequest, type HookResponse } from './contract';
 import { clip, internalFailure, verdict } from './response';
 import { analyzeWithBackend, parseStackId, type StackContext } from './stack';
+import { isRecord } from '../json';
 
 export interface HookConfig {
   failOn: FailOn;
@@ -42,7 +43,6 @@ interface Plan {
 }
 
 const IAM_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::RolePolicy', 'AWS::IAM::ManagedPolicy']);
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Hooks may deliver scalars as strings ("true", "10"). Booleans are coerced everywhere; numeric strings are

@@ -4,6 +4,7 @@ import { parseDocumentText } from '../cfn/load';
 import { analyzeTemplateReferences, type TemplateOptions } from '../cfn/template';
 import type { StateMachineModel } from '../model';
 import type { Backend } from '../ports';
+import { isRecord } from '../json';
 
 export interface StackContext {
   stackId: string;
@@ -20,8 +21,6 @@ export function parseStackId(stackId: string): StackContext | undefined {
   const [, partition = 'aws', region = '', account = '', stackName = ''] = match;
   return { stackId, stackName, partition, region, account };
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** S3 locations of definitions (DefinitionS3Location, packaged DefinitionUri) in a template, as "bucket/key". */
 function s3DefinitionLocations(template: unknown): Array<{ bucket: string; key: string; version?: string }> {

@@ -1,4 +1,5 @@
 // IAM policy documents: parsing (object, JSON text or URL-encoded JSON) and validation into statements.
+import { isRecord } from '../json';
 
 export type Effect = 'Allow' | 'Deny';
 
@@ -36,10 +37,6 @@ export interface ParsedPolicy {
   policy: Policy;
   /** Statements with problems are left out of `policy`, so a broken statement never grants anything. */
   problems: PolicyProblem[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Decode a document: an object, JSON text, or URL-encoded JSON text (as the raw IAM API returns it). */

@@ -13,6 +13,7 @@ import { parseSnapshot, type AccountSnapshot } from '../../snapshot';
 import { parseArgs, parsePairs, UsageError, type CommandSpec } from '../args';
 import type { CliIO } from '../io';
 import { VERSION } from '../version';
+import { isRecord } from '../../json';
 
 export const checkSpec: CommandSpec = {
   name: 'check',
@@ -47,8 +48,6 @@ interface Config {
   bucketKeys: Record<string, string>;
   suppress: Array<Suppression & { stateMachine?: string }>;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function stringMap(value: unknown, file: string, path: string): Record<string, string> {
   if (value === undefined) return {};
