@@ -1,6 +1,7 @@
 // Manual invoke: returns the check report as JSON for {stateMachineArn}, {definition, roleArn} or {template}.
 import type { Context } from 'aws-lambda';
 import { AwsBackend } from '../../lib/aws/backend';
+import { partitionOf } from '../../lib/needs/arns';
 import type { Report } from '../../lib/report/report';
 import { validate, type ValidateRequest } from '../../lib/validate';
 import { clients } from '../shared/clients';
@@ -10,7 +11,7 @@ export const handler = async (event: ValidateRequest, context?: Partial<Pick<Con
   const region = process.env.AWS_REGION ?? 'us-east-1';
   // The function's own ARN names the account it runs in.
   const account = context?.invokedFunctionArn?.split(':')[4] ?? '123456789012';
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const partition = partitionOf(region);
   try {
     const report = await validate(event, new AwsBackend(clients), { region, account, partition });
     logger.info('validation', { summary: report.summary });

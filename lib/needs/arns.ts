@@ -99,3 +99,8 @@ export function parseStateMachineArn(arn: string): { partition: string; region: 
   const [, partition = '', region = '', account = '', name = ''] = match;
   return { partition, region, account, name };
 }
+
+/** The partition a Region belongs to. */
+export function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+}

@@ -2,12 +2,10 @@
 import { createClients } from '../../aws/clients';
 import { AwsBackend } from '../../aws/backend';
 import { checkStateMachines } from '../../checks/analyze';
-import { RULES } from '../../checks/registry';
 import { EmbeddedSimulator } from '../../checks/simulator';
 import { deployedModel } from '../../deployed';
-import { buildReport, renderJson, type FailOn } from '../../report/report';
-import { renderSarif } from '../../report/sarif';
-import { renderText } from '../../report/text';
+import { buildReport, type FailOn } from '../../report/report';
+import { renderReport, type ReportFormat } from '../../report/render';
 import { parseArgs, UsageError } from '../args';
 import { auditSpec } from './audit-spec';
 import type { CliIO } from '../io';
@@ -26,6 +24,6 @@ export async function runAudit(argv: string[], io: CliIO): Promise<number> {
   const { findings, analyses } = await checkStateMachines(machines, { simulator });
   const report = buildReport(analyses, findings, (args.strings['fail-on'] as FailOn | undefined) ?? 'error');
   const format = args.strings.format ?? 'text';
-  io.out(format === 'json' ? renderJson(report) : format === 'sarif' ? renderSarif(report, RULES, VERSION) : renderText(report));
+  io.out(renderReport(report, format as ReportFormat, VERSION));
   return report.summary.failed ? 1 : 0;
 }

@@ -1,14 +1,13 @@
 // dmap-guard check: analyse CloudFormation/SAM templates offline with the embedded evaluator.
 import { analyzeTemplate, parseSuppressions } from '../../cfn/template';
+import { partitionOf } from '../../needs/arns';
 import { InputError, readDocumentFile, type LoadedDocument } from '../../cfn/load';
 import { checkStateMachines } from '../../checks/analyze';
-import { RULES } from '../../checks/registry';
 import { EmbeddedSimulator } from '../../checks/simulator';
 import type { Finding } from '../../checks/types';
 import type { StateMachineModel, Suppression } from '../../model';
-import { buildReport, renderJson, type FailOn } from '../../report/report';
-import { renderSarif } from '../../report/sarif';
-import { renderText } from '../../report/text';
+import { buildReport, type FailOn } from '../../report/report';
+import { renderReport, type ReportFormat } from '../../report/render';
 import { parseSnapshot, type AccountSnapshot } from '../../snapshot';
 import { parseArgs, parsePairs, UsageError, type CommandSpec } from '../args';
 import type { CliIO } from '../io';
@@ -98,7 +97,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const account = args.strings['account-id'] ?? '123456789012';
   if (!/^\d{12}$/.test(account)) throw new UsageError(`--account-id must be 12 digits; got "${account}"`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new UsageError(`--region must look like us-east-1; got "${region}"`);
-  const partition = args.strings.partition ?? (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+  const partition = args.strings.partition ?? partitionOf(region);
   const failOn = (args.strings['fail-on'] as FailOn | undefined) ?? config.failOn ?? 'error';
   const snapshot = args.strings.snapshot !== undefined ? readSnapshot(args.strings.snapshot) : undefined;
   const parameterOverrides = { ...config.parameterOverrides, ...parsePairs(args.lists['parameter-overrides'] ?? [], 'parameter-overrides') };
@@ -125,6 +124,6 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const { findings, analyses } = await checkStateMachines(machines, { simulator: new EmbeddedSimulator() });
   const report = buildReport(analyses, locateFindings(findings, docs), failOn);
   const format = args.strings.format ?? 'text';
-  io.out(format === 'json' ? renderJson(report) : format === 'sarif' ? renderSarif(report, RULES, VERSION) : renderText(report));
+  io.out(renderReport(report, format as ReportFormat, VERSION));
   return report.summary.failed ? 1 : 0;
 }
