@@ -1,7 +1,7 @@
 // What a role grants for one action, whatever the resource: for needs whose resource is known only at run time.
 import { actionMatches } from '../iam/match';
-import { parsePolicy } from '../iam';
 import type { RoleModel } from '../model';
+import { compileRole } from './simulator';
 
 export interface Grant {
   resources: string;
@@ -10,8 +10,9 @@ export interface Grant {
 
 export function grantsForAction(role: RoleModel, action: string): Grant[] {
   const grants: Grant[] = [];
-  for (const source of role.identityPolicies) {
-    for (const statement of parsePolicy(source.document, source.id).policy.statements) {
+  const { identity } = compileRole(role);
+  for (const [index, source] of role.identityPolicies.entries()) {
+    for (const statement of identity[index]?.statements ?? []) {
       if (statement.effect !== 'Allow') continue;
       const hit = statement.action
         ? statement.action.some((p) => actionMatches(p, action))

@@ -176,9 +176,10 @@ export function unneededGrants(
   const overlaps = (pattern: string, action: string) =>
     (needResources.get(action) ?? []).some((r) => arnMatches(pattern, sampleResource(r)) || arnMatches(r, sampleResource(pattern)));
   const result: Array<{ statement: MatchedStatement; actions: string[]; elsewhere: Array<{ action: string; resources: string[] }> }> = [];
-  for (const source of role.identityPolicies) {
+  const { identity } = compileRole(role);
+  for (const [index, source] of role.identityPolicies.entries()) {
     if (source.fixedActions) continue;
-    for (const statement of parsePolicy(source.document, source.id).policy.statements) {
+    for (const statement of identity[index]?.statements ?? []) {
       if (statement.effect !== 'Allow' || !statement.action || !statement.resource) continue;
       const named = statement.action.filter((a) => {
         const service = a.split(':')[0]?.toLowerCase() ?? '';
