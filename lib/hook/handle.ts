@@ -189,6 +189,17 @@ async function check(machine: StateMachineModel, simulator: Simulator): Promise<
   return (await checkStateMachines([machine], { simulator })).findings;
 }
 
+/** A machine from the stack's template: live bucket keys over the template's, judged by the given simulator. */
+function templateMachineUnit(machine: StateMachineModel, backend: Backend, simulator: Simulator): Unit {
+  return {
+    id: machine.id,
+    run: async () => {
+      machine.context.bucketKeys = { ...machine.context.bucketKeys, ...(await bucketKeysFor(machine, backend)) };
+      return check(machine, simulator);
+    },
+  };
+}
+
 async function stateMachinePlan(request: HookRequest, backend: Backend): Promise<Plan> {
   const logicalId = request.requestData?.targetLogicalId ?? 'StateMachine';
   const subject = `state machine ${logicalId}`;
@@ -272,13 +283,7 @@ async function iamPlan(request: HookRequest, target: string, backend: Backend): 
   const simulator = new EmbeddedSimulator();
   return {
     subject: `${subject} (used by ${machines.map((m) => m.id).join(', ')})`,
-    units: machines.map((machine) => ({
-      id: machine.id,
-      run: async () => {
-        machine.context.bucketKeys = { ...machine.context.bucketKeys, ...(await bucketKeysFor(machine, backend)) };
-        return check(machine, simulator);
-      },
-    })),
+    units: machines.map((machine) => templateMachineUnit(machine, backend, simulator)),
   };
 }
 
@@ -296,12 +301,6 @@ async function stackPlan(request: HookRequest, target: string, backend: Backend)
   const simulator = new EmbeddedSimulator();
   return {
     subject,
-    units: machines.map((machine) => ({
-      id: machine.id,
-      run: async () => {
-        machine.context.bucketKeys = { ...machine.context.bucketKeys, ...(await bucketKeysFor(machine, backend)) };
-        return check(machine, simulator);
-      },
-    })),
+    units: machines.map((machine) => templateMachineUnit(machine, backend, simulator)),
   };
 }
