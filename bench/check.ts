@@ -28,7 +28,10 @@ export function benchCheck(): Array<[string, string]> {
   const compare = (label: string, files: string[], runs: number, goal: string) => {
     const ours = seconds(process.execPath, [cli, 'check', ...files, '--format', 'json', '--fail-on', 'never'], runs);
     const lint = seconds('cfn-lint', files, runs);
-    const ratio = ours !== undefined && lint !== undefined ? ` → ${((ours / lint) * 100).toFixed(0)}% of cfn-lint's time (goal ${goal})` : '';
+    const ratio =
+      ours !== undefined && lint !== undefined
+        ? ` → ${((ours / lint) * 100).toFixed(0)}% of cfn-lint's time (goal ${goal})`
+        : '';
     rows.push([label, `check ${fmt(ours)}, cfn-lint ${fmt(lint)}${ratio}`]);
     return ours;
   };
@@ -38,9 +41,18 @@ export function benchCheck(): Array<[string, string]> {
   for (const machines of [100, 1000]) {
     const file = join(dir, `machines-${machines}.json`);
     writeFileSync(file, generatedTemplate(machines));
-    const ours = compare(`check: ${machines} state machines`, [file], machines === 100 ? 3 : 1, machines === 100 ? '≤ 10%' : 'linear');
+    const ours = compare(
+      `check: ${machines} state machines`,
+      [file],
+      machines === 100 ? 3 : 1,
+      machines === 100 ? '≤ 10%' : 'linear',
+    );
     if (ours !== undefined) timings.push(ours);
   }
-  if (timings.length === 2) rows.push(['check: growth 100 → 1000 machines', `${((timings[1] as number) / (timings[0] as number)).toFixed(1)}× (goal ≤ 12×)`]);
+  if (timings.length === 2)
+    rows.push([
+      'check: growth 100 → 1000 machines',
+      `${((timings[1] as number) / (timings[0] as number)).toFixed(1)}× (goal ≤ 12×)`,
+    ]);
   return rows;
 }

@@ -7,8 +7,17 @@ const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent';
 function policyWith(unrelated: number) {
   const statements: unknown[] = [
     { Effect: 'Allow', Action: 'states:StartExecution', Resource: SM },
-    { Effect: 'Allow', Action: ['states:DescribeExecution', 'states:StopExecution'], Resource: 'arn:aws:states:us-east-1:123456789012:execution:Parent:*' },
-    { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::dataset', Condition: { StringLike: { 's3:prefix': ['images/*'] } } },
+    {
+      Effect: 'Allow',
+      Action: ['states:DescribeExecution', 'states:StopExecution'],
+      Resource: 'arn:aws:states:us-east-1:123456789012:execution:Parent:*',
+    },
+    {
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: 'arn:aws:s3:::dataset',
+      Condition: { StringLike: { 's3:prefix': ['images/*'] } },
+    },
   ];
   const services = ['dynamodb', 'sqs', 'sns', 'ec2', 'rds', 'glue', 'athena', 'ecs'];
   for (let i = 0; i < unrelated; i++) {
@@ -18,7 +27,9 @@ function policyWith(unrelated: number) {
       Resource: `arn:aws:${services[i % services.length]}:us-east-1:123456789012:thing/${i}`,
     });
   }
-  return compilePolicySet({ identity: [parsePolicy({ Version: '2012-10-17', Statement: statements }, 'bench').policy] });
+  return compilePolicySet({
+    identity: [parsePolicy({ Version: '2012-10-17', Statement: statements }, 'bench').policy],
+  });
 }
 
 const REQUESTS: AccessRequest[] = [

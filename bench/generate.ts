@@ -38,8 +38,15 @@ export function generatedTemplate(machines: number): string {
             States: {
               Map: {
                 Type: 'Map',
-                ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: `\${Bucket${i}}`, Prefix: 'in/' } },
-                ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+                ItemReader: {
+                  Resource: 'arn:aws:states:::s3:listObjectsV2',
+                  Parameters: { Bucket: `\${Bucket${i}}`, Prefix: 'in/' },
+                },
+                ItemProcessor: {
+                  ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+                  StartAt: 'P',
+                  States: { P: { Type: 'Pass', End: true } },
+                },
                 End: true,
               },
             },

@@ -57,6 +57,9 @@ export async function benchHook(): Promise<Array<[string, string]>> {
   };
   const bare = startup('0');
   const loaded = startup(`require(${JSON.stringify(bundle)})`);
-  rows.push(['hook cold-start import', `${(loaded - bare).toFixed(0)} ms beyond a bare node start (${loaded.toFixed(0)} ms vs ${bare.toFixed(0)} ms)`]);
+  rows.push([
+    'hook cold-start import',
+    `${(loaded - bare).toFixed(0)} ms beyond a bare node start (${loaded.toFixed(0)} ms vs ${bare.toFixed(0)} ms)`,
+  ]);
   return rows;
 }

@@ -49,7 +49,10 @@ export function fitResponse(response: CustomResourceResponse): CustomResourceRes
   let fitted = response;
   while (Buffer.byteLength(JSON.stringify(fitted)) > MAX_RESPONSE_BYTES && (fitted.Reason?.length ?? 0) > 0) {
     const reason = fitted.Reason ?? '';
-    fitted = { ...fitted, Reason: `${reason.slice(0, Math.max(0, reason.length - 200 - (Buffer.byteLength(JSON.stringify(fitted)) - MAX_RESPONSE_BYTES)))}…` };
+    fitted = {
+      ...fitted,
+      Reason: `${reason.slice(0, Math.max(0, reason.length - 200 - (Buffer.byteLength(JSON.stringify(fitted)) - MAX_RESPONSE_BYTES)))}…`,
+    };
   }
   return fitted;
 }
@@ -58,15 +61,23 @@ export function failure(event: CustomResourceEvent, reason: string): CustomResou
   return fitResponse({ Status: 'FAILED', Reason: reason, ...base(event) });
 }
 
-export async function customResourceResponse(event: CustomResourceEvent, backend: Backend): Promise<CustomResourceResponse> {
+export async function customResourceResponse(
+  event: CustomResourceEvent,
+  backend: Backend,
+): Promise<CustomResourceResponse> {
   if (event.RequestType === 'Delete') return { Status: 'SUCCESS', ...base(event) };
   const props = event.ResourceProperties ?? {};
-  const failOn = (['error', 'warning', 'never'].includes(String(props.FailOn ?? '')) ? props.FailOn : 'error') as FailOn;
+  const failOn = (
+    ['error', 'warning', 'never'].includes(String(props.FailOn ?? '')) ? props.FailOn : 'error'
+  ) as FailOn;
   const stack = parseStackId(event.StackId);
   let machine;
   if (typeof props.StateMachineArn === 'string') {
     machine = await deployedModel(props.StateMachineArn, backend);
-  } else if ((props.Definition !== undefined || typeof props.DefinitionString === 'string') && typeof props.RoleArn === 'string') {
+  } else if (
+    (props.Definition !== undefined || typeof props.DefinitionString === 'string') &&
+    typeof props.RoleArn === 'string'
+  ) {
     if (!stack) return failure(event, `StackId "${event.StackId}" is not a stack ARN`);
     machine = await definitionModel(
       {

@@ -16,7 +16,9 @@ export async function bucketKeysFor(machine: StateMachineModel, backend: Backend
   }
   const buckets = new Set(
     needs
-      .filter((n) => !n.runtime && ['ListItemReaderBucket', 'ReadItemReaderObjects', 'WriteMapRunResults'].includes(n.sid))
+      .filter(
+        (n) => !n.runtime && ['ListItemReaderBucket', 'ReadItemReaderObjects', 'WriteMapRunResults'].includes(n.sid),
+      )
       .flatMap((n) => n.resources.map((r) => /^arn:[^:]+:s3:::([^/*]+)/.exec(r)?.[1]))
       .filter((b): b is string => b !== undefined),
   );
@@ -67,7 +69,8 @@ export async function definitionModel(input: DefinitionInput, backend: Backend):
 /** A deployed state machine: its definition, settings and role as Step Functions and IAM report them. */
 export async function deployedModel(arn: string, backend: Backend): Promise<StateMachineModel> {
   const parts = parseStateMachineArn(arn);
-  if (!parts) throw new Error(`"${arn}" is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`);
+  if (!parts)
+    throw new Error(`"${arn}" is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`);
   const described = await backend.describeStateMachine(arn);
   const machine: StateMachineModel = {
     id: arn,

@@ -49,7 +49,9 @@ export class EmbeddedBackend implements Backend {
 
   async fetchPayload(): Promise<string> {
     if (this.options.stackTemplate === undefined)
-      throw new OfflineError('STACK and CHANGE_SET events need --stack-template offline (the payload URL is not fetched)');
+      throw new OfflineError(
+        'STACK and CHANGE_SET events need --stack-template offline (the payload URL is not fetched)',
+      );
     return JSON.stringify({ template: this.options.stackTemplate });
   }
 

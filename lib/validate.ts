@@ -35,7 +35,13 @@ export async function validate(request: ValidateRequest, backend: Backend, where
   } else if (request.definition !== undefined && typeof request.roleArn === 'string') {
     machines = [
       await definitionModel(
-        { definition: request.definition, roleArn: request.roleArn, name: request.stateMachineName ?? 'validated-state-machine', ...where, source: 'validate' },
+        {
+          definition: request.definition,
+          roleArn: request.roleArn,
+          name: request.stateMachineName ?? 'validated-state-machine',
+          ...where,
+          source: 'validate',
+        },
         backend,
       ),
     ];

@@ -1,7 +1,13 @@
 // Custom::DistributedMapPermissionCheck entry point: always PUTs a response, before the Lambda times out.
 import type { Context } from 'aws-lambda';
 import { AwsBackend } from '../../lib/aws/backend';
-import { customResourceResponse, failure, isCustomResourceEvent, type CustomResourceEvent, type CustomResourceResponse } from '../../lib/custom-resource';
+import {
+  customResourceResponse,
+  failure,
+  isCustomResourceEvent,
+  type CustomResourceEvent,
+  type CustomResourceResponse,
+} from '../../lib/custom-resource';
 import { clients } from '../shared/clients';
 import { logger } from '../shared/powertools';
 
@@ -11,17 +17,29 @@ const PUT_MARGIN_MS = 5_000;
 async function send(event: CustomResourceEvent, response: CustomResourceResponse): Promise<void> {
   const body = JSON.stringify(response);
   // An empty Content-Type: the presigned URL was signed without one.
-  const result = await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) } });
+  const result = await fetch(event.ResponseURL, {
+    method: 'PUT',
+    body,
+    headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
+  });
   if (!result.ok) throw new Error(`response PUT returned HTTP ${result.status}`);
 }
 
-export const handler = async (event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>): Promise<void> => {
+export const handler = async (
+  event: unknown,
+  context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
+): Promise<void> => {
   if (!isCustomResourceEvent(event)) {
     logger.error('not a CloudFormation custom resource event');
     return;
   }
   logger.resetKeys();
-  logger.appendKeys({ requestId: event.RequestId, stackId: event.StackId, logicalResourceId: event.LogicalResourceId, requestType: event.RequestType });
+  logger.appendKeys({
+    requestId: event.RequestId,
+    stackId: event.StackId,
+    logicalResourceId: event.LogicalResourceId,
+    requestType: event.RequestType,
+  });
   const budget = Math.max(1_000, (context?.getRemainingTimeInMillis?.() ?? 60_000) - PUT_MARGIN_MS);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('time budget spent')), budget);
@@ -31,7 +49,9 @@ export const handler = async (event: unknown, context?: Partial<Pick<Context, 'g
   } catch (error) {
     response = failure(
       event,
-      controller.signal.aborted ? 'dmap-guard ran out of time before the check finished' : `dmap-guard could not check: ${(error as Error).message}`,
+      controller.signal.aborted
+        ? 'dmap-guard ran out of time before the check finished'
+        : `dmap-guard could not check: ${(error as Error).message}`,
     );
   } finally {
     clearTimeout(timer);

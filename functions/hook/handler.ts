@@ -11,7 +11,10 @@ import { internalFailure } from '../../lib/hook/response';
 import { clients } from '../shared/clients';
 import { logger, metrics } from '../shared/powertools';
 
-export const handler = async (event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>): Promise<HookResponse> => {
+export const handler = async (
+  event: unknown,
+  context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
+): Promise<HookResponse> => {
   const request = (typeof event === 'object' && event !== null ? event : {}) as HookRequest;
   const token = typeof request.clientRequestToken === 'string' ? request.clientRequestToken : '';
   const config = hookConfig(process.env, context?.getRemainingTimeInMillis?.());

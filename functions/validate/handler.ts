@@ -7,7 +7,10 @@ import { validate, type ValidateRequest } from '../../lib/validate';
 import { clients } from '../shared/clients';
 import { logger } from '../shared/powertools';
 
-export const handler = async (event: ValidateRequest, context?: Partial<Pick<Context, 'invokedFunctionArn'>>): Promise<Report | { error: string }> => {
+export const handler = async (
+  event: ValidateRequest,
+  context?: Partial<Pick<Context, 'invokedFunctionArn'>>,
+): Promise<Report | { error: string }> => {
   const region = process.env.AWS_REGION ?? 'us-east-1';
   // The function's own ARN names the account it runs in.
   const account = context?.invokedFunctionArn?.split(':')[4] ?? '123456789012';

@@ -77,7 +77,8 @@ function walkMachine(
   depth: number,
 ): void {
   if (depth > MAX_NESTING) throw new DefinitionError(path, `states are nested more than ${MAX_NESTING} levels deep`);
-  if (typeof machine.StartAt !== 'string') throw new DefinitionError(`${path}.StartAt`, 'expected a state name (string)');
+  if (typeof machine.StartAt !== 'string')
+    throw new DefinitionError(`${path}.StartAt`, 'expected a state name (string)');
   const states = machine.States;
   if (!isObject(states)) throw new DefinitionError(`${path}.States`, 'expected an object of states');
   if (!(machine.StartAt in states)) {
@@ -86,13 +87,15 @@ function walkMachine(
   for (const [name, state] of Object.entries(states)) {
     const statePath = childPath(`${path}.States`, name);
     if (!isObject(state)) throw new DefinitionError(statePath, 'expected a state object');
-    if (typeof state.Type !== 'string') throw new DefinitionError(`${statePath}.Type`, 'expected a state type (string)');
+    if (typeof state.Type !== 'string')
+      throw new DefinitionError(`${statePath}.Type`, 'expected a state type (string)');
     const stateLanguage = readQueryLanguage(state.QueryLanguage, statePath, queryLanguage);
     const node: StateNode = { name, path: statePath, type: state.Type, queryLanguage: stateLanguage, body: state };
     if (distributedParent !== undefined) node.distributedParent = distributedParent;
     out.push(node);
     if (state.Type === 'Parallel') {
-      if (!Array.isArray(state.Branches)) throw new DefinitionError(`${statePath}.Branches`, 'expected an array of branches');
+      if (!Array.isArray(state.Branches))
+        throw new DefinitionError(`${statePath}.Branches`, 'expected an array of branches');
       state.Branches.forEach((branch, index) => {
         const branchPath = `${statePath}.Branches[${index}]`;
         if (!isObject(branch)) throw new DefinitionError(branchPath, 'expected a branch object');
@@ -101,7 +104,8 @@ function walkMachine(
     } else if (state.Type === 'Map') {
       const field = state.ItemProcessor !== undefined ? 'ItemProcessor' : 'Iterator';
       const processor = state[field];
-      if (!isObject(processor)) throw new DefinitionError(`${statePath}.ItemProcessor`, 'expected an ItemProcessor object');
+      if (!isObject(processor))
+        throw new DefinitionError(`${statePath}.ItemProcessor`, 'expected an ItemProcessor object');
       const childParent = isDistributedMap(state) ? statePath : distributedParent;
       walkMachine(processor, `${statePath}.${field}`, stateLanguage, childParent, out, depth + 1);
     }
@@ -139,7 +143,10 @@ export function readField(container: unknown, key: string): FieldValue | undefin
 }
 
 /** The Parameters (JSONPath) or Arguments (JSONata) block of an object, with its field name. */
-export function argumentsOf(holder: JsonObject, queryLanguage: QueryLanguage): { field: string; value: unknown } | undefined {
+export function argumentsOf(
+  holder: JsonObject,
+  queryLanguage: QueryLanguage,
+): { field: string; value: unknown } | undefined {
   const preferred = queryLanguage === 'JSONata' ? 'Arguments' : 'Parameters';
   for (const field of [preferred, preferred === 'Arguments' ? 'Parameters' : 'Arguments']) {
     if (holder[field] !== undefined) return { field, value: holder[field] };

@@ -47,8 +47,15 @@ export class AwsBackend implements Backend {
 
   private async managedPolicy(arn: string): Promise<PolicySource> {
     const policy = await this.clients.iam.send(new GetPolicyCommand({ PolicyArn: arn }), this.options);
-    const version = await this.clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }), this.options);
-    const source: PolicySource = { id: arn, name: `managed policy ${policy.Policy?.PolicyName ?? arn}`, document: version.PolicyVersion?.Document };
+    const version = await this.clients.iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }),
+      this.options,
+    );
+    const source: PolicySource = {
+      id: arn,
+      name: `managed policy ${policy.Policy?.PolicyName ?? arn}`,
+      document: version.PolicyVersion?.Document,
+    };
     if (AWS_MANAGED.test(arn)) source.fixedActions = true;
     return source;
   }
@@ -59,19 +66,37 @@ export class AwsBackend implements Backend {
     try {
       const role = await this.clients.iam.send(new GetRoleCommand({ RoleName: name }), this.options);
       if (role.Role?.AssumeRolePolicyDocument)
-        model.trust = { id: `${name}/AssumeRolePolicyDocument`, name: `trust policy of role ${name}`, document: role.Role.AssumeRolePolicyDocument };
+        model.trust = {
+          id: `${name}/AssumeRolePolicyDocument`,
+          name: `trust policy of role ${name}`,
+          document: role.Role.AssumeRolePolicyDocument,
+        };
       let marker: string | undefined;
       do {
-        const page = await this.clients.iam.send(new ListRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }), this.options);
+        const page = await this.clients.iam.send(
+          new ListRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }),
+          this.options,
+        );
         for (const policyName of page.PolicyNames ?? []) {
-          const inline = await this.clients.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }), this.options);
-          model.identityPolicies.push({ id: `${name}/${policyName}`, name: `inline policy ${policyName} of role ${name}`, document: inline.PolicyDocument });
+          const inline = await this.clients.iam.send(
+            new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }),
+            this.options,
+          );
+          model.identityPolicies.push({
+            id: `${name}/${policyName}`,
+            name: `inline policy ${policyName} of role ${name}`,
+            document: inline.PolicyDocument,
+          });
         }
         marker = page.IsTruncated ? page.Marker : undefined;
       } while (marker);
       do {
-        const page = await this.clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }), this.options);
-        for (const attached of page.AttachedPolicies ?? []) if (attached.PolicyArn) model.identityPolicies.push(await this.managedPolicy(attached.PolicyArn));
+        const page = await this.clients.iam.send(
+          new ListAttachedRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }),
+          this.options,
+        );
+        for (const attached of page.AttachedPolicies ?? [])
+          if (attached.PolicyArn) model.identityPolicies.push(await this.managedPolicy(attached.PolicyArn));
         marker = page.IsTruncated ? page.Marker : undefined;
       } while (marker);
       const boundary = role.Role?.PermissionsBoundary?.PermissionsBoundaryArn;
@@ -89,7 +114,8 @@ export class AwsBackend implements Backend {
       const role = await this.readRole(arn);
       if (role.unknown.length > 0) continue;
       const managed = role.identityPolicies.filter((p) => p.id.startsWith('arn:'));
-      for (const policy of [...managed, ...(role.boundary ? [role.boundary] : [])]) snapshot.policies.set(policy.id, policy);
+      for (const policy of [...managed, ...(role.boundary ? [role.boundary] : [])])
+        snapshot.policies.set(policy.id, policy);
       snapshot.roles.set(arn, {
         arn,
         name: arn.split('/').pop() ?? arn,
@@ -116,7 +142,8 @@ export class AwsBackend implements Backend {
     try {
       encryption = await this.clients.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }), this.options);
     } catch (error) {
-      if (['ServerSideEncryptionConfigurationNotFoundError', 'NoSuchBucket'].includes(errorName(error))) return undefined;
+      if (['ServerSideEncryptionConfigurationNotFoundError', 'NoSuchBucket'].includes(errorName(error)))
+        return undefined;
       throw error;
     }
     for (const rule of encryption.ServerSideEncryptionConfiguration?.Rules ?? []) {
@@ -133,7 +160,10 @@ export class AwsBackend implements Backend {
 
   async stackTemplate(stackId: string): Promise<string | undefined> {
     try {
-      const response = await this.clients.cloudformation.send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Processed' }), this.options);
+      const response = await this.clients.cloudformation.send(
+        new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Processed' }),
+        this.options,
+      );
       return response.TemplateBody;
     } catch (error) {
       if (errorName(error) === 'ValidationError') return undefined;
@@ -151,7 +181,8 @@ export class AwsBackend implements Backend {
           this.options,
         );
         for (const summary of page.StackResourceSummaries ?? []) {
-          if (summary.LogicalResourceId && summary.PhysicalResourceId) resources[summary.LogicalResourceId] = summary.PhysicalResourceId;
+          if (summary.LogicalResourceId && summary.PhysicalResourceId)
+            resources[summary.LogicalResourceId] = summary.PhysicalResourceId;
         }
         token = page.NextToken;
       } while (token);
@@ -163,7 +194,10 @@ export class AwsBackend implements Backend {
   }
 
   async objectText(bucket: string, key: string, version?: string): Promise<string> {
-    const object = await this.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(version ? { VersionId: version } : {}) }), this.options);
+    const object = await this.clients.s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, ...(version ? { VersionId: version } : {}) }),
+      this.options,
+    );
     if ((object.ContentLength ?? 0) > MAX_OBJECT_BYTES)
       throw new Error(`s3://${bucket}/${key} is ${object.ContentLength} bytes; at most ${MAX_OBJECT_BYTES} are read`);
     return (await object.Body?.transformToString('utf8')) ?? '';
@@ -174,7 +208,10 @@ export class AwsBackend implements Backend {
   }
 
   async describeStateMachine(arn: string): Promise<DeployedStateMachine> {
-    const machine = await this.clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }), this.options);
+    const machine = await this.clients.sfn.send(
+      new DescribeStateMachineCommand({ stateMachineArn: arn }),
+      this.options,
+    );
     const result: DeployedStateMachine = {
       arn,
       name: machine.name ?? arn.split(':').pop() ?? arn,
@@ -184,7 +221,10 @@ export class AwsBackend implements Backend {
       logging: machine.loggingConfiguration?.level !== undefined && machine.loggingConfiguration.level !== 'OFF',
       tracing: machine.tracingConfiguration?.enabled === true,
     };
-    if (machine.encryptionConfiguration?.type === 'CUSTOMER_MANAGED_KMS_KEY' && machine.encryptionConfiguration.kmsKeyId)
+    if (
+      machine.encryptionConfiguration?.type === 'CUSTOMER_MANAGED_KMS_KEY' &&
+      machine.encryptionConfiguration.kmsKeyId
+    )
       result.encryptionKey = machine.encryptionConfiguration.kmsKeyId;
     return result;
   }
@@ -193,7 +233,10 @@ export class AwsBackend implements Backend {
     const arns: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.clients.sfn.send(new ListStateMachinesCommand({ ...(token ? { nextToken: token } : {}) }), this.options);
+      const page = await this.clients.sfn.send(
+        new ListStateMachinesCommand({ ...(token ? { nextToken: token } : {}) }),
+        this.options,
+      );
       for (const machine of page.stateMachines ?? []) if (machine.stateMachineArn) arns.push(machine.stateMachineArn);
       token = page.nextToken;
     } while (token);

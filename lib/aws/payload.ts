@@ -14,7 +14,8 @@ export function checkPayloadUrl(url: string): URL {
     throw new PayloadError('payload is not a URL');
   }
   if (parsed.protocol !== 'https:') throw new PayloadError(`payload URL must use https, got ${parsed.protocol}`);
-  if (!S3_HOST.test(parsed.hostname)) throw new PayloadError(`payload URL host ${parsed.hostname} is not an Amazon S3 endpoint`);
+  if (!S3_HOST.test(parsed.hostname))
+    throw new PayloadError(`payload URL host ${parsed.hostname} is not an Amazon S3 endpoint`);
   return parsed;
 }
 

@@ -1,6 +1,11 @@
 // The Simulator port on iam:SimulatePrincipalPolicy: requests batched as ActionNames × ResourceArns per
 // distinct request context, pages followed with Marker, decisions read per resource.
-import { SimulatePrincipalPolicyCommand, type EvaluationResult, type IAMClient, type Statement as IamStatement } from '@aws-sdk/client-iam';
+import {
+  SimulatePrincipalPolicyCommand,
+  type EvaluationResult,
+  type IAMClient,
+  type Statement as IamStatement,
+} from '@aws-sdk/client-iam';
 import type { Simulator } from '../checks/simulator';
 import type { AccessRequest, Decision, Evaluation, MatchedStatement } from '../iam';
 import type { RoleModel } from '../model';
@@ -33,14 +38,21 @@ function toEvaluation(result: EvaluationResult, resource: string): Evaluation {
   const boundary = specific?.PermissionsBoundaryDecisionDetail ?? result.PermissionsBoundaryDecisionDetail;
   const evaluation: Evaluation = {
     decision,
-    matched: decision === 'implicitDeny' ? [] : matched(specific?.MatchedStatements ?? result.MatchedStatements, decision),
+    matched:
+      decision === 'implicitDeny' ? [] : matched(specific?.MatchedStatements ?? result.MatchedStatements, decision),
     missingContextKeys: [...(specific?.MissingContextValues ?? result.MissingContextValues ?? [])].sort(),
   };
-  if (boundary?.AllowedByPermissionsBoundary !== undefined) evaluation.allowedByBoundary = boundary.AllowedByPermissionsBoundary;
+  if (boundary?.AllowedByPermissionsBoundary !== undefined)
+    evaluation.allowedByBoundary = boundary.AllowedByPermissionsBoundary;
   if (result.OrganizationsDecisionDetail?.AllowedByOrganizations !== undefined)
     evaluation.allowedByOrganizations = result.OrganizationsDecisionDetail.AllowedByOrganizations;
   if (decision === 'implicitDeny') {
-    evaluation.blockedBy = evaluation.allowedByOrganizations === false ? 'scp' : evaluation.allowedByBoundary === false ? 'boundary' : 'identity';
+    evaluation.blockedBy =
+      evaluation.allowedByOrganizations === false
+        ? 'scp'
+        : evaluation.allowedByBoundary === false
+          ? 'boundary'
+          : 'identity';
   } else if (decision === 'explicitDeny') {
     evaluation.blockedBy = evaluation.matched[0]?.layer ?? 'identity';
   }
@@ -91,7 +103,8 @@ export class IamSimulator implements Simulator {
             const named =
               result.ResourceSpecificResults?.map((r) => r.EvalResourceName ?? '') ??
               (chunk.includes(result.EvalResourceName ?? '') ? [result.EvalResourceName as string] : chunk);
-            for (const resource of named) if (chunk.includes(resource)) results.set(`${action}|${resource}`, toEvaluation(result, resource));
+            for (const resource of named)
+              if (chunk.includes(resource)) results.set(`${action}|${resource}`, toEvaluation(result, resource));
           }
           marker = response.IsTruncated ? response.Marker : undefined;
         } while (marker);

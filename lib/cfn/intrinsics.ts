@@ -66,8 +66,14 @@ export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
         return typeof arg === 'string' ? refValue(arg, env) : unresolved('Ref with a non-string');
       case 'Fn::GetAtt': {
         const parts =
-          typeof arg === 'string' ? [arg.slice(0, arg.indexOf('.')), arg.slice(arg.indexOf('.') + 1)] : Array.isArray(arg) ? arg.map((a) => str(r(a))) : [];
-        return parts.length >= 2 ? env.getAtt(String(parts[0]), parts.slice(1).join('.')) : unresolved('GetAtt without attribute');
+          typeof arg === 'string'
+            ? [arg.slice(0, arg.indexOf('.')), arg.slice(arg.indexOf('.') + 1)]
+            : Array.isArray(arg)
+              ? arg.map((a) => str(r(a)))
+              : [];
+        return parts.length >= 2
+          ? env.getAtt(String(parts[0]), parts.slice(1).join('.'))
+          : unresolved('GetAtt without attribute');
       }
       case 'Fn::Sub': {
         if (typeof arg === 'string') return substitute(arg, {}, env);
@@ -97,7 +103,8 @@ export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
         return typeof text === 'string' ? text.split(delimiter) : unresolved('Fn::Split of a non-string');
       }
       case 'Fn::If': {
-        if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') return unresolved('malformed Fn::If');
+        if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string')
+          return unresolved('malformed Fn::If');
         return r(env.conditions(arg[0]) ? arg[1] : arg[2]);
       }
       case 'Fn::Equals': {
@@ -115,10 +122,14 @@ export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
       case 'Fn::FindInMap': {
         if (!Array.isArray(arg) || arg.length < 3) return unresolved('malformed Fn::FindInMap');
         const [map, top, second] = arg.slice(0, 3).map((a) => str(r(a)));
-        const found = (env.mappings[map as string] as Record<string, Record<string, unknown>> | undefined)?.[top as string]?.[second as string];
+        const found = (env.mappings[map as string] as Record<string, Record<string, unknown>> | undefined)?.[
+          top as string
+        ]?.[second as string];
         if (found !== undefined) return r(found);
         const fallback = arg[3];
-        return isRecord(fallback) && 'DefaultValue' in fallback ? r(fallback.DefaultValue) : unresolved(`Fn::FindInMap ${map}/${top}/${second}`);
+        return isRecord(fallback) && 'DefaultValue' in fallback
+          ? r(fallback.DefaultValue)
+          : unresolved(`Fn::FindInMap ${map}/${top}/${second}`);
       }
       case 'Fn::ImportValue':
         return unresolved(`Fn::ImportValue ${JSON.stringify(r(arg))}`);
@@ -150,7 +161,8 @@ export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
 /** DefinitionSubstitutions: `${key}` in every string of a definition. */
 export function applySubstitutions<T>(value: T, substitutions: Record<string, unknown>): T {
   if (Object.keys(substitutions).length === 0) return value;
-  const replace = (text: string) => text.replace(/\$\{([^}]+)\}/g, (whole, key: string) => (key in substitutions ? str(substitutions[key]) : whole));
+  const replace = (text: string) =>
+    text.replace(/\$\{([^}]+)\}/g, (whole, key: string) => (key in substitutions ? str(substitutions[key]) : whole));
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return replace(v);
     if (Array.isArray(v)) return v.map(walk);

@@ -68,7 +68,11 @@ export function offsetAt(root: PositionNode, path: Array<string | number>): numb
   for (const segment of path) {
     const children = node.children;
     const next =
-      children instanceof Map ? children.get(String(segment)) : Array.isArray(children) && typeof segment === 'number' ? children[segment] : undefined;
+      children instanceof Map
+        ? children.get(String(segment))
+        : Array.isArray(children) && typeof segment === 'number'
+          ? children[segment]
+          : undefined;
     if (!next) break;
     node = next;
   }

@@ -1,7 +1,16 @@
 // Loading JSON and YAML documents (CloudFormation short-form tags included) with line numbers on demand.
 import { readFileSync, statSync } from 'node:fs';
 import { jsonPositions, offsetAt } from './json-positions';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 
 export type JsonPath = Array<string | number>;
 
@@ -64,21 +73,27 @@ export function readDocumentFile(file: string): LoadedDocument {
   let text: string;
   try {
     const size = statSync(file).size;
-    if (size > MAX_DOCUMENT_BYTES) throw new InputError(file, `file is ${size} bytes; at most ${MAX_DOCUMENT_BYTES} are read`);
+    if (size > MAX_DOCUMENT_BYTES)
+      throw new InputError(file, `file is ${size} bytes; at most ${MAX_DOCUMENT_BYTES} are read`);
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(
       file,
-      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'expected a file, got a directory' : `cannot read file (${(error as Error).message})`,
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'expected a file, got a directory'
+          : `cannot read file (${(error as Error).message})`,
     );
   }
   return parseDocumentText(text, file);
 }
 
 export function parseDocumentText(text: string, file: string): LoadedDocument {
-  if (text.length > MAX_DOCUMENT_BYTES) throw new InputError(file, `document is ${text.length} characters; at most ${MAX_DOCUMENT_BYTES} are read`);
+  if (text.length > MAX_DOCUMENT_BYTES)
+    throw new InputError(file, `document is ${text.length} characters; at most ${MAX_DOCUMENT_BYTES} are read`);
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
@@ -166,11 +181,20 @@ function parseYaml(text: string, file: string): ParsedYaml {
   };
 }
 
-function toValue(node: YamlNode | null, doc: Document, budget: { aliased: number; inAlias: boolean }, file: string, lines: LineCounter): unknown {
+function toValue(
+  node: YamlNode | null,
+  doc: Document,
+  budget: { aliased: number; inAlias: boolean },
+  file: string,
+  lines: LineCounter,
+): unknown {
   if (node === null || node === undefined) return null;
   if (budget.inAlias && ++budget.aliased > MAX_ALIAS_EXPANSION) {
     const pos = lines.linePos(node.range?.[0] ?? 0);
-    throw new InputError(file, `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (a YAML alias bomb?)`, { line: pos.line, column: pos.col });
+    throw new InputError(file, `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (a YAML alias bomb?)`, {
+      line: pos.line,
+      column: pos.col,
+    });
   }
   let value: unknown;
   if (isAlias(node)) {
@@ -184,7 +208,9 @@ function toValue(node: YamlNode | null, doc: Document, budget: { aliased: number
   } else if (isMap(node)) {
     const object: Record<string, unknown> = {};
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(toValue(pair.key as YamlNode, doc, budget, file, lines));
+      const key = isScalar(pair.key)
+        ? String(pair.key.value)
+        : String(toValue(pair.key as YamlNode, doc, budget, file, lines));
       object[key] = toValue(pair.value as YamlNode | null, doc, budget, file, lines);
     }
     value = object;

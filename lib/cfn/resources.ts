@@ -21,7 +21,11 @@ function suffix(stackName: string, logicalId: string): string {
 }
 
 /** CloudFormation-style generated name: "<stack>-<LogicalId>-<SUFFIX>", trimmed to the type's limit. */
-export function physicalName(p: Pseudo, logicalId: string, options: { maxLength?: number; lowercase?: boolean; withStack?: boolean } = {}): string {
+export function physicalName(
+  p: Pseudo,
+  logicalId: string,
+  options: { maxLength?: number; lowercase?: boolean; withStack?: boolean } = {},
+): string {
   const { maxLength = 64, lowercase = false, withStack = true } = options;
   const tail = suffix(p.stackName, logicalId);
   const head = withStack ? `${p.stackName}-${logicalId}` : logicalId;
@@ -40,8 +44,14 @@ function named(props: Record<string, unknown>, key: string, fallback: () => stri
   return typeof value === 'string' && value !== '' ? value : fallback();
 }
 
-export function resourceValues(type: string, logicalId: string, props: Record<string, unknown>, p: Pseudo): ResourceValues {
-  const arn = (service: string, resource: string, region = p.region, account = p.account) => `arn:${p.partition}:${service}:${region}:${account}:${resource}`;
+export function resourceValues(
+  type: string,
+  logicalId: string,
+  props: Record<string, unknown>,
+  p: Pseudo,
+): ResourceValues {
+  const arn = (service: string, resource: string, region = p.region, account = p.account) =>
+    `arn:${p.partition}:${service}:${region}:${account}:${resource}`;
   switch (type) {
     case 'AWS::StepFunctions::StateMachine':
     case 'AWS::Serverless::StateMachine': {
@@ -49,7 +59,14 @@ export function resourceValues(type: string, logicalId: string, props: Record<st
         physicalName(p, logicalId, { maxLength: 80, withStack: false }),
       );
       const machineArn = arn('states', `stateMachine:${name}`);
-      return { ref: machineArn, attributes: { Arn: machineArn, Name: name, StateMachineRevisionId: unresolved(`${logicalId}.StateMachineRevisionId`) } };
+      return {
+        ref: machineArn,
+        attributes: {
+          Arn: machineArn,
+          Name: name,
+          StateMachineRevisionId: unresolved(`${logicalId}.StateMachineRevisionId`),
+        },
+      };
     }
     case 'AWS::StepFunctions::Activity': {
       const activityArn = arn('states', `activity:${named(props, 'Name', () => logicalId)}`);
@@ -58,7 +75,13 @@ export function resourceValues(type: string, logicalId: string, props: Record<st
     case 'AWS::IAM::Role': {
       const name = named(props, 'RoleName', () => physicalName(p, logicalId));
       const path = typeof props.Path === 'string' ? props.Path : '/';
-      return { ref: name, attributes: { Arn: `arn:${p.partition}:iam::${p.account}:role${path}${name}`, RoleId: `AROA${suffix(p.stackName, logicalId)}` } };
+      return {
+        ref: name,
+        attributes: {
+          Arn: `arn:${p.partition}:iam::${p.account}:role${path}${name}`,
+          RoleId: `AROA${suffix(p.stackName, logicalId)}`,
+        },
+      };
     }
     case 'AWS::IAM::ManagedPolicy': {
       const name = named(props, 'ManagedPolicyName', () => physicalName(p, logicalId, { maxLength: 128 }));
@@ -90,10 +113,18 @@ export function resourceValues(type: string, logicalId: string, props: Record<st
     }
     case 'AWS::SQS::Queue': {
       const fifo = props.FifoQueue === true || props.FifoQueue === 'true';
-      const name = named(props, 'QueueName', () => `${physicalName(p, logicalId, { maxLength: fifo ? 75 : 80 })}${fifo ? '.fifo' : ''}`);
+      const name = named(
+        props,
+        'QueueName',
+        () => `${physicalName(p, logicalId, { maxLength: fifo ? 75 : 80 })}${fifo ? '.fifo' : ''}`,
+      );
       return {
         ref: `https://sqs.${p.region}.amazonaws.com/${p.account}/${name}`,
-        attributes: { Arn: arn('sqs', name), QueueName: name, QueueUrl: `https://sqs.${p.region}.amazonaws.com/${p.account}/${name}` },
+        attributes: {
+          Arn: arn('sqs', name),
+          QueueName: name,
+          QueueUrl: `https://sqs.${p.region}.amazonaws.com/${p.account}/${name}`,
+        },
       };
     }
     case 'AWS::SNS::Topic': {
@@ -104,7 +135,10 @@ export function resourceValues(type: string, logicalId: string, props: Record<st
     case 'AWS::DynamoDB::GlobalTable':
     case 'AWS::Serverless::SimpleTable': {
       const name = named(props, 'TableName', () => physicalName(p, logicalId, { maxLength: 255 }));
-      return { ref: name, attributes: { Arn: arn('dynamodb', `table/${name}`), StreamArn: arn('dynamodb', `table/${name}/stream/*`) } };
+      return {
+        ref: name,
+        attributes: { Arn: arn('dynamodb', `table/${name}`), StreamArn: arn('dynamodb', `table/${name}/stream/*`) },
+      };
     }
     case 'AWS::Events::EventBus': {
       const name = named(props, 'Name', () => physicalName(p, logicalId));
@@ -127,7 +161,9 @@ export function resourceValues(type: string, logicalId: string, props: Record<st
       return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
     }
     case 'AWS::S3Tables::TableBucket': {
-      const name = named(props, 'TableBucketName', () => physicalName(p, logicalId, { maxLength: 63, lowercase: true }));
+      const name = named(props, 'TableBucketName', () =>
+        physicalName(p, logicalId, { maxLength: 63, lowercase: true }),
+      );
       const bucketArn = arn('s3tables', `bucket/${name}`);
       return { ref: bucketArn, attributes: { TableBucketARN: bucketArn } };
     }
@@ -146,17 +182,27 @@ export function physicalValues(type: string, logicalId: string, physicalId: stri
       return resourceValues(type, logicalId, { Name: last(':') }, p);
     case 'AWS::IAM::ManagedPolicy': {
       const match = /:policy(\/.*\/|\/)([^/]+)$/.exec(physicalId);
-      return resourceValues(type, logicalId, { ManagedPolicyName: match?.[2] ?? last('/'), Path: match?.[1] ?? '/' }, p);
+      return resourceValues(
+        type,
+        logicalId,
+        { ManagedPolicyName: match?.[2] ?? last('/'), Path: match?.[1] ?? '/' },
+        p,
+      );
     }
     case 'AWS::KMS::Key':
-      return { ref: physicalId, attributes: { Arn: `arn:${p.partition}:kms:${p.region}:${p.account}:key/${physicalId}`, KeyId: physicalId } };
+      return {
+        ref: physicalId,
+        attributes: { Arn: `arn:${p.partition}:kms:${p.region}:${p.account}:key/${physicalId}`, KeyId: physicalId },
+      };
     case 'AWS::SNS::Topic':
       return resourceValues(type, logicalId, { TopicName: last(':') }, p);
     case 'AWS::SQS::Queue':
       return resourceValues(type, logicalId, { QueueName: last('/') }, p);
     default: {
       const nameProperty = PHYSICAL_NAME_PROPERTY[type];
-      return nameProperty ? resourceValues(type, logicalId, { [nameProperty]: physicalId }, p) : { ref: physicalId, attributes: {} };
+      return nameProperty
+        ? resourceValues(type, logicalId, { [nameProperty]: physicalId }, p)
+        : { ref: physicalId, attributes: {} };
     }
   }
 }

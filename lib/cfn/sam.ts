@@ -6,17 +6,42 @@ type Statement = { Effect: 'Allow'; Action: string[]; Resource: string | string[
 type Template = (param: (name: string) => string, p: Pseudo) => Statement[];
 
 const allow = (Action: string[], Resource: string | string[]): Statement => ({ Effect: 'Allow', Action, Resource });
-const regional = (p: Pseudo, service: string, resource: string) => `arn:${p.partition}:${service}:${p.region}:${p.account}:${resource}`;
-const S3_READ = ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetObjectVersion', 's3:GetLifecycleConfiguration'];
-const bucketAndObjects = (p: Pseudo, bucket: string) => [`arn:${p.partition}:s3:::${bucket}`, `arn:${p.partition}:s3:::${bucket}/*`];
-const tableAndIndexes = (p: Pseudo, table: string) => [regional(p, 'dynamodb', `table/${table}`), regional(p, 'dynamodb', `table/${table}/index/*`)];
+const regional = (p: Pseudo, service: string, resource: string) =>
+  `arn:${p.partition}:${service}:${p.region}:${p.account}:${resource}`;
+const S3_READ = [
+  's3:GetObject',
+  's3:ListBucket',
+  's3:GetBucketLocation',
+  's3:GetObjectVersion',
+  's3:GetLifecycleConfiguration',
+];
+const bucketAndObjects = (p: Pseudo, bucket: string) => [
+  `arn:${p.partition}:s3:::${bucket}`,
+  `arn:${p.partition}:s3:::${bucket}/*`,
+];
+const tableAndIndexes = (p: Pseudo, table: string) => [
+  regional(p, 'dynamodb', `table/${table}`),
+  regional(p, 'dynamodb', `table/${table}/index/*`),
+];
 
 export const SAM_POLICY_TEMPLATES: Record<string, Template> = {
   S3ReadPolicy: (param, p) => [allow(S3_READ, bucketAndObjects(p, param('BucketName')))],
-  S3WritePolicy: (param, p) => [allow(['s3:PutObject', 's3:PutObjectAcl', 's3:PutLifecycleConfiguration'], bucketAndObjects(p, param('BucketName')))],
+  S3WritePolicy: (param, p) => [
+    allow(
+      ['s3:PutObject', 's3:PutObjectAcl', 's3:PutLifecycleConfiguration'],
+      bucketAndObjects(p, param('BucketName')),
+    ),
+  ],
   S3CrudPolicy: (param, p) => [
     allow(
-      [...S3_READ.slice(0, 4), 's3:PutObject', 's3:PutObjectAcl', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration', 's3:DeleteObject'],
+      [
+        ...S3_READ.slice(0, 4),
+        's3:PutObject',
+        's3:PutObjectAcl',
+        's3:GetLifecycleConfiguration',
+        's3:PutLifecycleConfiguration',
+        's3:DeleteObject',
+      ],
       bucketAndObjects(p, param('BucketName')),
     ),
   ],
@@ -40,11 +65,18 @@ export const SAM_POLICY_TEMPLATES: Record<string, Template> = {
         ],
         objects,
       ),
-      allow(['s3:ListBucket', 's3:GetBucketLocation', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration'], bucket),
+      allow(
+        ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration'],
+        bucket,
+      ),
     ];
   },
-  LambdaInvokePolicy: (param, p) => [allow(['lambda:InvokeFunction'], regional(p, 'lambda', `function:${param('FunctionName')}*`))],
-  StepFunctionsExecutionPolicy: (param, p) => [allow(['states:StartExecution'], regional(p, 'states', `stateMachine:${param('StateMachineName')}`))],
+  LambdaInvokePolicy: (param, p) => [
+    allow(['lambda:InvokeFunction'], regional(p, 'lambda', `function:${param('FunctionName')}*`)),
+  ],
+  StepFunctionsExecutionPolicy: (param, p) => [
+    allow(['states:StartExecution'], regional(p, 'states', `stateMachine:${param('StateMachineName')}`)),
+  ],
   DynamoDBCrudPolicy: (param, p) => [
     allow(
       [
@@ -63,9 +95,17 @@ export const SAM_POLICY_TEMPLATES: Record<string, Template> = {
     ),
   ],
   DynamoDBReadPolicy: (param, p) => [
-    allow(['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'], tableAndIndexes(p, param('TableName'))),
+    allow(
+      ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'],
+      tableAndIndexes(p, param('TableName')),
+    ),
   ],
-  DynamoDBWritePolicy: (param, p) => [allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], tableAndIndexes(p, param('TableName')))],
+  DynamoDBWritePolicy: (param, p) => [
+    allow(
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+      tableAndIndexes(p, param('TableName')),
+    ),
+  ],
   SQSSendMessagePolicy: (param, p) => [allow(['sqs:SendMessage*'], regional(p, 'sqs', param('QueueName')))],
   SQSPollerPolicy: (param, p) => [
     allow(
@@ -89,9 +129,14 @@ export const SAM_POLICY_TEMPLATES: Record<string, Template> = {
   ],
   KMSDecryptPolicy: (param, p) => [allow(['kms:Decrypt'], regional(p, 'kms', `key/${param('KeyId')}`))],
   KMSEncryptPolicy: (param, p) => [allow(['kms:Encrypt'], regional(p, 'kms', `key/${param('KeyId')}`))],
-  EventBridgePutEventsPolicy: (param, p) => [allow(['events:PutEvents'], regional(p, 'events', `event-bus/${param('EventBusName')}`))],
+  EventBridgePutEventsPolicy: (param, p) => [
+    allow(['events:PutEvents'], regional(p, 'events', `event-bus/${param('EventBusName')}`)),
+  ],
   FirehoseWritePolicy: (param, p) => [
-    allow(['firehose:PutRecord', 'firehose:PutRecordBatch'], regional(p, 'firehose', `deliverystream/${param('DeliveryStreamName')}`)),
+    allow(
+      ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+      regional(p, 'firehose', `deliverystream/${param('DeliveryStreamName')}`),
+    ),
   ],
   CloudWatchPutMetricPolicy: () => [allow(['cloudwatch:PutMetricData'], '*')],
 };
@@ -144,7 +189,14 @@ export const SAM_CONNECTOR_PROFILES: Record<string, Profile> = {
   'AWS::DynamoDB::Table': {
     Read: (d) => [
       allow(
-        ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLSelect'],
+        [
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:BatchGetItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:PartiQLSelect',
+        ],
         [d.arn, `${d.arn}/index/*`],
       ),
     ],
@@ -166,7 +218,10 @@ export const SAM_CONNECTOR_PROFILES: Record<string, Profile> = {
   'AWS::StepFunctions::StateMachine': {
     Read: (d, p) => [
       allow(['states:DescribeExecution'], `arn:${p.partition}:states:${p.region}:${p.account}:execution:${d.name}:*`),
-      allow(['events:DescribeRule'], `arn:${p.partition}:events:${p.region}:${p.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`),
+      allow(
+        ['events:DescribeRule'],
+        `arn:${p.partition}:events:${p.region}:${p.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`,
+      ),
     ],
     Write: (d, p) => [
       allow(['states:StartExecution'], d.arn),
@@ -188,5 +243,7 @@ export const CONNECTOR_TYPE_ALIASES: Record<string, string> = {
 
 /** Policies SAM attaches to a state machine role for Tracing, by partition. */
 export function xrayManagedPolicyArn(partition: string): string {
-  return partition === 'aws' ? `arn:${partition}:iam::aws:policy/AWSXrayWriteOnlyAccess` : `arn:${partition}:iam::aws:policy/AWSXRayDaemonWriteAccess`;
+  return partition === 'aws'
+    ? `arn:${partition}:iam::aws:policy/AWSXrayWriteOnlyAccess`
+    : `arn:${partition}:iam::aws:policy/AWSXRayDaemonWriteAccess`;
 }

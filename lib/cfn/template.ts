@@ -75,7 +75,13 @@ const KNOWN_AWS_MANAGED: Record<string, unknown> = {
     Statement: [
       {
         Effect: 'Allow',
-        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:GetSamplingStatisticSummaries'],
+        Action: [
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'xray:GetSamplingRules',
+          'xray:GetSamplingTargets',
+          'xray:GetSamplingStatisticSummaries',
+        ],
         Resource: ['*'],
       },
     ],
@@ -98,13 +104,21 @@ export class TemplateAnalysis {
     private readonly options: TemplateOptions,
   ) {
     this.file = doc.file;
-    if (!isRecord(doc.value)) throw new InputError(doc.file, 'expected a CloudFormation template (a mapping with Resources)');
+    if (!isRecord(doc.value))
+      throw new InputError(doc.file, 'expected a CloudFormation template (a mapping with Resources)');
     this.template = doc.value;
     if (!isRecord(this.template.Resources))
-      throw new InputError(doc.file, 'expected a Resources section (a mapping of logical ids to resources)', { path: 'Resources' });
+      throw new InputError(doc.file, 'expected a Resources section (a mapping of logical ids to resources)', {
+        path: 'Resources',
+      });
     this.resources = this.template.Resources;
     this.s3Definitions = options.s3Definitions ?? {};
-    this.pseudo = { partition: options.partition, region: options.region, account: options.account, stackName: options.stackName ?? 'dmap-guard' };
+    this.pseudo = {
+      partition: options.partition,
+      region: options.region,
+      account: options.account,
+      stackName: options.stackName ?? 'dmap-guard',
+    };
     const p = this.pseudo;
     this.env = {
       pseudo: {
@@ -133,11 +147,17 @@ export class TemplateAnalysis {
     const overrides = this.options.parameterOverrides ?? {};
     const unknownOverride = Object.keys(overrides).find((name) => !(name in declared));
     if (unknownOverride !== undefined)
-      throw new InputError(this.file, `--parameter-overrides names ${unknownOverride}, which the template does not declare`, { path: 'Parameters' });
+      throw new InputError(
+        this.file,
+        `--parameter-overrides names ${unknownOverride}, which the template does not declare`,
+        { path: 'Parameters' },
+      );
     const values: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(declared)) {
       const type = isRecord(spec) && typeof spec.Type === 'string' ? spec.Type : 'String';
-      const raw = overrides[name] ?? (isRecord(spec) && !type.startsWith('AWS::SSM::Parameter::Value') ? spec.Default : undefined);
+      const raw =
+        overrides[name] ??
+        (isRecord(spec) && !type.startsWith('AWS::SSM::Parameter::Value') ? spec.Default : undefined);
       if (raw === undefined) values[name] = unresolved(`parameter ${name}`);
       else if (type === 'CommaDelimitedList' || type.startsWith('List<'))
         values[name] = Array.isArray(raw)
@@ -220,7 +240,10 @@ export function analyzeTemplate(doc: LoadedDocument, options: TemplateOptions): 
 }
 
 /** The state machines, and the roles and managed policies outside the template they depend on. */
-export function analyzeTemplateReferences(doc: LoadedDocument, options: TemplateOptions): { machines: StateMachineModel[]; external: ExternalReferences } {
+export function analyzeTemplateReferences(
+  doc: LoadedDocument,
+  options: TemplateOptions,
+): { machines: StateMachineModel[]; external: ExternalReferences } {
   const t = new TemplateAnalysis(doc, options);
   const lookups = new Lookups(options.snapshot);
   const roles = collectRoles(t, lookups);
@@ -248,7 +271,12 @@ function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string, RoleMo
     const arn = String(t.values(id)?.ref);
     templatePolicies.set(
       arn,
-      policySource(id, `managed policy ${id}`, t.resolve(t.properties(id).PolicyDocument), t.origin(id, 'Properties', 'PolicyDocument')),
+      policySource(
+        id,
+        `managed policy ${id}`,
+        t.resolve(t.properties(id).PolicyDocument),
+        t.origin(id, 'Properties', 'PolicyDocument'),
+      ),
     );
   }
   const attachManaged = (role: RoleModel, arn: unknown, label = '') => {
@@ -263,7 +291,12 @@ function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string, RoleMo
     if (t.typeOf(id) !== 'AWS::IAM::Role') continue;
     const props = t.properties(id);
     const values = t.values(id) as ResourceValues;
-    const role: RoleModel = { arn: String(values.attributes.Arn), identityPolicies: [], unknown: [], origin: t.origin(id) };
+    const role: RoleModel = {
+      arn: String(values.attributes.Arn),
+      identityPolicies: [],
+      unknown: [],
+      origin: t.origin(id),
+    };
     if (props.AssumeRolePolicyDocument !== undefined) {
       role.trust = policySource(
         `${id}/AssumeRolePolicyDocument`,
@@ -321,13 +354,23 @@ function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string, RoleMo
       if (!Array.isArray(roleNames)) continue;
       const policy =
         type === 'AWS::IAM::Policy'
-          ? policySource(id, `policy ${id}`, t.resolve(props.PolicyDocument), t.origin(id, 'Properties', 'PolicyDocument'))
+          ? policySource(
+              id,
+              `policy ${id}`,
+              t.resolve(props.PolicyDocument),
+              t.origin(id, 'Properties', 'PolicyDocument'),
+            )
           : (templatePolicies.get(String(t.values(id)?.ref)) as PolicySource);
       for (const name of roleNames) roleByName(name)?.identityPolicies.push(policy);
     } else if (type === 'AWS::IAM::RolePolicy') {
       const policyName = String(t.resolve(props.PolicyName));
       roleByName(t.resolve(props.RoleName))?.identityPolicies.push(
-        policySource(id, `role policy ${policyName}`, t.resolve(props.PolicyDocument), t.origin(id, 'Properties', 'PolicyDocument')),
+        policySource(
+          id,
+          `role policy ${policyName}`,
+          t.resolve(props.PolicyDocument),
+          t.origin(id, 'Properties', 'PolicyDocument'),
+        ),
       );
     }
   }
@@ -339,7 +382,10 @@ function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string, RoleMo
 function noteUnresolvedPolicies(role: RoleModel): void {
   for (const source of [...role.identityPolicies, ...(role.boundary ? [role.boundary] : [])]) {
     const marker = JSON.stringify(source.document ?? null).match(/\{\{dmap-guard:unresolved:[^}]*\}\}/);
-    if (marker) role.unknown.push(`${source.name} depends on ${displayValue(marker[0])}, known only at deployment (pass --parameter-overrides)`);
+    if (marker)
+      role.unknown.push(
+        `${source.name} depends on ${displayValue(marker[0])}, known only at deployment (pass --parameter-overrides)`,
+      );
   }
 }
 
@@ -363,8 +409,14 @@ function collectBucketKeys(t: TemplateAnalysis): Record<string, string> {
     const rules = t.resolve((t.properties(id).BucketEncryption as Json | undefined)?.ServerSideEncryptionConfiguration);
     if (!Array.isArray(rules)) continue;
     for (const rule of rules) {
-      const byDefault = isRecord(rule) && isRecord(rule.ServerSideEncryptionByDefault) ? rule.ServerSideEncryptionByDefault : undefined;
-      if (!byDefault || !String(byDefault.SSEAlgorithm).startsWith('aws:kms') || typeof byDefault.KMSMasterKeyID !== 'string') continue;
+      const byDefault =
+        isRecord(rule) && isRecord(rule.ServerSideEncryptionByDefault) ? rule.ServerSideEncryptionByDefault : undefined;
+      if (
+        !byDefault ||
+        !String(byDefault.SSEAlgorithm).startsWith('aws:kms') ||
+        typeof byDefault.KMSMasterKeyID !== 'string'
+      )
+        continue;
       keys[String(t.values(id)?.ref)] = keyArn(t, byDefault.KMSMasterKeyID, aliases);
     }
   }
@@ -376,7 +428,11 @@ function keyArn(t: TemplateAnalysis, reference: string, aliases: Map<string, str
   const aliasName = reference.startsWith('alias/') ? reference : /:alias\/.+$/.exec(reference)?.[0].slice(1);
   if (aliasName !== undefined) {
     const target = aliases.get(aliasName);
-    return target ? keyArn(t, target, aliases) : reference.startsWith('arn:') ? reference : `arn:${partition}:kms:${region}:${account}:${aliasName}`;
+    return target
+      ? keyArn(t, target, aliases)
+      : reference.startsWith('arn:')
+        ? reference
+        : `arn:${partition}:kms:${region}:${account}:${aliasName}`;
   }
   return reference.startsWith('arn:') ? reference : `arn:${partition}:kms:${region}:${account}:key/${reference}`;
 }
@@ -385,7 +441,11 @@ function suppressionsOf(t: TemplateAnalysis, id: string): Suppression[] {
   const metadata = t.resource(id)?.Metadata;
   const block = isRecord(metadata) ? metadata['dmap-guard'] : undefined;
   if (block === undefined) return [];
-  return parseSuppressions(isRecord(block) ? block.suppress : block, t.file, `Resources.${id}.Metadata.dmap-guard.suppress`);
+  return parseSuppressions(
+    isRecord(block) ? block.suppress : block,
+    t.file,
+    `Resources.${id}.Metadata.dmap-guard.suppress`,
+  );
 }
 
 /** Suppressions as written in template Metadata or a --config file; a missing reason is an input error. */
@@ -429,12 +489,16 @@ function readLocalDefinition(
       return { definition: readDocumentFile(path).value };
     } catch (error) {
       const detail =
-        error instanceof InputError ? `${error.where?.line !== undefined ? `line ${error.where.line}: ` : ''}${error.detail}` : (error as Error).message;
+        error instanceof InputError
+          ? `${error.where?.line !== undefined ? `line ${error.where.line}: ` : ''}${error.detail}`
+          : (error as Error).message;
       return { unavailable: `${field} ${location} cannot be read: ${detail}` };
     }
   }
   const where = isRecord(location) ? `s3://${String(location.Bucket)}/${String(location.Key)}` : String(location);
-  return { unavailable: `${field} points at ${where}; dmap-guard reads local definitions: run it on the template before it is packaged` };
+  return {
+    unavailable: `${field} points at ${where}; dmap-guard reads local definitions: run it on the template before it is packaged`,
+  };
 }
 
 function stateMachineModel(
@@ -467,7 +531,9 @@ function stateMachineModel(
     definitionField = sam ? 'DefinitionUri' : 'DefinitionS3Location';
     const read =
       props[definitionField] === undefined
-        ? { unavailable: `${id} has no definition (Definition, ${sam ? 'DefinitionUri' : 'DefinitionString or DefinitionS3Location'})` }
+        ? {
+            unavailable: `${id} has no definition (Definition, ${sam ? 'DefinitionUri' : 'DefinitionString or DefinitionS3Location'})`,
+          }
         : readLocalDefinition(t, t.resolve(props[definitionField]), definitionField, t.s3Definitions);
     definition = read.definition === undefined ? undefined : applySubstitutions(read.definition, subs);
     unavailable = read.unavailable;
@@ -496,7 +562,11 @@ function stateMachineModel(
     suppressions: suppressionsOf(t, id),
   };
   if (unavailable !== undefined) model.definitionUnavailable = unavailable;
-  if (isRecord(encryption) && encryption.Type === 'CUSTOMER_MANAGED_KMS_KEY' && typeof encryption.KmsKeyId === 'string') {
+  if (
+    isRecord(encryption) &&
+    encryption.Type === 'CUSTOMER_MANAGED_KMS_KEY' &&
+    typeof encryption.KmsKeyId === 'string'
+  ) {
     model.context.encryptionKey = keyArn(t, encryption.KmsKeyId, new Map());
   }
 
@@ -532,7 +602,9 @@ function samGeneratedRole(t: TemplateAnalysis, id: string, props: Json, tracing:
       if (typeof policy === 'string') role.unknown.push(policy);
       else role.identityPolicies.push(policy);
     } else if (isRecord(entry) && 'Statement' in entry) {
-      role.identityPolicies.push(policySource(`${id}Role/Policy${index}`, `inline policy ${index} of ${id}`, entry, origin));
+      role.identityPolicies.push(
+        policySource(`${id}Role/Policy${index}`, `inline policy ${index} of ${id}`, entry, origin),
+      );
     } else if (isRecord(entry) && Object.keys(entry).length === 1) {
       const [templateName] = Object.keys(entry) as [string];
       const template = SAM_POLICY_TEMPLATES[templateName];
@@ -541,7 +613,8 @@ function samGeneratedRole(t: TemplateAnalysis, id: string, props: Json, tracing:
         return;
       }
       const params = isRecord(entry[templateName]) ? (entry[templateName] as Json) : {};
-      const param = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : unresolved(`${templateName}.${name}`));
+      const param = (name: string) =>
+        typeof params[name] === 'string' ? (params[name] as string) : unresolved(`${templateName}.${name}`);
       role.identityPolicies.push(
         policySource(
           `${id}Role/${templateName}${index}`,
@@ -556,7 +629,12 @@ function samGeneratedRole(t: TemplateAnalysis, id: string, props: Json, tracing:
   });
   for (const [name, statements] of connectorStatements(t, id)) {
     role.identityPolicies.push({
-      ...policySource(`${id}Role/${name}`, `SAM connector ${name}`, { Version: '2012-10-17', Statement: statements }, t.origin(name)),
+      ...policySource(
+        `${id}Role/${name}`,
+        `SAM connector ${name}`,
+        { Version: '2012-10-17', Statement: statements },
+        t.origin(name),
+      ),
       fixedActions: true,
     });
   }
@@ -585,11 +663,19 @@ function connectorStatements(t: TemplateAnalysis, id: string): Array<[string, un
       const rawType = destId ? t.typeOf(destId) : String(destination.Type);
       const type = CONNECTOR_TYPE_ALIASES[rawType ?? ''] ?? rawType ?? '';
       const values = destId ? t.values(destId) : undefined;
-      const arn = String(values?.attributes.Arn ?? values?.attributes.TopicArn ?? values?.ref ?? t.resolve(destination.Arn));
+      const arn = String(
+        values?.attributes.Arn ?? values?.attributes.TopicArn ?? values?.ref ?? t.resolve(destination.Arn),
+      );
       const destName = String(values?.attributes.Name ?? values?.ref ?? t.resolve(destination.Name));
       for (const access of Array.isArray(permissions) ? permissions : []) {
         const profile = SAM_CONNECTOR_PROFILES[type]?.[access as 'Read' | 'Write'];
-        if (profile) statements.push(...profile({ arn: type === 'AWS::SQS::Queue' ? String(values?.attributes.Arn ?? arn) : arn, name: destName }, t.pseudo));
+        if (profile)
+          statements.push(
+            ...profile(
+              { arn: type === 'AWS::SQS::Queue' ? String(values?.attributes.Arn ?? arn) : arn, name: destName },
+              t.pseudo,
+            ),
+          );
       }
     }
     if (statements.length > 0) result.push([name, statements]);

@@ -13,12 +13,17 @@ import type { Finding, MachineAnalysis, NeedResult, Rule } from './types';
 
 const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [] };
 
-function readNeeds(machine: StateMachineModel): { needs: NeedsResult; definitionError?: { path: string; message: string } } {
-  if (machine.definitionUnavailable !== undefined) return { needs: EMPTY_NEEDS, definitionError: { path: '$', message: machine.definitionUnavailable } };
+function readNeeds(machine: StateMachineModel): {
+  needs: NeedsResult;
+  definitionError?: { path: string; message: string };
+} {
+  if (machine.definitionUnavailable !== undefined)
+    return { needs: EMPTY_NEEDS, definitionError: { path: '$', message: machine.definitionUnavailable } };
   try {
     return { needs: deriveNeeds(parseDefinition(machine.definition), machine.context) };
   } catch (error) {
-    if (error instanceof DefinitionError) return { needs: EMPTY_NEEDS, definitionError: { path: error.path, message: error.detail } };
+    if (error instanceof DefinitionError)
+      return { needs: EMPTY_NEEDS, definitionError: { path: error.path, message: error.detail } };
     throw error;
   }
 }
@@ -29,7 +34,10 @@ export interface CheckOptions {
 }
 
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
-export async function checkStateMachines(machines: StateMachineModel[], options: CheckOptions): Promise<{ findings: Finding[]; analyses: MachineAnalysis[] }> {
+export async function checkStateMachines(
+  machines: StateMachineModel[],
+  options: CheckOptions,
+): Promise<{ findings: Finding[]; analyses: MachineAnalysis[] }> {
   const prepared = machines.map((machine) => ({ machine, ...readNeeds(machine) }));
   const needsByRole = new Map<string, Need[]>();
   for (const { machine, needs } of prepared) {
@@ -48,7 +56,10 @@ export async function checkStateMachines(machines: StateMachineModel[], options:
       let offset = 0;
       simulated.forEach((need, index) => {
         const own = requests[index] as AccessRequest[];
-        const results = own.map((request, i) => ({ request, evaluation: evaluations[offset + i] as (typeof evaluations)[number] }));
+        const results = own.map((request, i) => ({
+          request,
+          evaluation: evaluations[offset + i] as (typeof evaluations)[number],
+        }));
         offset += own.length;
         const decisions = results.map((r) => r.evaluation.decision);
         const status = decisions.every((d) => d === 'allowed')
@@ -58,9 +69,11 @@ export async function checkStateMachines(machines: StateMachineModel[], options:
             : 'unproven';
         needResults.push({ need, status, results });
       });
-      for (const need of needs.needs.filter((n) => n.runtime)) needResults.push({ need, status: 'runtime', results: [] });
+      for (const need of needs.needs.filter((n) => n.runtime))
+        needResults.push({ need, status: 'runtime', results: [] });
     } else {
-      for (const need of needs.needs) needResults.push({ need, status: need.runtime ? 'runtime' : 'unproven', results: [] });
+      for (const need of needs.needs)
+        needResults.push({ need, status: need.runtime ? 'runtime' : 'unproven', results: [] });
     }
     const analysis: MachineAnalysis = {
       machine,
@@ -109,7 +122,11 @@ export function runRules(analysis: MachineAnalysis, rules: Rule[]): Finding[] {
     .map((finding) => applySuppressions(finding, machine));
 }
 
-function toFinding(rule: Pick<Rule, 'id' | 'severity' | 'fix'>, machine: StateMachineModel, draft: ReturnType<Rule['check']>[number]): Finding {
+function toFinding(
+  rule: Pick<Rule, 'id' | 'severity' | 'fix'>,
+  machine: StateMachineModel,
+  draft: ReturnType<Rule['check']>[number],
+): Finding {
   const finding: Finding = {
     rule: rule.id,
     severity: draft.severity ?? rule.severity,

@@ -30,7 +30,11 @@ export function describeDenial(evaluation: Evaluation): string {
 export function firstFailure(result: NeedResult): { action: string; resource: string; reason: string } | undefined {
   const failed = result.results.find((r) => r.evaluation.decision !== 'allowed');
   if (!failed) return undefined;
-  return { action: failed.request.action, resource: failed.request.resource, reason: describeDenial(failed.evaluation) };
+  return {
+    action: failed.request.action,
+    resource: failed.request.resource,
+    reason: describeDenial(failed.evaluation),
+  };
 }
 
 const snippets = new Map<string, string>();

@@ -19,7 +19,9 @@ export function grantsForAction(role: RoleModel, action: string): Grant[] {
         : !(statement.notAction ?? []).some((p) => actionMatches(p, action));
       if (!hit) continue;
       grants.push({
-        resources: statement.resource ? statement.resource.join(', ') : `everything but ${(statement.notResource ?? []).join(', ')}`,
+        resources: statement.resource
+          ? statement.resource.join(', ')
+          : `everything but ${(statement.notResource ?? []).join(', ')}`,
         where: `${source.name}, statement ${statement.sid ?? `#${statement.index}`}`,
       });
     }

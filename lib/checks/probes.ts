@@ -75,17 +75,23 @@ function resourceProbes(need: Need, resource: string): Array<[ProbeKind, string,
   const probes: Array<[ProbeKind, string, Record<string, string[]>?]> = [];
   switch (arn.service) {
     case 'states':
-      if (arn.resource.startsWith('stateMachine:')) probes.push(['other-state-machine', `${prefix}stateMachine:${OTHER}`]);
-      else if (arn.resource.startsWith('execution:')) probes.push(['other-execution', `${prefix}execution:${OTHER}:${OTHER}`]);
+      if (arn.resource.startsWith('stateMachine:'))
+        probes.push(['other-state-machine', `${prefix}stateMachine:${OTHER}`]);
+      else if (arn.resource.startsWith('execution:'))
+        probes.push(['other-execution', `${prefix}execution:${OTHER}:${OTHER}`]);
       break;
     case 's3': {
       const slash = arn.resource.indexOf('/');
       const bucket = slash < 0 ? arn.resource : arn.resource.slice(0, slash);
       const key = slash < 0 ? undefined : arn.resource.slice(slash + 1);
       const objectPart = key === undefined ? '' : `/${sampleResource(key)}`;
-      probes.push(['other-bucket', `${prefix}${OTHER}-bucket${objectPart}`], ['bucket-name-prefix', `${prefix}${bucket}-${OTHER}${objectPart}`]);
+      probes.push(
+        ['other-bucket', `${prefix}${OTHER}-bucket${objectPart}`],
+        ['bucket-name-prefix', `${prefix}${bucket}-${OTHER}${objectPart}`],
+      );
       if (key !== undefined && key !== '*') probes.push(['whole-bucket', `${prefix}${bucket}/${OTHER}/object`]);
-      if (key === undefined && need.context?.['s3:prefix'] !== undefined) probes.push(['list-without-prefix', resource, { 's3:prefix': [`${OTHER}/`] }]);
+      if (key === undefined && need.context?.['s3:prefix'] !== undefined)
+        probes.push(['list-without-prefix', resource, { 's3:prefix': [`${OTHER}/`] }]);
       break;
     }
     case 'kms':
@@ -129,14 +135,19 @@ export function probesFor(needs: Need[], baseContext: Record<string, string[]>):
         add('wildcard-action', need, action, service === 's3' ? s3ResourceFor(action, sample) : sample);
       }
       if (resource === '*') continue;
-      for (const action of need.actions) for (const [kind, probe, extra] of resourceProbes(need, resource)) add(kind, need, action, probe, extra);
+      for (const action of need.actions)
+        for (const [kind, probe, extra] of resourceProbes(need, resource)) add(kind, need, action, probe, extra);
     }
   }
   return probes;
 }
 
 /** Grants of the role that reach beyond the needs, one per statement and kind. */
-export function overBroadGrants(role: RoleModel, needs: Need[], baseContext: Record<string, string[]>): OverBroadGrant[] {
+export function overBroadGrants(
+  role: RoleModel,
+  needs: Need[],
+  baseContext: Record<string, string[]>,
+): OverBroadGrant[] {
   if (needs.length === 0) return [];
   const roleSet = compileRole(role).set;
   const needed = compilePolicySet({ identity: [parsePolicy(leastPrivilegePolicy(needs), 'least-privilege').policy] });
@@ -150,7 +161,9 @@ export function overBroadGrants(role: RoleModel, needs: Need[], baseContext: Rec
       const kind = probe.kind;
       // One finding per statement for its actions, and per statement and action for its resources: the broadest reach.
       const key =
-        kind === 'wildcard-action' ? `${statement.policyId}|${statement.index}|${kind}` : `${statement.policyId}|${statement.index}|${probe.request.action}`;
+        kind === 'wildcard-action'
+          ? `${statement.policyId}|${statement.index}|${kind}`
+          : `${statement.policyId}|${statement.index}|${probe.request.action}`;
       const existing = grants.get(key);
       if (!existing || REACH[kind] > REACH[existing.kind]) grants.set(key, { kind, statement, probe });
     }
@@ -168,14 +181,25 @@ export function unneededGrants(
   role: RoleModel,
   needs: Need[],
   unmodeledServices: Set<string>,
-): Array<{ statement: MatchedStatement; actions: string[]; elsewhere: Array<{ action: string; resources: string[] }> }> {
+): Array<{
+  statement: MatchedStatement;
+  actions: string[];
+  elsewhere: Array<{ action: string; resources: string[] }>;
+}> {
   const needResources = new Map<string, string[]>();
   for (const need of needs)
-    for (const action of need.actions) needResources.set(action.toLowerCase(), [...(needResources.get(action.toLowerCase()) ?? []), ...need.resources]);
+    for (const action of need.actions)
+      needResources.set(action.toLowerCase(), [...(needResources.get(action.toLowerCase()) ?? []), ...need.resources]);
   const services = new Set([...needResources.keys()].map((a) => a.split(':')[0]));
   const overlaps = (pattern: string, action: string) =>
-    (needResources.get(action) ?? []).some((r) => arnMatches(pattern, sampleResource(r)) || arnMatches(r, sampleResource(pattern)));
-  const result: Array<{ statement: MatchedStatement; actions: string[]; elsewhere: Array<{ action: string; resources: string[] }> }> = [];
+    (needResources.get(action) ?? []).some(
+      (r) => arnMatches(pattern, sampleResource(r)) || arnMatches(r, sampleResource(pattern)),
+    );
+  const result: Array<{
+    statement: MatchedStatement;
+    actions: string[];
+    elsewhere: Array<{ action: string; resources: string[] }>;
+  }> = [];
   const { identity } = compileRole(role);
   for (const [index, source] of role.identityPolicies.entries()) {
     if (source.fixedActions) continue;
@@ -188,7 +212,12 @@ export function unneededGrants(
       const actions = named.filter((a) => !needResources.has(a.toLowerCase()));
       const elsewhere = named
         .filter((a) => needResources.has(a.toLowerCase()))
-        .map((action) => ({ action, resources: (statement.resource ?? []).filter((r) => appliesTo(action, r) && !overlaps(r, action.toLowerCase())) }))
+        .map((action) => ({
+          action,
+          resources: (statement.resource ?? []).filter(
+            (r) => appliesTo(action, r) && !overlaps(r, action.toLowerCase()),
+          ),
+        }))
         .filter((e) => e.resources.length > 0);
       if (actions.length === 0 && elsewhere.length === 0) continue;
       result.push({
@@ -218,7 +247,11 @@ function appliesTo(action: string, resource: string): boolean {
 }
 
 function listOf(value: unknown): string[] {
-  return typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  return typeof value === 'string'
+    ? [value]
+    : Array.isArray(value)
+      ? value.filter((v): v is string => typeof v === 'string')
+      : [];
 }
 
 /** The action pattern of a statement that grants `action` (the NotAction statement itself counts as a wildcard). */

@@ -22,5 +22,7 @@ export function baseContext(machine: StateMachineModel, role: RoleModel): Record
 /** Every action on every resource of a need, with the context the service sends. */
 export function needRequests(need: Need, machine: StateMachineModel, role: RoleModel): AccessRequest[] {
   const context = { ...baseContext(machine, role), ...need.context };
-  return need.actions.flatMap((action) => need.resources.map((resource) => ({ action, resource: sampleResource(resource), context })));
+  return need.actions.flatMap((action) =>
+    need.resources.map((resource) => ({ action, resource: sampleResource(resource), context })),
+  );
 }

@@ -1,6 +1,15 @@
 // The Simulator port: decide requests for a role. The embedded backend evaluates the role's documents;
 // lib/aws implements the same port with iam:SimulatePrincipalPolicy.
-import { compilePolicySet, evaluate, parsePolicy, type AccessRequest, type CompiledPolicySet, type Evaluation, type Policy, type PolicyProblem } from '../iam';
+import {
+  compilePolicySet,
+  evaluate,
+  parsePolicy,
+  type AccessRequest,
+  type CompiledPolicySet,
+  type Evaluation,
+  type Policy,
+  type PolicyProblem,
+} from '../iam';
 import type { PolicySource, RoleModel } from '../model';
 
 export interface Simulator {
@@ -28,7 +37,10 @@ export function compileRole(role: RoleModel): CompiledRole {
   if (cached) return cached;
   const problems: PolicyProblem[] = [];
   const identity = role.identityPolicies.map((source) => parseSource(source, problems));
-  const set = compilePolicySet({ identity, ...(role.boundary ? { boundary: parseSource(role.boundary, problems) } : {}) });
+  const set = compilePolicySet({
+    identity,
+    ...(role.boundary ? { boundary: parseSource(role.boundary, problems) } : {}),
+  });
   const result = { set, identity, problems: [...problems, ...set.problems] };
   compiled.set(role, result);
   return result;

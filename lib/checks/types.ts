@@ -26,7 +26,9 @@ export interface Finding {
   suppressed?: { reason: string };
 }
 
-export type FindingDraft = Partial<Pick<Finding, 'state' | 'action' | 'resource' | 'fix' | 'origin' | 'severity'>> & { message: string };
+export type FindingDraft = Partial<Pick<Finding, 'state' | 'action' | 'resource' | 'fix' | 'origin' | 'severity'>> & {
+  message: string;
+};
 
 export interface RuleMeta {
   /** Stable literal id; never derived from file names. */

@@ -61,7 +61,10 @@ export function parseArgs(argv: string[], spec: CommandSpec): ParsedArgs {
     } else {
       while (index < argv.length && !(argv[index] as string).startsWith('--')) values.push(argv[index++] as string);
     }
-    if (values.length === 0) throw new UsageError(`${spec.name}: --${name} needs a value${option.placeholder ? ` (${option.placeholder})` : ''}`);
+    if (values.length === 0)
+      throw new UsageError(
+        `${spec.name}: --${name} needs a value${option.placeholder ? ` (${option.placeholder})` : ''}`,
+      );
     for (const value of values) {
       if (option.choices && !option.choices.includes(value)) {
         throw new UsageError(`${spec.name}: --${name} must be one of ${option.choices.join(', ')}; got "${value}"`);
@@ -76,8 +79,11 @@ export function parseArgs(argv: string[], spec: CommandSpec): ParsedArgs {
   }
   const { min, max, name } = spec.positionals;
   if (parsed.positionals.length < min)
-    throw new UsageError(`${spec.name}: expected ${min === max ? min : `at least ${min}`} ${name} argument${min === 1 ? '' : 's'} (usage: ${spec.usage})`);
-  if (parsed.positionals.length > max) throw new UsageError(`${spec.name}: unexpected argument "${parsed.positionals[max]}" (usage: ${spec.usage})`);
+    throw new UsageError(
+      `${spec.name}: expected ${min === max ? min : `at least ${min}`} ${name} argument${min === 1 ? '' : 's'} (usage: ${spec.usage})`,
+    );
+  if (parsed.positionals.length > max)
+    throw new UsageError(`${spec.name}: unexpected argument "${parsed.positionals[max]}" (usage: ${spec.usage})`);
   return parsed;
 }
 
@@ -96,7 +102,9 @@ export function helpText(spec: CommandSpec): string {
   const lines = [`dmap-guard ${spec.name}: ${spec.summary}`, '', `Usage: ${spec.usage}`, '', 'Options:'];
   for (const [name, option] of Object.entries(spec.options)) {
     const value =
-      option.kind === 'flag' ? '' : ` <${option.placeholder ?? (option.choices ? option.choices.join('|') : 'value')}>${option.kind === 'list' ? '...' : ''}`;
+      option.kind === 'flag'
+        ? ''
+        : ` <${option.placeholder ?? (option.choices ? option.choices.join('|') : 'value')}>${option.kind === 'list' ? '...' : ''}`;
     lines.push(`  --${name}${value}`, `      ${option.help}`);
   }
   return lines.join('\n');

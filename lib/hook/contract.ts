@@ -15,7 +15,10 @@ export interface HookRequest {
     targetName?: string;
     targetType?: string;
     targetLogicalId?: string;
-    targetModel?: { resourceProperties?: Record<string, unknown>; previousResourceProperties?: Record<string, unknown> };
+    targetModel?: {
+      resourceProperties?: Record<string, unknown>;
+      previousResourceProperties?: Record<string, unknown>;
+    };
     payload?: string;
   };
   requestContext?: { invocation?: number; callbackContext?: Record<string, unknown> | null };

@@ -79,14 +79,22 @@ class Budget {
   }
 }
 
-export async function handleHookRequest(event: unknown, backendFor: (signal: AbortSignal) => Backend, config: HookConfig): Promise<HookOutcome> {
+export async function handleHookRequest(
+  event: unknown,
+  backendFor: (signal: AbortSignal) => Backend,
+  config: HookConfig,
+): Promise<HookOutcome> {
   const token = isRecord(event) && typeof event.clientRequestToken === 'string' ? event.clientRequestToken : '';
   try {
     return await handle(event, token, backendFor, config);
   } catch (error) {
     // Last resort: nothing in a request may make the hook throw.
     return {
-      response: internalFailure(token, `unexpected ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? ''}`, config.onError),
+      response: internalFailure(
+        token,
+        `unexpected ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? ''}`,
+        config.onError,
+      ),
       findings: [],
       subject: 'unknown target',
     };
@@ -95,14 +103,28 @@ export async function handleHookRequest(event: unknown, backendFor: (signal: Abo
 
 const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
 
-async function handle(event: unknown, token: string, backendFor: (signal: AbortSignal) => Backend, config: HookConfig): Promise<HookOutcome> {
+async function handle(
+  event: unknown,
+  token: string,
+  backendFor: (signal: AbortSignal) => Backend,
+  config: HookConfig,
+): Promise<HookOutcome> {
   const request = (isRecord(event) ? event : {}) as HookRequest;
   const data = isRecord(request.requestData) ? request.requestData : undefined;
-  const target = typeof data?.targetType === 'string' ? data.targetType : typeof data?.targetName === 'string' ? data.targetName : undefined;
+  const target =
+    typeof data?.targetType === 'string'
+      ? data.targetType
+      : typeof data?.targetName === 'string'
+        ? data.targetName
+        : undefined;
   const subject = `${text(target, 'unknown target')} ${text(data?.targetLogicalId, '')}`.trim();
   if (!isRecord(event) || data === undefined || target === undefined) {
     return {
-      response: internalFailure(token, 'the event is not a CloudFormation Lambda Hook request (requestData.targetType is missing)', config.onError),
+      response: internalFailure(
+        token,
+        'the event is not a CloudFormation Lambda Hook request (requestData.targetType is missing)',
+        config.onError,
+      ),
       findings: [],
       subject,
     };
@@ -110,14 +132,19 @@ async function handle(event: unknown, token: string, backendFor: (signal: AbortS
   const budget = new Budget(config.budgetMs);
   const invocation = typeof request.requestContext?.invocation === 'number' ? request.requestContext.invocation : 1;
   const carried = request.requestContext?.callbackContext;
-  const done: Record<string, Finding[]> = isRecord(carried) && isRecord(carried.done) ? (carried.done as Record<string, Finding[]>) : {};
+  const done: Record<string, Finding[]> =
+    isRecord(carried) && isRecord(carried.done) ? (carried.done as Record<string, Finding[]>) : {};
   try {
     const work = async () => {
       const backend = backendFor(budget.controller.signal);
       const plan = await planFor(request, target, backend);
       if (plan.skip !== undefined)
         return {
-          response: { hookStatus: 'SUCCESS' as const, message: clip(`dmap-guard: ${plan.skip}`, MAX_MESSAGE), clientRequestToken: token },
+          response: {
+            hookStatus: 'SUCCESS' as const,
+            message: clip(`dmap-guard: ${plan.skip}`, MAX_MESSAGE),
+            clientRequestToken: token,
+          },
           findings: [],
           subject: plan.subject,
         };
@@ -145,9 +172,21 @@ async function handle(event: unknown, token: string, backendFor: (signal: AbortS
           subject,
         };
       }
-      return { response: internalFailure(token, `the check did not finish within ${MAX_INVOCATIONS} invocations`, config.onError), findings: [], subject };
+      return {
+        response: internalFailure(
+          token,
+          `the check did not finish within ${MAX_INVOCATIONS} invocations`,
+          config.onError,
+        ),
+        findings: [],
+        subject,
+      };
     }
-    return { response: internalFailure(token, `${(error as Error).name}: ${(error as Error).message}`, config.onError), findings: [], subject };
+    return {
+      response: internalFailure(token, `${(error as Error).name}: ${(error as Error).message}`, config.onError),
+      findings: [],
+      subject,
+    };
   } finally {
     budget.done();
   }
@@ -156,7 +195,8 @@ async function handle(event: unknown, token: string, backendFor: (signal: AbortS
 async function planFor(request: HookRequest, target: string, backend: Backend): Promise<Plan> {
   const point = request.actionInvocationPoint ?? '';
   const logicalId = request.requestData?.targetLogicalId ?? '';
-  if (point.startsWith('DELETE')) return { subject: `${target} ${logicalId}`, units: [], skip: 'deletions need no permission check.' };
+  if (point.startsWith('DELETE'))
+    return { subject: `${target} ${logicalId}`, units: [], skip: 'deletions need no permission check.' };
   if (target === 'AWS::StepFunctions::StateMachine') return stateMachinePlan(request, backend);
   if (IAM_TYPES.has(target)) return iamPlan(request, target, backend);
   if (target === 'STACK' || target === 'CHANGE_SET') return stackPlan(request, target, backend);
@@ -178,7 +218,12 @@ async function stackMachines(
   const text = await backend.stackTemplate(stack.stackId);
   if (text === undefined) return [];
   const doc = parseDocumentText(text, stack.stackName);
-  if (replace && isRecord(doc.value) && isRecord(doc.value.Resources) && isRecord(doc.value.Resources[replace.logicalId])) {
+  if (
+    replace &&
+    isRecord(doc.value) &&
+    isRecord(doc.value.Resources) &&
+    isRecord(doc.value.Resources[replace.logicalId])
+  ) {
     (doc.value.Resources[replace.logicalId] as Record<string, unknown>).Properties = replace.properties;
   }
   const physicalIds = await backend.stackResources(stack.stackId);
@@ -215,11 +260,21 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
   let definition: unknown = props.Definition ?? props.DefinitionString;
   let unavailable: string | undefined;
   const location = props.DefinitionS3Location;
-  if (definition === undefined && isRecord(location) && typeof location.Bucket === 'string' && typeof location.Key === 'string') {
-    const text = await backend.objectText(location.Bucket, location.Key, typeof location.Version === 'string' ? location.Version : undefined);
+  if (
+    definition === undefined &&
+    isRecord(location) &&
+    typeof location.Bucket === 'string' &&
+    typeof location.Key === 'string'
+  ) {
+    const text = await backend.objectText(
+      location.Bucket,
+      location.Key,
+      typeof location.Version === 'string' ? location.Version : undefined,
+    );
     definition = parseDocumentText(text, `s3://${location.Bucket}/${location.Key}`).value;
   }
-  if (definition === undefined) unavailable = 'the resource properties carry no Definition, DefinitionString or DefinitionS3Location';
+  if (definition === undefined)
+    unavailable = 'the resource properties carry no Definition, DefinitionString or DefinitionS3Location';
   const encryption = isRecord(props.EncryptionConfiguration) ? props.EncryptionConfiguration : {};
   const roleArn = typeof props.RoleArn === 'string' ? props.RoleArn : '';
   const machine: StateMachineModel = {
@@ -232,18 +287,31 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
       account: stack.account,
       type: props.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
       bucketKeys: {},
-      logging: isRecord(props.LoggingConfiguration) && typeof props.LoggingConfiguration.Level === 'string' && props.LoggingConfiguration.Level !== 'OFF',
+      logging:
+        isRecord(props.LoggingConfiguration) &&
+        typeof props.LoggingConfiguration.Level === 'string' &&
+        props.LoggingConfiguration.Level !== 'OFF',
       tracing: isRecord(props.TracingConfiguration) && props.TracingConfiguration.Enabled === true,
-      ...(encryption.Type === 'CUSTOMER_MANAGED_KMS_KEY' && typeof encryption.KmsKeyId === 'string' ? { encryptionKey: encryption.KmsKeyId } : {}),
+      ...(encryption.Type === 'CUSTOMER_MANAGED_KMS_KEY' && typeof encryption.KmsKeyId === 'string'
+        ? { encryptionKey: encryption.KmsKeyId }
+        : {}),
     },
-    definition: applySubstitutions(definition, Object.fromEntries(Object.entries(substitutions).map(([k, v]) => [k, String(v)]))),
+    definition: applySubstitutions(
+      definition,
+      Object.fromEntries(Object.entries(substitutions).map(([k, v]) => [k, String(v)])),
+    ),
     source: stack.stackName,
     suppressions: fromTemplate?.suppressions ?? [],
   };
   if (unavailable !== undefined) machine.definitionUnavailable = unavailable;
   if (roleArn === '') machine.roleReference = 'none (RoleArn is missing)';
   // The template's view of the role includes policies the stack creates later (CDK's DistributedMapPolicy).
-  const role = fromTemplate?.role?.arn === roleArn ? fromTemplate.role : roleArn === '' ? undefined : await backend.readRole(roleArn);
+  const role =
+    fromTemplate?.role?.arn === roleArn
+      ? fromTemplate.role
+      : roleArn === ''
+        ? undefined
+        : await backend.readRole(roleArn);
   if (role) machine.role = role;
   const pending = (role?.identityPolicies ?? []).filter((p) => p.origin !== undefined).map((p) => p.document);
   return {
@@ -252,7 +320,10 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
       {
         id: logicalId,
         run: async () => {
-          machine.context.bucketKeys = { ...fromTemplate?.context.bucketKeys, ...(await bucketKeysFor(machine, backend)) };
+          machine.context.bucketKeys = {
+            ...fromTemplate?.context.bucketKeys,
+            ...(await bucketKeysFor(machine, backend)),
+          };
           return check(machine, backend.simulator(pending));
         },
       },
@@ -261,8 +332,14 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
 }
 
 /** Role names a proposed IAM resource attaches to. */
-function attachedRoleNames(target: string, logicalId: string, props: Record<string, unknown>, physicalIds: Record<string, string>): Set<string> {
-  if (target === 'AWS::IAM::Role') return new Set([typeof props.RoleName === 'string' ? props.RoleName : (physicalIds[logicalId] ?? '')]);
+function attachedRoleNames(
+  target: string,
+  logicalId: string,
+  props: Record<string, unknown>,
+  physicalIds: Record<string, string>,
+): Set<string> {
+  if (target === 'AWS::IAM::Role')
+    return new Set([typeof props.RoleName === 'string' ? props.RoleName : (physicalIds[logicalId] ?? '')]);
   if (target === 'AWS::IAM::RolePolicy') return new Set([String(props.RoleName ?? '')]);
   return new Set(Array.isArray(props.Roles) ? props.Roles.map(String) : []);
 }
@@ -279,7 +356,8 @@ async function iamPlan(request: HookRequest, target: string, backend: Backend): 
     (m) => m.role && roles.has(m.role.arn.split('/').pop() ?? ''),
   );
   const subject = `${target} ${logicalId}`;
-  if (machines.length === 0) return { subject, units: [], skip: `${subject} is used by no state machine of this stack.` };
+  if (machines.length === 0)
+    return { subject, units: [], skip: `${subject} is used by no state machine of this stack.` };
   const simulator = new EmbeddedSimulator();
   return {
     subject: `${subject} (used by ${machines.map((m) => m.id).join(', ')})`,
@@ -294,7 +372,8 @@ async function stackPlan(request: HookRequest, target: string, backend: Backend)
   const payload: unknown = JSON.parse(await backend.fetchPayload(payloadUrl));
   const template = isRecord(payload) ? payload.template : undefined;
   const subject = `${target === 'STACK' ? 'stack' : 'change set of'} ${stack.stackName}`;
-  if (typeof template !== 'string' || template.trim() === '') return { subject, units: [], skip: `${subject} has no template to check.` };
+  if (typeof template !== 'string' || template.trim() === '')
+    return { subject, units: [], skip: `${subject} has no template to check.` };
   const physicalIds = await backend.stackResources(stack.stackId);
   const machines = await analyzeWithBackend(template, stack.stackName, { ...stack, physicalIds }, backend);
   if (machines.length === 0) return { subject, units: [], skip: `${subject} defines no state machine.` };

@@ -19,7 +19,9 @@ function oneLine(text: string): string {
 
 /** A message that fits: a headline, then findings by severity until the limit, then how many were left out. */
 export function hookMessage(headline: string, findings: Finding[]): string {
-  const ordered = [...findings].sort((a, b) => ['error', 'warning', 'info'].indexOf(a.severity) - ['error', 'warning', 'info'].indexOf(b.severity));
+  const ordered = [...findings].sort(
+    (a, b) => ['error', 'warning', 'info'].indexOf(a.severity) - ['error', 'warning', 'info'].indexOf(b.severity),
+  );
   let message = headline;
   let shown = 0;
   for (const finding of ordered) {
@@ -28,7 +30,10 @@ export function hookMessage(headline: string, findings: Finding[]): string {
     const tail = rest > 0 ? `\n… and ${rest} more finding${rest === 1 ? '' : 's'}` : '';
     if (message.length + line.length + tail.length > MAX_MESSAGE) {
       const remaining = ordered.length - shown;
-      return clip(`${message}\n… and ${remaining} more finding${remaining === 1 ? '' : 's'} (run dmap-guard check for all)`, MAX_MESSAGE);
+      return clip(
+        `${message}\n… and ${remaining} more finding${remaining === 1 ? '' : 's'} (run dmap-guard check for all)`,
+        MAX_MESSAGE,
+      );
     }
     message += line;
     shown++;
@@ -60,14 +65,20 @@ export function verdict(token: string, subject: string, findings: Finding[], fai
     return {
       hookStatus: 'FAILED',
       errorCode: 'NonCompliant',
-      message: hookMessage(`dmap-guard: ${subject} is not compliant (${counts.join(', ')}; fails on ${failOn}).`, active),
+      message: hookMessage(
+        `dmap-guard: ${subject} is not compliant (${counts.join(', ')}; fails on ${failOn}).`,
+        active,
+      ),
       clientRequestToken: token,
       annotations: annotations(active, failOn),
     };
   }
   return {
     hookStatus: 'SUCCESS',
-    message: hookMessage(`dmap-guard: ${subject} passed${counts.length > 0 ? ` with ${counts.join(', ')}` : ''}.`, active),
+    message: hookMessage(
+      `dmap-guard: ${subject} passed${counts.length > 0 ? ` with ${counts.join(', ')}` : ''}.`,
+      active,
+    ),
     clientRequestToken: token,
     ...(active.length > 0 ? { annotations: annotations(active, failOn) } : {}),
   };

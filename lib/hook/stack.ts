@@ -31,7 +31,11 @@ function s3DefinitionLocations(template: unknown): Array<{ bucket: string; key: 
     for (const field of ['DefinitionS3Location', 'DefinitionUri']) {
       const location = props[field];
       if (isRecord(location) && typeof location.Bucket === 'string' && typeof location.Key === 'string') {
-        locations.push({ bucket: location.Bucket, key: location.Key, ...(typeof location.Version === 'string' ? { version: location.Version } : {}) });
+        locations.push({
+          bucket: location.Bucket,
+          key: location.Key,
+          ...(typeof location.Version === 'string' ? { version: location.Version } : {}),
+        });
       } else if (typeof location === 'string' && location.startsWith('s3://')) {
         const [bucket = '', ...key] = location.slice(5).split('/');
         locations.push({ bucket, key: key.join('/') });
@@ -42,7 +46,12 @@ function s3DefinitionLocations(template: unknown): Array<{ bucket: string; key: 
 }
 
 /** Analyse template text with the account behind `backend`: two passes, the second with what the first looked up. */
-export async function analyzeWithBackend(text: string, file: string, options: TemplateOptions, backend: Backend): Promise<StateMachineModel[]> {
+export async function analyzeWithBackend(
+  text: string,
+  file: string,
+  options: TemplateOptions,
+  backend: Backend,
+): Promise<StateMachineModel[]> {
   const doc = parseDocumentText(text, file);
   const s3Definitions: Record<string, string> = {};
   for (const { bucket, key, version } of s3DefinitionLocations(doc.value)) {

@@ -128,7 +128,9 @@ export function compileCondition(operator: string, key: string, values: string[]
       ...base,
       test: (context) => {
         const present = (context.get(lookup)?.length ?? 0) > 0;
-        return values.some((v) => (v.toLowerCase() === 'true' ? !present : v.toLowerCase() === 'false' ? present : false));
+        return values.some((v) =>
+          v.toLowerCase() === 'true' ? !present : v.toLowerCase() === 'false' ? present : false,
+        );
       },
     };
   }

@@ -116,7 +116,11 @@ function compileStatements(policies: Policy[], problems: PolicyProblem[]): Compi
         for (const [key, values] of Object.entries(keys)) {
           const condition = compileCondition(operator, key, values);
           if (typeof condition === 'string') {
-            problems.push({ policyId: policy.id, path: `$.Statement[${statement.index}].Condition.${operator}`, message: condition });
+            problems.push({
+              policyId: policy.id,
+              path: `$.Statement[${statement.index}].Condition.${operator}`,
+              message: condition,
+            });
             valid = false;
           } else conditions.push(condition);
         }
@@ -177,9 +181,16 @@ function resourceHits(compiled: CompiledStatement, resource: string, context: Re
 }
 
 /** Does this statement apply to the request (action, resource and every condition)? */
-export function statementApplies(compiled: CompiledStatement, action: string, resource: string, context: RequestContext, missing?: Set<string>): boolean {
+export function statementApplies(
+  compiled: CompiledStatement,
+  action: string,
+  resource: string,
+  context: RequestContext,
+  missing?: Set<string>,
+): boolean {
   if (!actionHits(compiled, action) || !resourceHits(compiled, resource, context)) return false;
-  if (missing) for (const condition of compiled.conditions) if (!context.has(condition.lookup)) missing.add(condition.key);
+  if (missing)
+    for (const condition of compiled.conditions) if (!context.has(condition.lookup)) missing.add(condition.key);
   return compiled.conditions.every((condition) => condition.test(context));
 }
 
@@ -188,7 +199,14 @@ interface LayerResult {
   denies: CompiledStatement[];
 }
 
-function evaluateLayer(index: StatementIndex, service: string, action: string, resource: string, context: RequestContext, missing: Set<string>): LayerResult {
+function evaluateLayer(
+  index: StatementIndex,
+  service: string,
+  action: string,
+  resource: string,
+  context: RequestContext,
+  missing: Set<string>,
+): LayerResult {
   const result: LayerResult = { allows: [], denies: [] };
   for (const compiled of index.candidates(service)) {
     if (statementApplies(compiled, action, resource, context, missing)) {
@@ -215,12 +233,18 @@ export function evaluate(set: CompiledPolicySet, request: AccessRequest): Evalua
   const service = (colon < 0 ? request.action : request.action.slice(0, colon)).toLowerCase();
   const missing = new Set<string>();
   const identity = evaluateLayer(set.identity, service, request.action, request.resource, context, missing);
-  const boundary = set.boundary ? evaluateLayer(set.boundary, service, request.action, request.resource, context, missing) : undefined;
-  const scps = set.scps.map((level) => evaluateLayer(level, service, request.action, request.resource, context, new Set()));
+  const boundary = set.boundary
+    ? evaluateLayer(set.boundary, service, request.action, request.resource, context, missing)
+    : undefined;
+  const scps = set.scps.map((level) =>
+    evaluateLayer(level, service, request.action, request.resource, context, new Set()),
+  );
   const missingContextKeys = [...missing].sort();
   const details = {
     ...(boundary ? { allowedByBoundary: boundary.denies.length === 0 && boundary.allows.length > 0 } : {}),
-    ...(scps.length > 0 ? { allowedByOrganizations: scps.every((level) => level.denies.length === 0 && level.allows.length > 0) } : {}),
+    ...(scps.length > 0
+      ? { allowedByOrganizations: scps.every((level) => level.denies.length === 0 && level.allows.length > 0) }
+      : {}),
   };
 
   const denies: MatchedStatement[] = [
@@ -229,11 +253,27 @@ export function evaluate(set: CompiledPolicySet, request: AccessRequest): Evalua
     ...matchedOf('identity', identity.denies),
   ];
   if (denies.length > 0) {
-    return { decision: 'explicitDeny', matched: denies, blockedBy: (denies[0] as MatchedStatement).layer, missingContextKeys, ...details };
+    return {
+      decision: 'explicitDeny',
+      matched: denies,
+      blockedBy: (denies[0] as MatchedStatement).layer,
+      missingContextKeys,
+      ...details,
+    };
   }
   const scpGap = scps.findIndex((level) => level.allows.length === 0);
-  if (scpGap >= 0) return { decision: 'implicitDeny', matched: [], blockedBy: 'scp', scpLevel: scpGap, missingContextKeys, ...details };
-  if (identity.allows.length === 0) return { decision: 'implicitDeny', matched: [], blockedBy: 'identity', missingContextKeys, ...details };
-  if (boundary && boundary.allows.length === 0) return { decision: 'implicitDeny', matched: [], blockedBy: 'boundary', missingContextKeys, ...details };
+  if (scpGap >= 0)
+    return {
+      decision: 'implicitDeny',
+      matched: [],
+      blockedBy: 'scp',
+      scpLevel: scpGap,
+      missingContextKeys,
+      ...details,
+    };
+  if (identity.allows.length === 0)
+    return { decision: 'implicitDeny', matched: [], blockedBy: 'identity', missingContextKeys, ...details };
+  if (boundary && boundary.allows.length === 0)
+    return { decision: 'implicitDeny', matched: [], blockedBy: 'boundary', missingContextKeys, ...details };
   return { decision: 'allowed', matched: matchedOf('identity', identity.allows), missingContextKeys, ...details };
 }

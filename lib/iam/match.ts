@@ -8,7 +8,9 @@ const LITERAL_QUESTION = '\uE001';
 
 /** A substituted string for comparisons that do not glob (StringEquals…): sentinels back to their characters. */
 export function literal(text: string): string {
-  return text.includes(LITERAL_STAR) || text.includes(LITERAL_QUESTION) ? text.replaceAll(LITERAL_STAR, '*').replaceAll(LITERAL_QUESTION, '?') : text;
+  return text.includes(LITERAL_STAR) || text.includes(LITERAL_QUESTION)
+    ? text.replaceAll(LITERAL_STAR, '*').replaceAll(LITERAL_QUESTION, '?')
+    : text;
 }
 
 /** `*` matches any run of characters, `?` exactly one; everything else is literal. */

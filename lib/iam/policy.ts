@@ -88,7 +88,8 @@ export function parsePolicy(input: unknown, policyId: string): ParsedPolicy {
     return { policy, problems };
   }
   if (document.Version !== undefined) {
-    if (document.Version !== '2012-10-17' && document.Version !== '2008-10-17') problem('$.Version', 'expected "2012-10-17" or "2008-10-17"');
+    if (document.Version !== '2012-10-17' && document.Version !== '2008-10-17')
+      problem('$.Version', 'expected "2012-10-17" or "2008-10-17"');
     else policy.version = document.Version;
   }
   const raw = document.Statement;
@@ -108,7 +109,8 @@ export function parsePolicy(input: unknown, policyId: string): ParsedPolicy {
     const statement: Statement = { policyId, index, effect: entry.Effect as Effect, source: entry };
     if (typeof entry.Sid === 'string') statement.sid = entry.Sid;
     else if (entry.Sid !== undefined) problem(`${path}.Sid`, 'expected a string');
-    if ('Principal' in entry || 'NotPrincipal' in entry) problem(`${path}.Principal`, 'identity policies cannot name a Principal');
+    if ('Principal' in entry || 'NotPrincipal' in entry)
+      problem(`${path}.Principal`, 'identity policies cannot name a Principal');
     for (const [field, key] of [
       ['Action', 'action'],
       ['NotAction', 'notAction'],
@@ -120,8 +122,10 @@ export function parsePolicy(input: unknown, policyId: string): ParsedPolicy {
       if (values === undefined) problem(`${path}.${field}`, 'expected a string or a non-empty array of strings');
       else statement[key] = values;
     }
-    if ((entry.Action === undefined) === (entry.NotAction === undefined)) problem(path, 'expected exactly one of Action and NotAction');
-    if ((entry.Resource === undefined) === (entry.NotResource === undefined)) problem(path, 'expected exactly one of Resource and NotResource');
+    if ((entry.Action === undefined) === (entry.NotAction === undefined))
+      problem(path, 'expected exactly one of Action and NotAction');
+    if ((entry.Resource === undefined) === (entry.NotResource === undefined))
+      problem(path, 'expected exactly one of Resource and NotResource');
     if (entry.Condition !== undefined) {
       if (!isRecord(entry.Condition)) problem(`${path}.Condition`, 'expected an object of condition operators');
       else {
@@ -134,7 +138,11 @@ export function parsePolicy(input: unknown, policyId: string): ParsedPolicy {
           condition[operator] = {};
           for (const [key, value] of Object.entries(block)) {
             const values = conditionValues(value);
-            if (values === undefined) problem(`${path}.Condition.${operator}["${key}"]`, 'expected a string, number, boolean or an array of them');
+            if (values === undefined)
+              problem(
+                `${path}.Condition.${operator}["${key}"]`,
+                'expected a string, number, boolean or an array of them',
+              );
             else (condition[operator] as Record<string, string[]>)[key] = values;
           }
         }

@@ -85,7 +85,10 @@ export function lambdaFunctionArn(ctx: StateMachineContext, reference: string): 
 
 /** https://sqs.us-east-1.amazonaws.com/123456789012/queue → arn:aws:sqs:us-east-1:123456789012:queue */
 export function sqsQueueArn(ctx: StateMachineContext, queueUrl: string): string | undefined {
-  const regional = /^https?:\/\/(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([^/?#]+)$/.exec(queueUrl);
+  const regional =
+    /^https?:\/\/(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([^/?#]+)$/.exec(
+      queueUrl,
+    );
   if (regional) return `arn:${ctx.partition}:sqs:${regional[1] ?? regional[2]}:${regional[3]}:${regional[4]}`;
   const other = /^https?:\/\/[^/]+\/(\d{12})\/([^/?#]+)$/.exec(queueUrl);
   if (other) return `arn:${ctx.partition}:sqs:${ctx.region}:${other[1]}:${other[2]}`;
@@ -93,7 +96,9 @@ export function sqsQueueArn(ctx: StateMachineContext, queueUrl: string): string 
 }
 
 /** The parts of `arn:<partition>:states:<region>:<account>:stateMachine:<name>`, or undefined if it is not one. */
-export function parseStateMachineArn(arn: string): { partition: string; region: string; account: string; name: string } | undefined {
+export function parseStateMachineArn(
+  arn: string,
+): { partition: string; region: string; account: string; name: string } | undefined {
   const match = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):(\d{12}):stateMachine:([^:\s]{1,80})$/.exec(arn);
   if (!match) return undefined;
   const [, partition = '', region = '', account = '', name = ''] = match;

@@ -9,7 +9,10 @@ const WRITER_RESOURCE = /^arn:[^:]+:states:::s3:putObject$/;
 // Label rules from the Map state reference: ≤ 40 characters, none of whitespace ? * brackets : ; , \ | ^ ~ $ # % & ` " or controls.
 const INVALID_LABEL_CHAR = /[\s?*<>{}[\]:;,\\|^~$#%&`"\u0000-\u001f\u007f-\u009f]/;
 
-export function distributedMapNeeds(state: StateNode, ctx: StateMachineContext): { needs: Need[]; problems: DefinitionProblem[] } {
+export function distributedMapNeeds(
+  state: StateNode,
+  ctx: StateMachineContext,
+): { needs: Need[]; problems: DefinitionProblem[] } {
   const needs: Need[] = [];
   const problems: DefinitionProblem[] = [];
   const body = state.body;
@@ -38,7 +41,10 @@ export function distributedMapNeeds(state: StateNode, ctx: StateMachineContext):
       resources: [stateMachineArn(ctx)],
       tier: 'required',
       source: at('ItemProcessor.ProcessorConfig.Mode'),
-      why: { text: 'A Distributed Map starts each child workflow with StartExecution on its own state machine, under this role.', docs: DOCS.distributedMap },
+      why: {
+        text: 'A Distributed Map starts each child workflow with StartExecution on its own state machine, under this role.',
+        docs: DOCS.distributedMap,
+      },
       runtime: false,
     },
     {
@@ -65,7 +71,10 @@ export function distributedMapNeeds(state: StateNode, ctx: StateMachineContext):
       resources: [executionArn(ctx, `${ctx.name}/${label ?? '*'}`)],
       tier: 'recommended',
       source: at(label === undefined ? 'ItemProcessor' : 'Label'),
-      why: { text: 'Redriving the parent redrives the Map Run, which calls RedriveExecution on the labelled child executions.', docs: DOCS.redrive },
+      why: {
+        text: 'Redriving the parent redrives the Map Run, which calls RedriveExecution on the labelled child executions.',
+        docs: DOCS.redrive,
+      },
       runtime: false,
     },
   );
@@ -95,7 +104,10 @@ function keyNeeds(
       tier: 'required',
       why:
         role === 'reader'
-          ? { text: `Bucket ${bucket.value} uses SSE-KMS: reading its objects decrypts them with this key.`, docs: DOCS.s3Kms }
+          ? {
+              text: `Bucket ${bucket.value} uses SSE-KMS: reading its objects decrypts them with this key.`,
+              docs: DOCS.s3Kms,
+            }
           : {
               text: `Bucket ${bucket.value} uses SSE-KMS: the multipart upload of results encrypts parts and decrypts them to complete the upload.`,
               docs: DOCS.distributedMap,
@@ -108,7 +120,12 @@ function keyNeeds(
 function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: DefinitionProblem[]): Need[] {
   const reader = state.body.ItemReader;
   if (!isObject(reader)) {
-    problems.push({ kind: 'invalid-item-reader', state: state.path, field: 'ItemReader', message: 'ItemReader must be an object' });
+    problems.push({
+      kind: 'invalid-item-reader',
+      state: state.path,
+      field: 'ItemReader',
+      message: 'ItemReader must be an object',
+    });
     return [];
   }
   const resource = typeof reader.Resource === 'string' ? reader.Resource : '';
@@ -117,7 +134,12 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
   const args = argumentsOf(reader, state.queryLanguage);
   const argsField = `ItemReader.${args?.field ?? 'Parameters'}`;
   const config: JsonObject = isObject(reader.ReaderConfig) ? reader.ReaderConfig : {};
-  const bucket = readString(args?.value, 'Bucket') ?? { value: '*', runtime: true, expression: 'missing Bucket', field: 'Bucket' };
+  const bucket = readString(args?.value, 'Bucket') ?? {
+    value: '*',
+    runtime: true,
+    expression: 'missing Bucket',
+    field: 'Bucket',
+  };
   const source = { state: state.path, field: `${argsField}.${bucket.field}` };
   const needs: Need[] = [];
 
@@ -130,7 +152,10 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
       resources: [bucketArn(ctx, bucket.value)],
       tier: 'required',
       source,
-      why: { text: 'ItemReader s3:listObjectsV2 lists the bucket; scope it with an s3:prefix condition.', docs: DOCS.distributedMap },
+      why: {
+        text: 'ItemReader s3:listObjectsV2 lists the bucket; scope it with an s3:prefix condition.',
+        docs: DOCS.distributedMap,
+      },
       ...runtimeOf(bucket, prefix),
     };
     if (scoped) {
@@ -186,10 +211,15 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
     needs.push({
       sid: 'ReadItemReaderObjects',
       actions: ['s3:GetObject'],
-      resources: [objectArn(ctx, bucket.value, key.runtime ? '*' : configFolder === '' ? 'data/*' : `${configFolder}/data/*`)],
+      resources: [
+        objectArn(ctx, bucket.value, key.runtime ? '*' : configFolder === '' ? 'data/*' : `${configFolder}/data/*`),
+      ],
       tier: 'required',
       source: { state: state.path, field: `${argsField}.${key.field}` },
-      why: { text: 'The inventory data files live under <config-id>/data/ in the inventory destination bucket.', docs: DOCS.distributedMap },
+      why: {
+        text: 'The inventory data files live under <config-id>/data/ in the inventory destination bucket.',
+        docs: DOCS.distributedMap,
+      },
       ...runtimeOf(bucket, key),
     });
   }
@@ -200,7 +230,10 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
       resources: [`arn:${ctx.partition}:s3:::*/*`],
       tier: 'required',
       source: { state: state.path, field: 'ItemReader.ReaderConfig.ManifestType' },
-      why: { text: 'The data files of an Athena UNLOAD sit at its TO location, which only the manifest names.', docs: DOCS.itemReader },
+      why: {
+        text: 'The data files of an Athena UNLOAD sit at its TO location, which only the manifest names.',
+        docs: DOCS.itemReader,
+      },
       runtime: true,
       runtimeExpression: `the data files listed in the manifest ${key.value}`,
     });
@@ -224,7 +257,12 @@ function resultWriterNeeds(state: StateNode, ctx: StateMachineContext, problems:
   if (!WRITER_RESOURCE.test(resource)) return [];
   const args = argumentsOf(writer, state.queryLanguage);
   const argsField = `ResultWriter.${args?.field ?? 'Parameters'}`;
-  const bucket = readString(args?.value, 'Bucket') ?? { value: '*', runtime: true, expression: 'missing Bucket', field: 'Bucket' };
+  const bucket = readString(args?.value, 'Bucket') ?? {
+    value: '*',
+    runtime: true,
+    expression: 'missing Bucket',
+    field: 'Bucket',
+  };
   const prefix = readString(args?.value, 'Prefix');
   const keys = prefix === undefined ? '*' : prefix.runtime ? '*' : underPrefix(prefix.value);
   const source = { state: state.path, field: `${argsField}.${bucket.field}` };
@@ -239,14 +277,26 @@ function resultWriterNeeds(state: StateNode, ctx: StateMachineContext, problems:
       ...base,
       actions: ['s3:PutObject'],
       tier: 'required',
-      why: { text: 'ResultWriter writes the Map Run results (manifest.json, SUCCEEDED/FAILED/PENDING files) under the prefix.', docs: DOCS.resultWriter },
+      why: {
+        text: 'ResultWriter writes the Map Run results (manifest.json, SUCCEEDED/FAILED/PENDING files) under the prefix.',
+        docs: DOCS.resultWriter,
+      },
     },
     {
       ...base,
       actions: ['s3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
       tier: 'recommended',
-      why: { text: 'Results are written with multipart uploads, which list and abort parts and read them back.', docs: DOCS.distributedMap },
+      why: {
+        text: 'Results are written with multipart uploads, which list and abort parts and read them back.',
+        docs: DOCS.distributedMap,
+      },
     },
-    ...keyNeeds(ctx, bucket, ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'], { tier: 'required', source }, 'writer'),
+    ...keyNeeds(
+      ctx,
+      bucket,
+      ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+      { tier: 'required', source },
+      'writer',
+    ),
   ];
 }

@@ -17,7 +17,12 @@ const LOG_DELIVERY_ACTIONS = [
   'logs:DescribeResourcePolicies',
   'logs:DescribeLogGroups',
 ];
-const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
+const XRAY_ACTIONS = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+];
 
 export function deriveNeeds(definition: Definition, ctx: StateMachineContext): NeedsResult {
   const result: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [] };
@@ -46,7 +51,10 @@ function settingNeeds(ctx: StateMachineContext): Need[] {
       resources: ['*'],
       tier: 'required',
       source: { state: '$', field: 'LoggingConfiguration' },
-      why: { text: 'Logging to CloudWatch Logs sets up a log delivery; these actions support no resource-level scoping.', docs: DOCS.logging },
+      why: {
+        text: 'Logging to CloudWatch Logs sets up a log delivery; these actions support no resource-level scoping.',
+        docs: DOCS.logging,
+      },
       runtime: false,
     });
   }
@@ -57,7 +65,10 @@ function settingNeeds(ctx: StateMachineContext): Need[] {
       resources: ['*'],
       tier: 'required',
       source: { state: '$', field: 'TracingConfiguration' },
-      why: { text: 'X-Ray tracing sends segments and sampling requests; these actions support no resource-level scoping.', docs: DOCS.xray },
+      why: {
+        text: 'X-Ray tracing sends segments and sampling requests; these actions support no resource-level scoping.',
+        docs: DOCS.xray,
+      },
       runtime: false,
     });
   }

@@ -1,6 +1,14 @@
 // Needs of Task states: optimized integrations, direct Lambda ARNs and aws-sdk integrations.
 import { argumentsOf, isObject, readField as fieldValue, type StateNode } from '../asl/definition';
-import { bucketArn, executionArn, lambdaFunctionArn, objectArn, parseArn, sqsQueueArn, stateMachineNameOf } from './arns';
+import {
+  bucketArn,
+  executionArn,
+  lambdaFunctionArn,
+  objectArn,
+  parseArn,
+  sqsQueueArn,
+  stateMachineNameOf,
+} from './arns';
 import { DOCS, type Need, type StateMachineContext, type UnmodeledIntegration } from './types';
 import { readString, runtimeOf, type StringValue } from './values';
 
@@ -53,8 +61,16 @@ const IAM_ACTION: Record<string, Record<string, string>> = {
   },
   lambda: { invoke: 'InvokeFunction', invokeWithResponseStream: 'InvokeFunction' },
   sns: { publishBatch: 'Publish' },
-  sqs: { sendMessageBatch: 'SendMessage', deleteMessageBatch: 'DeleteMessage', changeMessageVisibilityBatch: 'ChangeMessageVisibility' },
-  bedrock: { invokeModelWithResponseStream: 'InvokeModelWithResponseStream', converse: 'InvokeModel', converseStream: 'InvokeModelWithResponseStream' },
+  sqs: {
+    sendMessageBatch: 'SendMessage',
+    deleteMessageBatch: 'DeleteMessage',
+    changeMessageVisibilityBatch: 'ChangeMessageVisibility',
+  },
+  bedrock: {
+    invokeModelWithResponseStream: 'InvokeModelWithResponseStream',
+    converse: 'InvokeModel',
+    converseStream: 'InvokeModelWithResponseStream',
+  },
 };
 
 function capitalise(api: string): string {
@@ -82,21 +98,30 @@ function need(
   return { tier: 'required', ...fields, source: { state: scope.state.path, field }, ...runtimeOf(...values) };
 }
 
-export function taskNeeds(state: StateNode, ctx: StateMachineContext): { needs: Need[]; unmodeled: UnmodeledIntegration[] } {
+export function taskNeeds(
+  state: StateNode,
+  ctx: StateMachineContext,
+): { needs: Need[]; unmodeled: UnmodeledIntegration[] } {
   const resource = state.body.Resource;
   if (typeof resource !== 'string') return { needs: [], unmodeled: [] };
   const argsInfo = argumentsOf(state.body, state.queryLanguage);
   const scope: TaskScope = { state, ctx, args: argsInfo?.value, argsField: argsInfo?.field ?? 'Parameters' };
 
   const direct = parseArn(resource);
-  if (direct?.service === 'lambda') return { needs: lambdaNeeds(scope, { value: resource, runtime: false, field: 'Resource' }, 'Resource'), unmodeled: [] };
+  if (direct?.service === 'lambda')
+    return {
+      needs: lambdaNeeds(scope, { value: resource, runtime: false, field: 'Resource' }, 'Resource'),
+      unmodeled: [],
+    };
   if (direct?.service === 'states' && direct.resource.startsWith('activity:')) return { needs: [], unmodeled: [] };
 
   const sdk = SDK.exec(resource);
   if (sdk) return { needs: sdkNeeds(scope, sdk[1] ?? '', sdk[2] ?? ''), unmodeled: [] };
 
   const optimized = OPTIMIZED.exec(resource);
-  const modeled = optimized ? optimizedNeeds(scope, optimized[1] ?? '', optimized[2] ?? '', optimized[3] ?? '') : undefined;
+  const modeled = optimized
+    ? optimizedNeeds(scope, optimized[1] ?? '', optimized[2] ?? '', optimized[3] ?? '')
+    : undefined;
   if (modeled) return { needs: modeled, unmodeled: [] };
   return { needs: [], unmodeled: [{ state: state.path, resource }] };
 }
@@ -120,7 +145,9 @@ function lambdaNeeds(scope: TaskScope, fn: StringValue, field: string): Need[] {
     ];
   }
   const { arn, qualified } = lambdaFunctionArn(ctx, fn.value);
-  const needs = [need(scope, { sid: 'InvokeLambdaFunctions', actions: ['lambda:InvokeFunction'], resources: [arn], why }, field)];
+  const needs = [
+    need(scope, { sid: 'InvokeLambdaFunctions', actions: ['lambda:InvokeFunction'], resources: [arn], why }, field),
+  ];
   if (!qualified) {
     needs.push(
       need(
@@ -130,7 +157,10 @@ function lambdaNeeds(scope: TaskScope, fn: StringValue, field: string): Need[] {
           actions: ['lambda:InvokeFunction'],
           resources: [`${arn}:*`],
           tier: 'optional',
-          why: { text: 'Covers versions and aliases of the function; Step Functions and CDK grant it beside an unqualified function.', docs: DOCS.lambda },
+          why: {
+            text: 'Covers versions and aliases of the function; Step Functions and CDK grant it beside an unqualified function.',
+            docs: DOCS.lambda,
+          },
         },
         field,
       ),
@@ -143,16 +173,34 @@ function nestedExecutionNeeds(scope: TaskScope, mode: string): Need[] {
   const { ctx } = scope;
   const target = readString(scope.args, 'StateMachineArn');
   const field = `${scope.argsField}.${target?.field ?? 'StateMachineArn'}`;
-  const targetArn = target === undefined || target.runtime ? `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:stateMachine:*` : target.value;
+  const targetArn =
+    target === undefined || target.runtime
+      ? `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:stateMachine:*`
+      : target.value;
   const why = { text: 'The task starts another state machine.', docs: DOCS.nested };
-  const needs = [need(scope, { sid: 'StartNestedExecutions', actions: ['states:StartExecution'], resources: [targetArn], why }, field, target)];
+  const needs = [
+    need(
+      scope,
+      { sid: 'StartNestedExecutions', actions: ['states:StartExecution'], resources: [targetArn], why },
+      field,
+      target,
+    ),
+  ];
   if (mode === '.sync' || mode === '.sync:2') {
     const name = target === undefined || target.runtime ? '*' : (stateMachineNameOf(target.value) ?? '*');
-    const syncWhy = { text: 'A .sync nested execution is polled and stopped, and completion arrives through a managed EventBridge rule.', docs: DOCS.nested };
+    const syncWhy = {
+      text: 'A .sync nested execution is polled and stopped, and completion arrives through a managed EventBridge rule.',
+      docs: DOCS.nested,
+    };
     needs.push(
       need(
         scope,
-        { sid: 'ManageNestedExecutions', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executionArn(ctx, name)], why: syncWhy },
+        {
+          sid: 'ManageNestedExecutions',
+          actions: ['states:DescribeExecution', 'states:StopExecution'],
+          resources: [executionArn(ctx, name)],
+          why: syncWhy,
+        },
         field,
         target,
       ),
@@ -161,7 +209,9 @@ function nestedExecutionNeeds(scope: TaskScope, mode: string): Need[] {
         {
           sid: 'ManageNestedExecutionEvents',
           actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-          resources: [`arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`],
+          resources: [
+            `arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`,
+          ],
           why: syncWhy,
         },
         field,
@@ -181,7 +231,12 @@ function optimizedNeeds(scope: TaskScope, service: string, api: string, mode: st
   const integration = `${service}:${api}`;
   switch (integration) {
     case 'lambda:invoke': {
-      const fn = readString(args, 'FunctionName') ?? { value: '*', runtime: true, expression: 'missing FunctionName', field: 'FunctionName' };
+      const fn = readString(args, 'FunctionName') ?? {
+        value: '*',
+        runtime: true,
+        expression: 'missing FunctionName',
+        field: 'FunctionName',
+      };
       return lambdaNeeds(scope, fn, `${argsField}.${fn.field}`);
     }
     case 'states:startExecution':
@@ -192,7 +247,12 @@ function optimizedNeeds(scope: TaskScope, service: string, api: string, mode: st
       return [
         need(
           scope,
-          { sid: 'PublishToTopics', actions: ['sns:Publish'], resources, why: { text: 'The task publishes to this SNS topic.', docs: DOCS.integrations } },
+          {
+            sid: 'PublishToTopics',
+            actions: ['sns:Publish'],
+            resources,
+            why: { text: 'The task publishes to this SNS topic.', docs: DOCS.integrations },
+          },
           `${argsField}.${topic?.field ?? 'TopicArn'}`,
           topic ?? { value: '*', runtime: true, expression: 'PhoneNumber', field: 'PhoneNumber' },
         ),
@@ -200,7 +260,10 @@ function optimizedNeeds(scope: TaskScope, service: string, api: string, mode: st
     }
     case 'sqs:sendMessage': {
       const url = readString(args, 'QueueUrl');
-      const arn = url === undefined || url.runtime ? `arn:${ctx.partition}:sqs:${ctx.region}:${ctx.account}:*` : (sqsQueueArn(ctx, url.value) ?? '*');
+      const arn =
+        url === undefined || url.runtime
+          ? `arn:${ctx.partition}:sqs:${ctx.region}:${ctx.account}:*`
+          : (sqsQueueArn(ctx, url.value) ?? '*');
       return [
         need(
           scope,
@@ -219,7 +282,12 @@ function optimizedNeeds(scope: TaskScope, service: string, api: string, mode: st
     case 'dynamodb:putItem':
     case 'dynamodb:updateItem':
     case 'dynamodb:deleteItem': {
-      const table = readString(args, 'TableName') ?? { value: '*', runtime: true, expression: 'missing TableName', field: 'TableName' };
+      const table = readString(args, 'TableName') ?? {
+        value: '*',
+        runtime: true,
+        expression: 'missing TableName',
+        field: 'TableName',
+      };
       return [
         need(
           scope,
@@ -244,16 +312,22 @@ function optimizedNeeds(scope: TaskScope, service: string, api: string, mode: st
 function eventBusNeeds(scope: TaskScope): Need[] {
   const { ctx, args, argsField } = scope;
   const entries = readField(args, 'Entries');
-  const busArn = (name: string) => (name.startsWith('arn:') ? name : `arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:event-bus/${name}`);
+  const busArn = (name: string) =>
+    name.startsWith('arn:') ? name : `arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:event-bus/${name}`;
   const why = { text: 'The task puts events on this event bus.', docs: DOCS.integrations };
   if (!Array.isArray(entries)) {
     return [
-      need(scope, { sid: 'PutEvents', actions: ['events:PutEvents'], resources: [busArn('*')], why }, `${argsField}.Entries`, {
-        value: '*',
-        runtime: true,
-        expression: 'Entries',
-        field: 'Entries',
-      }),
+      need(
+        scope,
+        { sid: 'PutEvents', actions: ['events:PutEvents'], resources: [busArn('*')], why },
+        `${argsField}.Entries`,
+        {
+          value: '*',
+          runtime: true,
+          expression: 'Entries',
+          field: 'Entries',
+        },
+      ),
     ];
   }
   return entries.map((entry, index) => {
@@ -284,7 +358,8 @@ function sdkResources(
       const bucket = read('Bucket');
       if (bucket === undefined) return undefined;
       const bucketLevel =
-        ['s3:ListBucket', 's3:ListBucketVersions', 's3:ListBucketMultipartUploads'].includes(action) || !/Object|MultipartUpload/.test(action);
+        ['s3:ListBucket', 's3:ListBucketVersions', 's3:ListBucketMultipartUploads'].includes(action) ||
+        !/Object|MultipartUpload/.test(action);
       if (bucketLevel) return { resources: [bucketArn(ctx, bucket.value)], values: [bucket], field: bucket.field };
       const key = read('Key');
       return {
@@ -298,12 +373,19 @@ function sdkResources(
       if (table !== undefined) return { resources: [tableArn(ctx, table)], values: [table], field: table.field };
       const requested = fieldValue(args, 'RequestItems');
       if (requested?.kind === 'runtime') {
-        const value: StringValue = { value: '*', runtime: true, expression: requested.expression, field: requested.field };
+        const value: StringValue = {
+          value: '*',
+          runtime: true,
+          expression: requested.expression,
+          field: requested.field,
+        };
         return { resources: [tableArn(ctx, value)], values: [value], field: requested.field };
       }
       const items = readField(args, 'RequestItems');
       if (isObject(items)) {
-        const tables = Object.keys(items).map((name) => tableArn(ctx, { value: name, runtime: false, field: 'RequestItems' }));
+        const tables = Object.keys(items).map((name) =>
+          tableArn(ctx, { value: name, runtime: false, field: 'RequestItems' }),
+        );
         return { resources: tables, values: [], field: 'RequestItems' };
       }
       return undefined;
@@ -312,7 +394,11 @@ function sdkResources(
       const fn = read('FunctionName');
       if (fn === undefined) return undefined;
       return {
-        resources: [fn.runtime ? `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:*` : lambdaFunctionArn(ctx, fn.value).arn],
+        resources: [
+          fn.runtime
+            ? `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:*`
+            : lambdaFunctionArn(ctx, fn.value).arn,
+        ],
         values: [fn],
         field: fn.field,
       };
@@ -321,7 +407,11 @@ function sdkResources(
       const url = read('QueueUrl');
       if (url === undefined) return undefined;
       return {
-        resources: [url.runtime ? `arn:${ctx.partition}:sqs:${ctx.region}:${ctx.account}:*` : (sqsQueueArn(ctx, url.value) ?? '*')],
+        resources: [
+          url.runtime
+            ? `arn:${ctx.partition}:sqs:${ctx.region}:${ctx.account}:*`
+            : (sqsQueueArn(ctx, url.value) ?? '*'),
+        ],
         values: [url],
         field: url.field,
       };
@@ -334,18 +424,26 @@ function sdkResources(
       const machine = read('StateMachineArn');
       if (machine !== undefined) return { resources: [machine.value], values: [machine], field: machine.field };
       const execution = read('ExecutionArn');
-      return execution === undefined ? undefined : { resources: [execution.value], values: [execution], field: execution.field };
+      return execution === undefined
+        ? undefined
+        : { resources: [execution.value], values: [execution], field: execution.field };
     }
     case 'firehose': {
       const stream = read('DeliveryStreamName');
       return stream === undefined
         ? undefined
-        : { resources: [`arn:${ctx.partition}:firehose:${ctx.region}:${ctx.account}:deliverystream/${stream.value}`], values: [stream], field: stream.field };
+        : {
+            resources: [`arn:${ctx.partition}:firehose:${ctx.region}:${ctx.account}:deliverystream/${stream.value}`],
+            values: [stream],
+            field: stream.field,
+          };
     }
     case 'kinesis': {
       const stream = read('StreamARN') ?? read('StreamName');
       if (stream === undefined) return undefined;
-      const arn = stream.value.startsWith('arn:') ? stream.value : `arn:${ctx.partition}:kinesis:${ctx.region}:${ctx.account}:stream/${stream.value}`;
+      const arn = stream.value.startsWith('arn:')
+        ? stream.value
+        : `arn:${ctx.partition}:kinesis:${ctx.region}:${ctx.account}:stream/${stream.value}`;
       return { resources: [arn], values: [stream], field: stream.field };
     }
     case 'events': {
@@ -353,7 +451,8 @@ function sdkResources(
       const rule = /Rule|Targets/.test(action) ? (read('Name') ?? read('Rule')) : undefined;
       if (rule === undefined) return undefined;
       const bus = read('EventBusName');
-      const busSegment = bus === undefined || bus.value === 'default' ? '' : `${bus.value.split('/').pop() ?? bus.value}/`;
+      const busSegment =
+        bus === undefined || bus.value === 'default' ? '' : `${bus.value.split('/').pop() ?? bus.value}/`;
       return {
         resources: [`arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${busSegment}${rule.value}`],
         values: [rule, bus],
@@ -389,7 +488,12 @@ function sdkNeeds(scope: TaskScope, service: string, api: string): Need[] {
   if (action === 's3:ListBucket') {
     const prefixValue = readString(scope.args, 'Prefix');
     if (prefixValue !== undefined && !prefixValue.runtime) {
-      const listing = need(scope, { sid, actions: [action], resources: derived.resources, why }, `${scope.argsField}.${derived.field}`, ...derived.values);
+      const listing = need(
+        scope,
+        { sid, actions: [action], resources: derived.resources, why },
+        `${scope.argsField}.${derived.field}`,
+        ...derived.values,
+      );
       listing.conditions = { StringLike: { 's3:prefix': [prefixValue.value] } };
       listing.context = { 's3:prefix': [prefixValue.value] };
       return [listing];
@@ -397,11 +501,23 @@ function sdkNeeds(scope: TaskScope, service: string, api: string): Need[] {
   }
   if (action === 's3:CopyObject') {
     return [
-      need(scope, { sid, actions: ['s3:PutObject'], resources: derived.resources, why }, `${scope.argsField}.${derived.field}`, ...derived.values),
+      need(
+        scope,
+        { sid, actions: ['s3:PutObject'], resources: derived.resources, why },
+        `${scope.argsField}.${derived.field}`,
+        ...derived.values,
+      ),
       ...copySourceNeeds(scope, sid, why),
     ];
   }
-  return [need(scope, { sid, actions: [action], resources: derived.resources, why }, `${scope.argsField}.${derived.field}`, ...derived.values)];
+  return [
+    need(
+      scope,
+      { sid, actions: [action], resources: derived.resources, why },
+      `${scope.argsField}.${derived.field}`,
+      ...derived.values,
+    ),
+  ];
 }
 
 function copySourceNeeds(scope: TaskScope, sid: string, why: Need['why']): Need[] {
@@ -410,5 +526,12 @@ function copySourceNeeds(scope: TaskScope, sid: string, why: Need['why']): Need[
   const resource = source.runtime
     ? `arn:${scope.ctx.partition}:s3:::*/*`
     : `arn:${scope.ctx.partition}:s3:::${decodeURIComponent(source.value.replace(/^\//, '').split('?')[0] ?? '')}`;
-  return [need(scope, { sid, actions: ['s3:GetObject'], resources: [resource], why }, `${scope.argsField}.${source.field}`, source)];
+  return [
+    need(
+      scope,
+      { sid, actions: ['s3:GetObject'], resources: [resource], why },
+      `${scope.argsField}.${source.field}`,
+      source,
+    ),
+  ];
 }

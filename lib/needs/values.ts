@@ -29,6 +29,8 @@ export function readString(container: unknown, key: string): StringValue | undef
 
 /** Merge the runtime flags of several values into need fields. */
 export function runtimeOf(...values: Array<StringValue | undefined>): { runtime: boolean; runtimeExpression?: string } {
-  const expressions = [...new Set(values.filter((v): v is StringValue => v?.runtime === true).map((v) => v.expression ?? v.field))];
+  const expressions = [
+    ...new Set(values.filter((v): v is StringValue => v?.runtime === true).map((v) => v.expression ?? v.field)),
+  ];
   return expressions.length === 0 ? { runtime: false } : { runtime: true, runtimeExpression: expressions.join(', ') };
 }

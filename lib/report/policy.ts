@@ -34,7 +34,13 @@ export function leastPrivilegePolicy(needs: Need[]): PolicyDocument {
     const key = JSON.stringify([need.sid, need.conditions ?? null, resources]);
     const group = byResources.get(key);
     if (group) group.actions = unique([...group.actions, ...need.actions]);
-    else byResources.set(key, { sid: need.sid, ...(need.conditions ? { conditions: need.conditions } : {}), actions: [...need.actions], resources });
+    else
+      byResources.set(key, {
+        sid: need.sid,
+        ...(need.conditions ? { conditions: need.conditions } : {}),
+        actions: [...need.actions],
+        resources,
+      });
   }
   const byActions = new Map<string, Group>();
   for (const group of byResources.values()) {

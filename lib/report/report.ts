@@ -32,7 +32,9 @@ export interface Report {
 }
 
 export function failsAt(finding: Finding, failOn: FailOn): boolean {
-  return failOn !== 'never' && finding.suppressed === undefined && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn];
+  return (
+    failOn !== 'never' && finding.suppressed === undefined && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]
+  );
 }
 
 const ORDER = (a: Finding, b: Finding) =>
@@ -51,7 +53,11 @@ export function buildReport(analyses: MachineAnalysis[], findings: Finding[], fa
   const stateMachines = analyses.map((analysis): MachineSummary => {
     const { machine } = analysis;
     const own = byMachine.get(machineKey(machine.source, machine.id)) ?? [];
-    const verdict = own.some((f) => f.severity === 'error') ? 'fail' : own.some((f) => f.rule === 'unverifiable-policy') ? 'unverified' : 'pass';
+    const verdict = own.some((f) => f.severity === 'error')
+      ? 'fail'
+      : own.some((f) => f.rule === 'unverifiable-policy')
+        ? 'unverified'
+        : 'pass';
     const summary: MachineSummary = {
       template: machine.source,
       stateMachine: machine.id,

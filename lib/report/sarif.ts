@@ -35,17 +35,31 @@ export function renderSarif(report: Report, rules: RuleMeta[], version: string):
             {
               physicalLocation: {
                 artifactLocation: { uri: finding.template.replace(/\\/g, '/') },
-                region: { startLine: finding.line ?? 1, ...(finding.column !== undefined ? { startColumn: finding.column } : {}) },
+                region: {
+                  startLine: finding.line ?? 1,
+                  ...(finding.column !== undefined ? { startColumn: finding.column } : {}),
+                },
               },
               logicalLocations: [{ name: finding.stateMachine, kind: 'resource' }],
             },
           ],
           partialFingerprints: {
             'dmapGuardFinding/v1': createHash('sha256')
-              .update([finding.rule, finding.template, finding.stateMachine, finding.state, finding.action, finding.resource].join('|'))
+              .update(
+                [
+                  finding.rule,
+                  finding.template,
+                  finding.stateMachine,
+                  finding.state,
+                  finding.action,
+                  finding.resource,
+                ].join('|'),
+              )
               .digest('hex'),
           },
-          ...(finding.suppressed ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed.reason }] } : {}),
+          ...(finding.suppressed
+            ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed.reason }] }
+            : {}),
         })),
       },
     ],

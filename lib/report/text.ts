@@ -29,13 +29,21 @@ export function renderText(report: Report): string {
     }
     const suppressed = findings.length - active.length;
     if (suppressed > 0) out.push(`  (${suppressed} finding${suppressed === 1 ? '' : 's'} suppressed)`);
-    if (active.some((f) => f.rule === 'missing-permission' || f.rule === 'over-broad-grant' || f.rule === 'missing-recommended-permission')) {
+    if (
+      active.some(
+        (f) =>
+          f.rule === 'missing-permission' ||
+          f.rule === 'over-broad-grant' ||
+          f.rule === 'missing-recommended-permission',
+      )
+    ) {
       out.push('  Least-privilege policy for this state machine (YAML, paste as a PolicyDocument):');
       out.push(indent(stringify(machine.leastPrivilegePolicy).trimEnd(), 4));
     }
     out.push('');
   }
-  if (report.stateMachines.length === 0) out.push('No state machine found (AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine).');
+  if (report.stateMachines.length === 0)
+    out.push('No state machine found (AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine).');
   const s = report.summary;
   const unverified = report.stateMachines.filter((m) => m.verdict === 'unverified').length;
   out.push(

@@ -25,7 +25,8 @@ const sfn = mockClient(SFNClient);
 const cfn = mockClient(CloudFormationClient);
 const backend = () => new AwsBackend(createClients({ region: 'us-east-1' }));
 const awsError = (name: string, message = name) => Object.assign(new Error(message), { name, $metadata: {} });
-const doc = (statement: unknown) => encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [statement] }));
+const doc = (statement: unknown) =>
+  encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [statement] }));
 const ROLE = 'arn:aws:iam::123456789012:role/orders-dmap-role';
 
 beforeEach(() => {
@@ -41,8 +42,15 @@ describe('AwsBackend.readRole', () => {
         Path: '/',
         RoleId: 'AROA',
         CreateDate: new Date(),
-        AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }),
-        PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary', PermissionsBoundaryType: 'PermissionsBoundaryPolicy' },
+        AssumeRolePolicyDocument: doc({
+          Effect: 'Allow',
+          Principal: { Service: 'states.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        }),
+        PermissionsBoundary: {
+          PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary',
+          PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+        },
       },
     });
     iam
@@ -55,31 +63,47 @@ describe('AwsBackend.readRole', () => {
       PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
     }));
     iam.on(ListAttachedRolePoliciesCommand).resolves({
-      AttachedPolicies: [{ PolicyName: 'AWSStepFunctionsFullAccess', PolicyArn: 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess' }],
+      AttachedPolicies: [
+        { PolicyName: 'AWSStepFunctionsFullAccess', PolicyArn: 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess' },
+      ],
       IsTruncated: false,
     });
-    iam
-      .on(GetPolicyCommand)
-      .callsFake((input: { PolicyArn: string }) => ({ Policy: { PolicyName: input.PolicyArn.split('/').pop(), DefaultVersionId: 'v3' } }));
-    iam
-      .on(GetPolicyVersionCommand)
-      .resolves({ PolicyVersion: { Document: doc({ Effect: 'Allow', Action: 'states:*', Resource: '*' }), VersionId: 'v3', IsDefaultVersion: true } });
+    iam.on(GetPolicyCommand).callsFake((input: { PolicyArn: string }) => ({
+      Policy: { PolicyName: input.PolicyArn.split('/').pop(), DefaultVersionId: 'v3' },
+    }));
+    iam.on(GetPolicyVersionCommand).resolves({
+      PolicyVersion: {
+        Document: doc({ Effect: 'Allow', Action: 'states:*', Resource: '*' }),
+        VersionId: 'v3',
+        IsDefaultVersion: true,
+      },
+    });
 
     const role = await backend().readRole(ROLE);
     expect(role.unknown).toEqual([]);
-    expect(role.identityPolicies.map((p) => p.id)).toEqual(['orders-dmap-role/a', 'orders-dmap-role/b', 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess']);
+    expect(role.identityPolicies.map((p) => p.id)).toEqual([
+      'orders-dmap-role/a',
+      'orders-dmap-role/b',
+      'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess',
+    ]);
     expect(role.identityPolicies[2]?.fixedActions).toBe(true);
     expect(role.boundary?.id).toBe('arn:aws:iam::123456789012:policy/boundary');
     expect(role.trust?.document).toEqual(expect.stringContaining('states.amazonaws.com'));
     expect(iam).toHaveReceivedCommandWith(ListRolePoliciesCommand, { RoleName: 'orders-dmap-role', Marker: 'm1' });
-    expect(iam).toHaveReceivedCommandWith(GetPolicyVersionCommand, { PolicyArn: 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess', VersionId: 'v3' });
+    expect(iam).toHaveReceivedCommandWith(GetPolicyVersionCommand, {
+      PolicyArn: 'arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess',
+      VersionId: 'v3',
+    });
   });
 
-  it.each([['NoSuchEntity'], ['AccessDenied']])('turns %s into an unknown part of the role, never a silent pass', async (name) => {
-    iam.on(GetRoleCommand).rejects(awsError(name));
-    const role = await backend().readRole(ROLE);
-    expect(role.unknown).toEqual([expect.stringContaining(name)]);
-  });
+  it.each([['NoSuchEntity'], ['AccessDenied']])(
+    'turns %s into an unknown part of the role, never a silent pass',
+    async (name) => {
+      iam.on(GetRoleCommand).rejects(awsError(name));
+      const role = await backend().readRole(ROLE);
+      expect(role.unknown).toEqual([expect.stringContaining(name)]);
+    },
+  );
 });
 
 describe('IamSimulator (SimulatePrincipalPolicy)', () => {
@@ -114,13 +138,29 @@ describe('IamSimulator (SimulatePrincipalPolicy)', () => {
         ],
         IsTruncated: false,
       })
-      .resolves({ EvaluationResults: [{ EvalActionName: 's3:ListBucket', EvalDecision: 'implicitDeny', MissingContextValues: ['s3:prefix'] }] });
+      .resolves({
+        EvaluationResults: [
+          { EvalActionName: 's3:ListBucket', EvalDecision: 'implicitDeny', MissingContextValues: ['s3:prefix'] },
+        ],
+      });
     const b = backend();
     const simulator = b.simulator([{ Version: '2012-10-17', Statement: [] }]);
     const results = await simulator.simulate({ arn: ROLE, identityPolicies: [], unknown: [] }, [
-      { action: 'states:StartExecution', resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:a', context: { 'aws:PrincipalArn': [ROLE] } },
-      { action: 'states:DescribeExecution', resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:a', context: { 'aws:PrincipalArn': [ROLE] } },
-      { action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 'aws:PrincipalArn': [ROLE], 's3:prefix': ['in/'] } },
+      {
+        action: 'states:StartExecution',
+        resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:a',
+        context: { 'aws:PrincipalArn': [ROLE] },
+      },
+      {
+        action: 'states:DescribeExecution',
+        resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:a',
+        context: { 'aws:PrincipalArn': [ROLE] },
+      },
+      {
+        action: 's3:ListBucket',
+        resource: 'arn:aws:s3:::b',
+        context: { 'aws:PrincipalArn': [ROLE], 's3:prefix': ['in/'] },
+      },
     ]);
     expect(results.map((r) => r.decision)).toEqual(['allowed', 'explicitDeny', 'implicitDeny']);
     expect(results[1]?.matched[0]).toMatchObject({ policyId: 'deny-policy', effect: 'Deny' });
@@ -134,7 +174,9 @@ describe('IamSimulator (SimulatePrincipalPolicy)', () => {
     });
     expect(iam).toHaveReceivedCommandWith(SimulatePrincipalPolicyCommand, {
       ActionNames: ['s3:ListBucket'],
-      ContextEntries: expect.arrayContaining([{ ContextKeyName: 's3:prefix', ContextKeyValues: ['in/'], ContextKeyType: 'string' }]),
+      ContextEntries: expect.arrayContaining([
+        { ContextKeyName: 's3:prefix', ContextKeyValues: ['in/'], ContextKeyType: 'string' },
+      ]),
     });
   });
 
@@ -150,7 +192,11 @@ describe('IamSimulator (SimulatePrincipalPolicy)', () => {
 
 describe('AwsBackend.bucketKey', () => {
   it.each<[string, Record<string, unknown>, string | undefined]>([
-    ['a key ARN', { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'arn:aws:kms:us-east-1:123456789012:key/k1' }, 'arn:aws:kms:us-east-1:123456789012:key/k1'],
+    [
+      'a key ARN',
+      { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'arn:aws:kms:us-east-1:123456789012:key/k1' },
+      'arn:aws:kms:us-east-1:123456789012:key/k1',
+    ],
     [
       'an alias, resolved with kms:DescribeKey',
       { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/results' },
@@ -159,7 +205,9 @@ describe('AwsBackend.bucketKey', () => {
     ['SSE-S3', { SSEAlgorithm: 'AES256' }, undefined],
     ['the AWS managed aws/s3 key', { SSEAlgorithm: 'aws:kms' }, undefined],
   ])('reads %s', async (_name, byDefault, expected) => {
-    s3.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault as never }] } });
+    s3.on(GetBucketEncryptionCommand).resolves({
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault as never }] },
+    });
     kms
       .on(DescribeKeyCommand, { KeyId: 'alias/results' })
       .resolves({ KeyMetadata: { KeyId: 'from-alias', Arn: 'arn:aws:kms:us-east-1:123456789012:key/from-alias' } });
@@ -167,7 +215,9 @@ describe('AwsBackend.bucketKey', () => {
   });
 
   it('treats a bucket without encryption configuration as no key, and lets AccessDenied through', async () => {
-    s3.on(GetBucketEncryptionCommand).rejectsOnce(awsError('ServerSideEncryptionConfigurationNotFoundError')).rejectsOnce(awsError('AccessDenied'));
+    s3.on(GetBucketEncryptionCommand)
+      .rejectsOnce(awsError('ServerSideEncryptionConfigurationNotFoundError'))
+      .rejectsOnce(awsError('AccessDenied'));
     expect(await backend().bucketKey('bucket')).toBeUndefined();
     await expect(backend().bucketKey('bucket')).rejects.toThrow('AccessDenied');
   });
@@ -175,7 +225,10 @@ describe('AwsBackend.bucketKey', () => {
 
 describe('AwsBackend stacks and state machines', () => {
   it('reads the processed template, and none for a stack that does not exist', async () => {
-    cfn.on(GetTemplateCommand).resolvesOnce({ TemplateBody: '{"Resources":{}}' }).rejectsOnce(awsError('ValidationError', 'Stack does not exist'));
+    cfn
+      .on(GetTemplateCommand)
+      .resolvesOnce({ TemplateBody: '{"Resources":{}}' })
+      .rejectsOnce(awsError('ValidationError', 'Stack does not exist'));
     expect(await backend().stackTemplate('stack')).toBe('{"Resources":{}}');
     expect(cfn).toHaveReceivedCommandWith(GetTemplateCommand, { StackName: 'stack', TemplateStage: 'Processed' });
     expect(await backend().stackTemplate('gone')).toBeUndefined();
@@ -186,12 +239,25 @@ describe('AwsBackend stacks and state machines', () => {
       .on(ListStackResourcesCommand)
       .resolvesOnce({
         StackResourceSummaries: [
-          { LogicalResourceId: 'A', PhysicalResourceId: 'a', ResourceType: 't', LastUpdatedTimestamp: new Date(), ResourceStatus: 'CREATE_COMPLETE' },
+          {
+            LogicalResourceId: 'A',
+            PhysicalResourceId: 'a',
+            ResourceType: 't',
+            LastUpdatedTimestamp: new Date(),
+            ResourceStatus: 'CREATE_COMPLETE',
+          },
         ],
         NextToken: 't2',
       })
       .resolvesOnce({
-        StackResourceSummaries: [{ LogicalResourceId: 'B', ResourceType: 't', LastUpdatedTimestamp: new Date(), ResourceStatus: 'CREATE_IN_PROGRESS' }],
+        StackResourceSummaries: [
+          {
+            LogicalResourceId: 'B',
+            ResourceType: 't',
+            LastUpdatedTimestamp: new Date(),
+            ResourceStatus: 'CREATE_IN_PROGRESS',
+          },
+        ],
       });
     expect(await backend().stackResources('stack')).toEqual({ A: 'a' });
   });
@@ -206,7 +272,10 @@ describe('AwsBackend stacks and state machines', () => {
       creationDate: new Date(),
       loggingConfiguration: { level: 'ALL' },
       tracingConfiguration: { enabled: true },
-      encryptionConfiguration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k' },
+      encryptionConfiguration: {
+        type: 'CUSTOMER_MANAGED_KMS_KEY',
+        kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
+      },
     });
     expect(await backend().describeStateMachine('arn:aws:states:us-east-1:123456789012:stateMachine:orders')).toEqual({
       arn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
@@ -220,8 +289,13 @@ describe('AwsBackend stacks and state machines', () => {
     });
     sfn
       .on(ListStateMachinesCommand)
-      .resolvesOnce({ stateMachines: [{ stateMachineArn: 'a', name: 'a', type: 'STANDARD', creationDate: new Date() }], nextToken: 'n' })
-      .resolvesOnce({ stateMachines: [{ stateMachineArn: 'b', name: 'b', type: 'STANDARD', creationDate: new Date() }] });
+      .resolvesOnce({
+        stateMachines: [{ stateMachineArn: 'a', name: 'a', type: 'STANDARD', creationDate: new Date() }],
+        nextToken: 'n',
+      })
+      .resolvesOnce({
+        stateMachines: [{ stateMachineArn: 'b', name: 'b', type: 'STANDARD', creationDate: new Date() }],
+      });
     expect(await backend().listStateMachines()).toEqual(['a', 'b']);
   });
 });

@@ -13,7 +13,11 @@ const config = { failOn: 'error' as const, onError: 'fail' as const, budgetMs: 2
 
 const EXPECTED: Record<string, [HookResponse['hookStatus'], HookResponse['errorCode'] | undefined, RegExp]> = {
   'hook-statemachine-create.json': ['SUCCESS', undefined, /state machine OrdersMachine passed/],
-  'hook-statemachine-create-noncompliant.json': ['FAILED', 'NonCompliant', /s3:PutObject on arn:aws:s3:::orders-results-123456789012\/exports\/\*/],
+  'hook-statemachine-create-noncompliant.json': [
+    'FAILED',
+    'NonCompliant',
+    /s3:PutObject on arn:aws:s3:::orders-results-123456789012\/exports\/\*/,
+  ],
   'hook-statemachine-update-string-scalars.json': ['SUCCESS', undefined, /passed/],
   'hook-policy-update-breaks-map.json': [
     'FAILED',
@@ -53,10 +57,10 @@ describe('hook events', () => {
         targetModel: {
           resourceProperties: {
             ...event.requestData.targetModel.resourceProperties,
-            DefinitionString: event.requestData.targetModel.resourceProperties.DefinitionString.replace('"Label": "Orders"', '"Label": "Other"').replace(
-              '"Label":"Orders"',
-              '"Label":"Other"',
-            ),
+            DefinitionString: event.requestData.targetModel.resourceProperties.DefinitionString.replace(
+              '"Label": "Orders"',
+              '"Label": "Other"',
+            ).replace('"Label":"Orders"', '"Label":"Other"'),
           },
         },
       },
@@ -64,7 +68,9 @@ describe('hook events', () => {
     const passed = (await handleHookRequest(warned, () => new EmbeddedBackend({ stackTemplate }), config)).response;
     expect(passed.hookStatus).toBe('SUCCESS');
     expect(passed.message).toMatch(/\[warning\] missing-recommended-permission/);
-    const failed = (await handleHookRequest(warned, () => new EmbeddedBackend({ stackTemplate }), { ...config, failOn: 'warning' })).response;
+    const failed = (
+      await handleHookRequest(warned, () => new EmbeddedBackend({ stackTemplate }), { ...config, failOn: 'warning' })
+    ).response;
     expect(failed).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
   });
 
@@ -84,10 +90,14 @@ describe('hook events', () => {
     expectContract(first, event.clientRequestToken);
     expect(first).toMatchObject({ hookStatus: 'IN_PROGRESS', callbackContext: { done: {} }, callbackDelaySeconds: 1 });
     const third = (
-      await handleHookRequest({ ...event, requestContext: { invocation: 3, callbackContext: first.callbackContext } }, () => stalled, {
-        ...config,
-        budgetMs: 50,
-      })
+      await handleHookRequest(
+        { ...event, requestContext: { invocation: 3, callbackContext: first.callbackContext } },
+        () => stalled,
+        {
+          ...config,
+          budgetMs: 50,
+        },
+      )
     ).response;
     expect(third).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
   });

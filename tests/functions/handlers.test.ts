@@ -22,7 +22,9 @@ import { expectContract } from '../helpers/hook';
 
 const EVENTS = join(__dirname, '..', '..', 'events');
 const event = (name: string) => JSON.parse(readFileSync(join(EVENTS, name), 'utf8'));
-const stackTemplate = JSON.stringify(parseDocumentText(readFileSync(join(EVENTS, 'fixtures', 'orders-stack.yaml'), 'utf8'), 'orders-stack.yaml').value);
+const stackTemplate = JSON.stringify(
+  parseDocumentText(readFileSync(join(EVENTS, 'fixtures', 'orders-stack.yaml'), 'utf8'), 'orders-stack.yaml').value,
+);
 const ROLE = 'arn:aws:iam::123456789012:role/orders-dmap-role';
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);
@@ -48,7 +50,9 @@ const simulate = (denied: (action: string) => boolean = () => false) => {
 };
 const allowEverything = () => simulate();
 const inlineRole = (statements: unknown[]) => {
-  iam.on(GetRoleCommand).resolves({ Role: { RoleName: 'orders-dmap-role', Arn: ROLE, Path: '/', RoleId: 'AROA', CreateDate: new Date() } });
+  iam
+    .on(GetRoleCommand)
+    .resolves({ Role: { RoleName: 'orders-dmap-role', Arn: ROLE, Path: '/', RoleId: 'AROA', CreateDate: new Date() } });
   iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['data'] });
   iam.on(GetRolePolicyCommand).resolves({
     RoleName: 'orders-dmap-role',
@@ -89,12 +93,19 @@ describe('hook handler (functions/hook)', () => {
     const response = await hook(event('hook-statemachine-create.json'));
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
     expect(response.message).toMatch(/states:StartExecution/);
-    expect(response.annotations?.[0]).toMatchObject({ annotationName: 'missing-permission', status: 'FAILED', severityLevel: 'HIGH' });
+    expect(response.annotations?.[0]).toMatchObject({
+      annotationName: 'missing-permission',
+      status: 'FAILED',
+      severityLevel: 'HIGH',
+    });
   });
 
   it.each([
     ['Throttling that outlasts the SDK retries', awsError('Throttling', 'Rate exceeded')],
-    ['AccessDenied on the simulator', awsError('AccessDenied', 'not authorized to perform: iam:SimulatePrincipalPolicy')],
+    [
+      'AccessDenied on the simulator',
+      awsError('AccessDenied', 'not authorized to perform: iam:SimulatePrincipalPolicy'),
+    ],
   ])('answers InternalFailure, never SUCCESS, on %s', async (_name, error) => {
     iam.on(SimulatePrincipalPolicyCommand).rejects(error);
     const request = event('hook-statemachine-create.json');
@@ -158,7 +169,11 @@ describe('custom resource handler (functions/custom-resource)', () => {
     });
 
   it('Create fails the resource with the findings as Reason, in a body of at most 4 KB, with a stable PhysicalResourceId', async () => {
-    machine(event('validate-definition.json').definition ? JSON.stringify(event('validate-definition.json').definition) : '{}');
+    machine(
+      event('validate-definition.json').definition
+        ? JSON.stringify(event('validate-definition.json').definition)
+        : '{}',
+    );
     inlineRole([]);
     simulate(() => true);
     s3.on(GetBucketEncryptionCommand).rejects(awsError('ServerSideEncryptionConfigurationNotFoundError'));
@@ -208,7 +223,10 @@ describe('custom resource handler (functions/custom-resource)', () => {
     sfn.on(DescribeStateMachineCommand).rejects(awsError('StateMachineDoesNotExist', 'State Machine Does Not Exist'));
     const sent = put();
     await customResource(event('custom-resource-create.json'));
-    expect(sent().body).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('State Machine Does Not Exist') });
+    expect(sent().body).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining('State Machine Does Not Exist'),
+    });
   });
 });
 
@@ -219,16 +237,27 @@ describe('validate handler (functions/validate)', () => {
     s3.on(GetBucketEncryptionCommand).rejects(awsError('ServerSideEncryptionConfigurationNotFoundError'));
   });
 
-  it.each([['validate-state-machine-arn.json'], ['validate-definition.json'], ['validate-template.json']])('%s returns the check report', async (file) => {
-    machine();
-    const report = await validate(event(file), { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:dmap-guard-validate' });
-    expect(report).toEqual(
-      expect.objectContaining({ findings: expect.any(Array), stateMachines: expect.any(Array), summary: expect.objectContaining({ stateMachines: 1 }) }),
-    );
-  });
+  it.each([['validate-state-machine-arn.json'], ['validate-definition.json'], ['validate-template.json']])(
+    '%s returns the check report',
+    async (file) => {
+      machine();
+      const report = await validate(event(file), {
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:dmap-guard-validate',
+      });
+      expect(report).toEqual(
+        expect.objectContaining({
+          findings: expect.any(Array),
+          stateMachines: expect.any(Array),
+          summary: expect.objectContaining({ stateMachines: 1 }),
+        }),
+      );
+    },
+  );
 
   it('answers a clear error for an event it cannot read', async () => {
-    expect(await validate({})).toEqual({ error: expect.stringContaining('expected {stateMachineArn}, {definition, roleArn} or {template}') });
+    expect(await validate({})).toEqual({
+      error: expect.stringContaining('expected {stateMachineArn}, {definition, roleArn} or {template}'),
+    });
   });
 
   function machine() {

@@ -9,5 +9,9 @@ export function jsonCases<T>(folder: string): Array<[string, T, string]> {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json') && !file.endsWith('.expected.json'))
     .sort()
-    .map((file) => [file.replace(/\.json$/, ''), JSON.parse(readFileSync(join(dir, file), 'utf8')) as T, join(dir, file.replace(/\.json$/, '.expected.json'))]);
+    .map((file) => [
+      file.replace(/\.json$/, ''),
+      JSON.parse(readFileSync(join(dir, file), 'utf8')) as T,
+      join(dir, file.replace(/\.json$/, '.expected.json')),
+    ]);
 }

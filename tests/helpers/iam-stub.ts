@@ -41,7 +41,8 @@ export async function startIamStub(): Promise<IamStub> {
     request.on('end', () => {
       stub.requests++;
       const form = new URLSearchParams(body);
-      const list = (prefix: string) => [...form.entries()].filter(([k]) => k.startsWith(`${prefix}.member.`)).map(([, v]) => v);
+      const list = (prefix: string) =>
+        [...form.entries()].filter(([k]) => k.startsWith(`${prefix}.member.`)).map(([, v]) => v);
       const actions = list('ActionNames');
       const resources = list('ResourceArns');
       const reply = () => {
@@ -58,12 +59,16 @@ export async function startIamStub(): Promise<IamStub> {
         }
         if (stub.fault === 'malformed') {
           response.writeHead(200, { 'content-type': 'text/xml' });
-          response.end('<SimulatePrincipalPolicyResponse><SimulatePrincipalPolicyResult><EvaluationResults><member><EvalActionName>');
+          response.end(
+            '<SimulatePrincipalPolicyResponse><SimulatePrincipalPolicyResult><EvaluationResults><member><EvalActionName>',
+          );
           return;
         }
         const firstPage = stub.fault === 'paginate' && !form.has('Marker');
         const shown = firstPage ? actions.slice(0, 1) : stub.fault === 'paginate' ? actions.slice(1) : actions;
-        const truncation = firstPage ? '<IsTruncated>true</IsTruncated><Marker>page-2</Marker>' : '<IsTruncated>false</IsTruncated>';
+        const truncation = firstPage
+          ? '<IsTruncated>true</IsTruncated><Marker>page-2</Marker>'
+          : '<IsTruncated>false</IsTruncated>';
         response.writeHead(200, { 'content-type': 'text/xml' });
         response.end(
           xml(
@@ -107,5 +112,10 @@ export class StubbedIamBackend extends EmbeddedBackend {
 }
 
 export function stubClient(stub: IamStub, maxAttempts = 3): IAMClient {
-  return new IAMClient({ endpoint: stub.url, region: 'us-east-1', credentials: { accessKeyId: 'stub', secretAccessKey: 'stub' }, maxAttempts });
+  return new IAMClient({
+    endpoint: stub.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'stub', secretAccessKey: 'stub' },
+    maxAttempts,
+  });
 }

@@ -27,7 +27,11 @@ async function run(fault: Fault, overrides: Partial<HookConfig> = {}, invocation
   stub.fault = fault;
   const client = stubClient(stub);
   const request = { ...event, requestContext: { invocation, callbackContext: null } };
-  const { response } = await handleHookRequest(request, (signal) => new StubbedIamBackend(client, { stackTemplate }, signal), { ...config, ...overrides });
+  const { response } = await handleHookRequest(
+    request,
+    (signal) => new StubbedIamBackend(client, { stackTemplate }, signal),
+    { ...config, ...overrides },
+  );
   expectContract(response, event.clientRequestToken);
   return response;
 }

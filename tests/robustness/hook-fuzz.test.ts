@@ -30,7 +30,12 @@ const junk: fc.Arbitrary<Json> = fc.oneof(
 );
 
 /** Walk an event and replace, delete or corrupt one value on a path. */
-function mutate(event: Record<string, unknown>, path: number[], replacement: Json, remove: boolean): Record<string, unknown> {
+function mutate(
+  event: Record<string, unknown>,
+  path: number[],
+  replacement: Json,
+  remove: boolean,
+): Record<string, unknown> {
   const copy = structuredClone(event);
   let node: unknown = copy;
   for (let depth = 0; depth < path.length; depth++) {
@@ -38,7 +43,10 @@ function mutate(event: Record<string, unknown>, path: number[], replacement: Jso
     const keys = Object.keys(node as object);
     if (keys.length === 0) break;
     const key = keys[(path[depth] as number) % keys.length] as string;
-    const last = depth === path.length - 1 || typeof (node as Record<string, unknown>)[key] !== 'object' || (node as Record<string, unknown>)[key] === null;
+    const last =
+      depth === path.length - 1 ||
+      typeof (node as Record<string, unknown>)[key] !== 'object' ||
+      (node as Record<string, unknown>)[key] === null;
     if (last) {
       if (remove) delete (node as Record<string, unknown>)[key];
       else (node as Record<string, unknown>)[key] = replacement;

@@ -36,20 +36,34 @@ function wideDefinition(states: number) {
   for (let i = 0; i < states; i++) {
     children[`S${i}`] =
       i % 2 === 0
-        ? { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: `fn-${i % 50}` }, Next: `S${(i + 1) % states}` }
+        ? {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: `fn-${i % 50}` },
+            Next: `S${(i + 1) % states}`,
+          }
         : { Type: 'Pass', Next: `S${(i + 1) % states}` };
   }
   return {
     StartAt: 'M',
     States: {
-      M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'S0', States: children }, End: true },
+      M: {
+        Type: 'Map',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'S0',
+          States: children,
+        },
+        End: true,
+      },
     },
   };
 }
 
 function nested(levels: number) {
   let machine: Record<string, unknown> = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
-  for (let i = 0; i < levels; i++) machine = { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [machine], End: true } } };
+  for (let i = 0; i < levels; i++)
+    machine = { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [machine], End: true } } };
   return machine;
 }
 
@@ -88,7 +102,14 @@ describe('hostile templates', () => {
     }));
     const template = JSON.parse(generatedTemplate(1));
     template.Resources.Role0.Properties.Policies[0].PolicyDocument.Statement.push(...statements);
-    const { code, stdout } = await runCli(['check', write('huge-policy.json', JSON.stringify(template)), '--format', 'json', '--fail-on', 'never']);
+    const { code, stdout } = await runCli([
+      'check',
+      write('huge-policy.json', JSON.stringify(template)),
+      '--format',
+      'json',
+      '--fail-on',
+      'never',
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout).summary.stateMachines).toBe(1);
   });
@@ -125,13 +146,20 @@ describe('hostile templates', () => {
 });
 
 describe('hostile payload URLs and bodies', () => {
-  it.each(['http://bucket.s3.amazonaws.com/p', 'https://127.0.0.1/p', 'https://example.com/p', 'ftp://bucket.s3.amazonaws.com/p'])('refuses %s', (url) => {
+  it.each([
+    'http://bucket.s3.amazonaws.com/p',
+    'https://127.0.0.1/p',
+    'https://example.com/p',
+    'ftp://bucket.s3.amazonaws.com/p',
+  ])('refuses %s', (url) => {
     expect(() => checkPayloadUrl(url)).toThrow(PayloadError);
   });
 
   it('refuses a body larger than the cap, whatever Content-Length claims', async () => {
     await expect(readCapped(new Response('x'.repeat(2048)), 1024)).rejects.toThrow(/exceeds 1024 bytes/);
-    await expect(readCapped(new Response('x'.repeat(10), { headers: { 'content-length': '999999' } }), 1024)).rejects.toThrow(/999999 bytes/);
+    await expect(
+      readCapped(new Response('x'.repeat(10), { headers: { 'content-length': '999999' } }), 1024),
+    ).rejects.toThrow(/999999 bytes/);
     expect(await readCapped(new Response('{"template":""}'), 1024)).toBe('{"template":""}');
   });
 });

@@ -9,13 +9,34 @@ describe('parseDefinition', () => {
     ['StartAt not in States', { StartAt: 'B', States: { A: { Type: 'Pass', End: true } } }, '$.StartAt'],
     ['state not an object', { StartAt: 'A', States: { A: 'Pass' } }, '$.States.A'],
     ['state without Type', { StartAt: 'A', States: { A: { End: true } } }, '$.States.A.Type'],
-    ['bad QueryLanguage', { QueryLanguage: 'XPath', StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, '$.QueryLanguage'],
-    ['Parallel without Branches', { StartAt: 'P', States: { P: { Type: 'Parallel', End: true } } }, '$.States.P.Branches'],
-    ['branch not an object', { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [1], End: true } } }, '$.States.P.Branches[0]'],
-    ['Map without a processor', { StartAt: 'M', States: { M: { Type: 'Map', End: true } } }, '$.States.M.ItemProcessor'],
+    [
+      'bad QueryLanguage',
+      { QueryLanguage: 'XPath', StartAt: 'A', States: { A: { Type: 'Pass', End: true } } },
+      '$.QueryLanguage',
+    ],
+    [
+      'Parallel without Branches',
+      { StartAt: 'P', States: { P: { Type: 'Parallel', End: true } } },
+      '$.States.P.Branches',
+    ],
+    [
+      'branch not an object',
+      { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [1], End: true } } },
+      '$.States.P.Branches[0]',
+    ],
+    [
+      'Map without a processor',
+      { StartAt: 'M', States: { M: { Type: 'Map', End: true } } },
+      '$.States.M.ItemProcessor',
+    ],
     [
       'nested error keeps the full path',
-      { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'My State', States: { 'My State': { Type: 7 } } }, End: true } } },
+      {
+        StartAt: 'M',
+        States: {
+          M: { Type: 'Map', ItemProcessor: { StartAt: 'My State', States: { 'My State': { Type: 7 } } }, End: true },
+        },
+      },
       '$.States.M.ItemProcessor.States["My State"].Type',
     ],
   ])('rejects %s with the JSON path of the problem', (_name, input, path) => {
@@ -36,7 +57,10 @@ describe('parseDefinition', () => {
   });
 
   it('walks cyclic Next without looping: states are visited once each', () => {
-    const def = parseDefinition({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } } });
+    const def = parseDefinition({
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } },
+    });
     expect(def.states.map((s) => s.name)).toEqual(['A', 'B']);
   });
 
@@ -46,7 +70,12 @@ describe('parseDefinition', () => {
       StartAt: 'A',
       States: {
         A: { Type: 'Pass', Next: 'B' },
-        B: { Type: 'Map', QueryLanguage: 'JSONPath', ItemProcessor: { StartAt: 'C', States: { C: { Type: 'Pass', End: true } } }, End: true },
+        B: {
+          Type: 'Map',
+          QueryLanguage: 'JSONPath',
+          ItemProcessor: { StartAt: 'C', States: { C: { Type: 'Pass', End: true } } },
+          End: true,
+        },
       },
     });
     expect(def.states.map((s) => [s.name, s.queryLanguage])).toEqual([
@@ -62,7 +91,11 @@ describe('parseDefinition', () => {
       States: {
         M: {
           Type: 'Map',
-          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'T', States: { T: { Type: 'Pass', End: true } } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+            StartAt: 'T',
+            States: { T: { Type: 'Pass', End: true } },
+          },
           End: true,
         },
       },

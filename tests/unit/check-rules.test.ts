@@ -15,12 +15,23 @@ const cases = readdirSync(DIR)
   .sort()
   .map((file) => {
     const template = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
-    return [file.replace(/\.json$/, ''), template.Description as string, template.Metadata['dmap-guard-test'] as Expectation] as const;
+    return [
+      file.replace(/\.json$/, ''),
+      template.Description as string,
+      template.Metadata['dmap-guard-test'] as Expectation,
+    ] as const;
   });
 
 describe('check rules on template fixtures', () => {
   it.each(cases)('%s: %s', async (name, _description, expectation) => {
-    const { stdout, stderr } = await runCli(['check', join(DIR, `${name}.json`), '--format', 'json', '--fail-on', 'never']);
+    const { stdout, stderr } = await runCli([
+      'check',
+      join(DIR, `${name}.json`),
+      '--format',
+      'json',
+      '--fail-on',
+      'never',
+    ]);
     expect(stderr).toBe('');
     const findings = JSON.parse(stdout).findings.filter((f: { suppressed?: unknown }) => !f.suppressed);
     const count = (rule: string) => findings.filter((f: { rule: string }) => f.rule === rule).length;
@@ -38,7 +49,14 @@ describe('check rules on template fixtures', () => {
   });
 
   it('a suppression keeps the finding in JSON, marked with its reason, and out of the verdict', async () => {
-    const { code, stdout } = await runCli(['check', join(DIR, 'suppressed.json'), '--format', 'json', '--fail-on', 'warning']);
+    const { code, stdout } = await runCli([
+      'check',
+      join(DIR, 'suppressed.json'),
+      '--format',
+      'json',
+      '--fail-on',
+      'warning',
+    ]);
     const report = JSON.parse(stdout);
     expect(report.findings.find((f: { rule: string }) => f.rule === 'over-broad-grant').suppressed).toEqual({
       reason: 'Shared orchestration role, reviewed in SEC-123',

@@ -39,7 +39,11 @@ describe('dmap-guard check', () => {
       }),
     );
     for (const key of ['template', 'resource', 'message', 'fix']) expect(typeof report.findings[0][key]).toBe('string');
-    expect(report.stateMachines[0]).toMatchObject({ stateMachine: 'Machine', verdict: 'fail', leastPrivilegePolicy: { Version: '2012-10-17' } });
+    expect(report.stateMachines[0]).toMatchObject({
+      stateMachine: 'Machine',
+      verdict: 'fail',
+      leastPrivilegePolicy: { Version: '2012-10-17' },
+    });
     expect(report.summary).toMatchObject({ stateMachines: 1, errors: 1, failOn: 'error', failed: true });
   });
 
@@ -67,7 +71,9 @@ describe('dmap-guard check', () => {
   it('reads roles and managed policies outside the template from --snapshot (URL-encoded documents included)', async () => {
     const without = JSON.parse((await runCli(['check', check('external-role'), '--format', 'json'])).stdout);
     expect(without.stateMachines[0].verdict).toBe('unverified');
-    const withSnapshot = JSON.parse((await runCli(['check', check('external-role'), '--format', 'json', '--snapshot', SNAPSHOT])).stdout);
+    const withSnapshot = JSON.parse(
+      (await runCli(['check', check('external-role'), '--format', 'json', '--snapshot', SNAPSHOT])).stdout,
+    );
     expect(withSnapshot.findings.map((f: { rule: string }) => f.rule)).toEqual([]);
     expect(withSnapshot.stateMachines[0].verdict).toBe('pass');
   });
@@ -115,9 +121,11 @@ describe('dmap-guard check', () => {
         ])
       ).stdout,
     );
-    expect(resolved.findings.filter((f: { rule: string }) => f.rule === 'missing-permission').map((f: { action: string }) => f.action)).toEqual([
-      'kms:Decrypt',
-    ]);
+    expect(
+      resolved.findings
+        .filter((f: { rule: string }) => f.rule === 'missing-permission')
+        .map((f: { action: string }) => f.action),
+    ).toEqual(['kms:Decrypt']);
     const config = write(
       'config.yaml',
       'failOn: warning\nparameterOverrides: { DataBucket: data }\nsuppress:\n  - rule: over-broad-grant\n    reason: wildcards approved for this sandbox\n',
@@ -125,20 +133,38 @@ describe('dmap-guard check', () => {
     const configured = await runCli(['check', template, '--config', config, '--format', 'json']);
     const report = JSON.parse(configured.stdout);
     expect(report.summary.failOn).toBe('warning');
-    expect(report.findings.filter((f: { rule: string; suppressed?: unknown }) => f.rule === 'over-broad-grant' && !f.suppressed)).toEqual([]);
+    expect(
+      report.findings.filter(
+        (f: { rule: string; suppressed?: unknown }) => f.rule === 'over-broad-grant' && !f.suppressed,
+      ),
+    ).toEqual([]);
     expect(configured.code).toBe(0);
   });
 
   it('checks several templates in one run', async () => {
-    const { stdout } = await runCli(['check', check('least-privilege-passes'), check('missing-redrive'), '--format', 'json']);
+    const { stdout } = await runCli([
+      'check',
+      check('least-privilege-passes'),
+      check('missing-redrive'),
+      '--format',
+      'json',
+    ]);
     expect(JSON.parse(stdout).summary.stateMachines).toBe(2);
   });
 
   it.each<[string, () => string[], RegExp]>([
     ['no template', () => [], /expected at least 1 template/],
     ['a missing template', () => [join(dir, 'nope.yaml')], /nope\.yaml: file not found/],
-    ['a template without Resources', () => [write('empty.yaml', 'Description: nothing\n')], /empty\.yaml at Resources: expected a Resources section/],
-    ['invalid YAML with its line', () => [write('bad.yaml', 'Resources:\n  A: [\n')], /bad\.yaml:\d+:\d+: invalid YAML/],
+    [
+      'a template without Resources',
+      () => [write('empty.yaml', 'Description: nothing\n')],
+      /empty\.yaml at Resources: expected a Resources section/,
+    ],
+    [
+      'invalid YAML with its line',
+      () => [write('bad.yaml', 'Resources:\n  A: [\n')],
+      /bad\.yaml:\d+:\d+: invalid YAML/,
+    ],
     [
       'a YAML alias bomb',
       () => [
@@ -158,8 +184,16 @@ describe('dmap-guard check', () => {
       ],
       /alias bomb/,
     ],
-    ['an undeclared parameter override', () => [check('least-privilege-passes'), '--parameter-overrides', 'Nope=1'], /no template declares the parameter Nope/],
-    ['a bad account id', () => [check('least-privilege-passes'), '--account-id', '42'], /--account-id must be 12 digits/],
+    [
+      'an undeclared parameter override',
+      () => [check('least-privilege-passes'), '--parameter-overrides', 'Nope=1'],
+      /no template declares the parameter Nope/,
+    ],
+    [
+      'a bad account id',
+      () => [check('least-privilege-passes'), '--account-id', '42'],
+      /--account-id must be 12 digits/,
+    ],
     [
       'a suppression without a reason',
       () => [

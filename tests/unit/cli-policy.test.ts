@@ -15,8 +15,16 @@ const DEFINITION = {
   States: {
     Map: {
       Type: 'Map',
-      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV' }, Parameters: { 'Bucket.$': '$.bucket', Key: 'k.csv' } },
-      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'CSV' },
+        Parameters: { 'Bucket.$': '$.bucket', Key: 'k.csv' },
+      },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'P',
+        States: { P: { Type: 'Pass', End: true } },
+      },
       End: true,
     },
   },
@@ -44,18 +52,34 @@ describe('dmap-guard policy', () => {
     ['a missing ARN', () => [write('a.json', JSON.stringify(DEFINITION))], /--state-machine-arn is required/],
     [
       'a bad ARN',
-      () => [write('b.json', JSON.stringify(DEFINITION)), '--state-machine-arn', 'arn:aws:states:us-east-1:123456789012:activity:x'],
+      () => [
+        write('b.json', JSON.stringify(DEFINITION)),
+        '--state-machine-arn',
+        'arn:aws:states:us-east-1:123456789012:activity:x',
+      ],
       /must look like/,
     ],
     ['a missing file', () => [join(dir, 'nope.json'), '--state-machine-arn', ARN], /nope\.json: file not found/],
-    ['invalid JSON', () => [write('c.json', '{"StartAt": "A",\n  "States": {,}}'), '--state-machine-arn', ARN], /c\.json:2:\d+: invalid JSON/],
-    ['invalid YAML', () => [write('d.yaml', 'StartAt: A\nStates: [\n'), '--state-machine-arn', ARN], /d\.yaml:\d+:\d+: invalid YAML/],
+    [
+      'invalid JSON',
+      () => [write('c.json', '{"StartAt": "A",\n  "States": {,}}'), '--state-machine-arn', ARN],
+      /c\.json:2:\d+: invalid JSON/,
+    ],
+    [
+      'invalid YAML',
+      () => [write('d.yaml', 'StartAt: A\nStates: [\n'), '--state-machine-arn', ARN],
+      /d\.yaml:\d+:\d+: invalid YAML/,
+    ],
     [
       'a bad definition',
       () => [write('e.json', '{"StartAt":"A","States":{"A":{"End":true}}}'), '--state-machine-arn', ARN],
       /e\.json at \$\.States\.A\.Type: expected a state type/,
     ],
-    ['a bad --kms-key', () => [write('f.json', JSON.stringify(DEFINITION)), '--state-machine-arn', ARN, '--kms-key', 'bucket'], /--kms-key expects NAME=VALUE/],
+    [
+      'a bad --kms-key',
+      () => [write('f.json', JSON.stringify(DEFINITION)), '--state-machine-arn', ARN, '--kms-key', 'bucket'],
+      /--kms-key expects NAME=VALUE/,
+    ],
     [
       'a bad --format',
       () => [write('g.json', JSON.stringify(DEFINITION)), '--state-machine-arn', ARN, '--format', 'xml'],

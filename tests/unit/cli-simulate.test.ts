@@ -3,11 +3,25 @@ import { runCli } from '../helpers/cli';
 const POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'Start', Effect: 'Allow', Action: 'states:StartExecution', Resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent' },
-    { Sid: 'List', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b', Condition: { StringLike: { 's3:prefix': 'data/*' } } },
+    {
+      Sid: 'Start',
+      Effect: 'Allow',
+      Action: 'states:StartExecution',
+      Resource: 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent',
+    },
+    {
+      Sid: 'List',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: 'arn:aws:s3:::b',
+      Condition: { StringLike: { 's3:prefix': 'data/*' } },
+    },
   ],
 });
-const BOUNDARY = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' } });
+const BOUNDARY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+});
 
 describe('dmap-guard simulate-custom-policy', () => {
   it('prints one result per (action, resource) with the decision, matched statements and missing context', async () => {
@@ -24,12 +38,14 @@ describe('dmap-guard simulate-custom-policy', () => {
     ]);
     expect(code).toBe(0);
     const results = JSON.parse(stdout).EvaluationResults;
-    expect(results.map((r: Record<string, unknown>) => [r.EvalActionName, r.EvalResourceName, r.EvalDecision])).toEqual([
-      ['states:StartExecution', 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent', 'allowed'],
-      ['states:StartExecution', 'arn:aws:s3:::b', 'implicitDeny'],
-      ['s3:ListBucket', 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent', 'implicitDeny'],
-      ['s3:ListBucket', 'arn:aws:s3:::b', 'implicitDeny'],
-    ]);
+    expect(results.map((r: Record<string, unknown>) => [r.EvalActionName, r.EvalResourceName, r.EvalDecision])).toEqual(
+      [
+        ['states:StartExecution', 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent', 'allowed'],
+        ['states:StartExecution', 'arn:aws:s3:::b', 'implicitDeny'],
+        ['s3:ListBucket', 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent', 'implicitDeny'],
+        ['s3:ListBucket', 'arn:aws:s3:::b', 'implicitDeny'],
+      ],
+    );
     expect(results[0].MatchedStatements[0]).toMatchObject({ SourcePolicyId: 'PolicyInputList.1', Sid: 'Start' });
     expect(results[3].MissingContextValues).toEqual(['s3:prefix']);
   });
@@ -50,8 +66,14 @@ describe('dmap-guard simulate-custom-policy', () => {
       BOUNDARY,
     ]);
     const [list, start] = JSON.parse(stdout).EvaluationResults;
-    expect(list).toMatchObject({ EvalDecision: 'allowed', PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: true } });
-    expect(start).toMatchObject({ EvalDecision: 'implicitDeny', PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false } });
+    expect(list).toMatchObject({
+      EvalDecision: 'allowed',
+      PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: true },
+    });
+    expect(start).toMatchObject({
+      EvalDecision: 'implicitDeny',
+      PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false },
+    });
   });
 
   it('defaults the resource to * as the AWS API does', async () => {
@@ -68,10 +90,26 @@ describe('dmap-guard simulate-custom-policy', () => {
   it.each<[string, string[], RegExp]>([
     ['no policies', ['--action-names', 's3:GetObject'], /--policy-input-list is required/],
     ['no actions', ['--policy-input-list', POLICY], /--action-names is required/],
-    ['a malformed policy', ['--policy-input-list', '{"Statement":5}', '--action-names', 's3:GetObject'], /item 1: MalformedPolicyDocument at \$\.Statement/],
-    ['an unreadable file', ['--policy-input-list', 'file:///nonexistent/p.json', '--action-names', 's3:GetObject'], /cannot read \/nonexistent\/p\.json/],
-    ['a bad action', ['--policy-input-list', POLICY, '--action-names', 'GetObject'], /"GetObject" is not service:Action/],
-    ['a bad ARN', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--resource-arns', 'bucket'], /"bucket" is not an ARN/],
+    [
+      'a malformed policy',
+      ['--policy-input-list', '{"Statement":5}', '--action-names', 's3:GetObject'],
+      /item 1: MalformedPolicyDocument at \$\.Statement/,
+    ],
+    [
+      'an unreadable file',
+      ['--policy-input-list', 'file:///nonexistent/p.json', '--action-names', 's3:GetObject'],
+      /cannot read \/nonexistent\/p\.json/,
+    ],
+    [
+      'a bad action',
+      ['--policy-input-list', POLICY, '--action-names', 'GetObject'],
+      /"GetObject" is not service:Action/,
+    ],
+    [
+      'a bad ARN',
+      ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--resource-arns', 'bucket'],
+      /"bucket" is not an ARN/,
+    ],
     [
       'context that is not JSON',
       ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--context-entries', 'k=v'],
@@ -115,13 +153,32 @@ describe('dmap-guard simulate-custom-policy', () => {
     ],
     [
       'two boundaries',
-      ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--permissions-boundary-policy-input-list', BOUNDARY, BOUNDARY],
+      [
+        '--policy-input-list',
+        POLICY,
+        '--action-names',
+        's3:GetObject',
+        '--permissions-boundary-policy-input-list',
+        BOUNDARY,
+        BOUNDARY,
+      ],
       /takes one policy/,
     ],
-    ['an unknown option', ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--verbose'], /unknown option --verbose/],
+    [
+      'an unknown option',
+      ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--verbose'],
+      /unknown option --verbose/,
+    ],
     [
       'a caller that is not IAM',
-      ['--policy-input-list', POLICY, '--action-names', 's3:GetObject', '--caller-arn', 'arn:aws:sts::123456789012:assumed-role/r/s'],
+      [
+        '--policy-input-list',
+        POLICY,
+        '--action-names',
+        's3:GetObject',
+        '--caller-arn',
+        'arn:aws:sts::123456789012:assumed-role/r/s',
+      ],
       /--caller-arn/,
     ],
   ])('exits 2 and says which argument is wrong: %s', async (_name, argv, message) => {

@@ -26,7 +26,8 @@ describe('rule registry', () => {
     const end = readme.indexOf(END);
     expect(start).toBeGreaterThan(-1);
     const expected = `${START}\n${rulesReference(RULES)}\n${END}`;
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(README, `${readme.slice(0, start)}${expected}${readme.slice(end + END.length)}`);
+    if (process.env.UPDATE_GOLDEN === '1')
+      writeFileSync(README, `${readme.slice(0, start)}${expected}${readme.slice(end + END.length)}`);
     else expect(readme.slice(start, end + END.length)).toBe(expected);
   });
 });

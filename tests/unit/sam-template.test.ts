@@ -28,7 +28,10 @@ describe('template.yaml', () => {
   it('lets the hooks service do nothing but invoke the hook function', () => {
     const role = resources.HookExecutionRole.Properties;
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: 'hooks.cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+      expect.objectContaining({
+        Principal: { Service: 'hooks.cloudformation.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      }),
     ]);
     expect(role.Policies).toHaveLength(1);
     expect(role.Policies[0].PolicyDocument.Statement).toEqual([
@@ -37,7 +40,9 @@ describe('template.yaml', () => {
   });
 
   it("gives the functions read actions only, none on '*'", () => {
-    const statements = resources.ReadPermissionsPolicy.Properties.PolicyDocument.Statement.flatMap((s: any) => (s['Fn::If'] ? [s['Fn::If'][1]] : [s]));
+    const statements = resources.ReadPermissionsPolicy.Properties.PolicyDocument.Statement.flatMap((s: any) =>
+      s['Fn::If'] ? [s['Fn::If'][1]] : [s],
+    );
     for (const statement of statements) {
       const actions: string[] = [statement.Action].flat();
       for (const action of actions) expect(action).toMatch(/^[a-z0-9]+:(Get|List|Describe|Simulate)[A-Za-z]+$/);
@@ -50,14 +55,27 @@ describe('template.yaml', () => {
     expect(template.Parameters.FailureMode).toMatchObject({ Default: 'WARN', AllowedValues: ['WARN', 'FAIL'] });
     const hook = resources.DistributedMapHook;
     expect(hook.Type).toBe('AWS::CloudFormation::LambdaHook');
-    expect(hook.Properties).toMatchObject({ FailureMode: { Ref: 'FailureMode' }, HookStatus: 'ENABLED', TargetOperations: ['RESOURCE'] });
+    expect(hook.Properties).toMatchObject({
+      FailureMode: { Ref: 'FailureMode' },
+      HookStatus: 'ENABLED',
+      TargetOperations: ['RESOURCE'],
+    });
     expect(hook.Properties.TargetFilters).toEqual({
       Actions: ['CREATE', 'UPDATE'],
       InvocationPoints: ['PRE_PROVISION'],
-      TargetNames: ['AWS::StepFunctions::StateMachine', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::RolePolicy', 'AWS::IAM::ManagedPolicy'],
+      TargetNames: [
+        'AWS::StepFunctions::StateMachine',
+        'AWS::IAM::Role',
+        'AWS::IAM::Policy',
+        'AWS::IAM::RolePolicy',
+        'AWS::IAM::ManagedPolicy',
+      ],
     });
     expect(hook.Properties.StackFilters.StackNames.Exclude).toEqual([{ Ref: 'AWS::StackName' }]);
-    expect(resources.StackHook).toMatchObject({ Condition: 'IncludeStack', Properties: { TargetOperations: ['STACK'] } });
+    expect(resources.StackHook).toMatchObject({
+      Condition: 'IncludeStack',
+      Properties: { TargetOperations: ['STACK'] },
+    });
   });
 
   it('alarms on WARN-mode non-compliant resources, with an optional e-mail or topic', () => {
@@ -68,6 +86,8 @@ describe('template.yaml', () => {
   });
 
   it('outputs the hook and function ARNs', () => {
-    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['HookArn', 'HookFunctionArn', 'CustomResourceServiceToken', 'ValidateFunctionArn']));
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining(['HookArn', 'HookFunctionArn', 'CustomResourceServiceToken', 'ValidateFunctionArn']),
+    );
   });
 });

@@ -11,7 +11,10 @@ export const invalidDefinition: Rule = {
   check(analysis) {
     const drafts: FindingDraft[] = [];
     if (analysis.definitionError) {
-      drafts.push({ state: analysis.definitionError.path, message: `The definition cannot be read: ${analysis.definitionError.message}` });
+      drafts.push({
+        state: analysis.definitionError.path,
+        message: `The definition cannot be read: ${analysis.definitionError.message}`,
+      });
     }
     for (const problem of analysis.needs.problems) {
       drafts.push({

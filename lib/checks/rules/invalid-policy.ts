@@ -8,7 +8,11 @@ export const invalidPolicy: Rule = {
   docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
   fix: 'Fix the statement at the JSON path named in the finding.',
   check(analysis) {
-    const sources = new Map([...(analysis.role?.identityPolicies ?? []), ...(analysis.role?.boundary ? [analysis.role.boundary] : [])].map((s) => [s.id, s]));
+    const sources = new Map(
+      [...(analysis.role?.identityPolicies ?? []), ...(analysis.role?.boundary ? [analysis.role.boundary] : [])].map(
+        (s) => [s.id, s],
+      ),
+    );
     return analysis.policyProblems.map((problem) => {
       const source = sources.get(problem.policyId);
       return {

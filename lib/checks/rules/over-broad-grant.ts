@@ -1,7 +1,14 @@
 import { DOCS } from '../../needs/types';
 import { statementSnippet } from '../describe';
 import type { MatchedStatement } from '../../iam';
-import { grantingPattern, grantingResource, overBroadGrants, sensitiveExample, unneededGrants, type OverBroadGrant } from '../probes';
+import {
+  grantingPattern,
+  grantingResource,
+  overBroadGrants,
+  sensitiveExample,
+  unneededGrants,
+  type OverBroadGrant,
+} from '../probes';
 import { baseContext } from '../requests';
 import { decodePolicyDocument } from '../../iam';
 import type { RoleModel, StateMachineModel } from '../../model';
@@ -14,7 +21,9 @@ function describe(grant: OverBroadGrant, roleNeeds: Need[]): string {
   const service = action.split(':')[0] ?? '';
   const pattern = grantingPattern(statement, action);
   const resource = grantingResource(statement, probe.request.resource);
-  const needed = [...new Set(roleNeeds.filter((n) => n.actions.includes(action)).flatMap((n) => n.resources))].join(', ') || probe.need.resources.join(', ');
+  const needed =
+    [...new Set(roleNeeds.filter((n) => n.actions.includes(action)).flatMap((n) => n.resources))].join(', ') ||
+    probe.need.resources.join(', ');
   switch (grant.kind) {
     case 'wildcard-action': {
       const example = action.endsWith('DmapGuardAnyOtherAction') ? sensitiveExample(service) : action;
@@ -82,7 +91,9 @@ function trustFindings(role: RoleModel): FindingDraft[] {
       resource: role.arn,
       message: `Statement ${typeof statement.Sid === 'string' ? statement.Sid : `#${index}`} of ${role.trust?.name ?? 'the trust policy'} lets ${others.join(', ')} assume the execution role; only states.amazonaws.com needs to.`,
       fix: 'Trust only the Step Functions service principal:\n- Effect: Allow\n  Principal:\n    Service: states.amazonaws.com\n  Action: sts:AssumeRole',
-      ...(role.trust?.origin ? { origin: { ...role.trust.origin, path: [...role.trust.origin.path, 'Statement', index] } } : {}),
+      ...(role.trust?.origin
+        ? { origin: { ...role.trust.origin, path: [...role.trust.origin.path, 'Statement', index] } }
+        : {}),
     });
   });
   return drafts;
@@ -90,7 +101,8 @@ function trustFindings(role: RoleModel): FindingDraft[] {
 
 function parsePolicyStatements(document: unknown): Array<Record<string, unknown>> {
   const decoded = decodePolicyDocument(document).document;
-  const raw = typeof decoded === 'object' && decoded !== null ? (decoded as Record<string, unknown>).Statement : undefined;
+  const raw =
+    typeof decoded === 'object' && decoded !== null ? (decoded as Record<string, unknown>).Statement : undefined;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   return list.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null);
 }
@@ -100,30 +112,42 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
   const where = (statement: MatchedStatement) => {
     const source = sources.get(statement.policyId);
     const label = `Statement ${statement.sid ?? `#${statement.index}`} of ${source?.name ?? statement.policyId}`;
-    const origin = source?.origin ? { ...source.origin, path: [...source.origin.path, 'Statement', statement.index] } : undefined;
+    const origin = source?.origin
+      ? { ...source.origin, path: [...source.origin.path, 'Statement', statement.index] }
+      : undefined;
     return { label, ...(origin ? { origin } : {}) };
   };
-  const unmodeled = new Set(analysis.needs.unmodeled.map((u) => /^arn:[^:]+:states:::([a-z0-9-]+):/.exec(u.resource)?.[1] ?? '').filter((s) => s !== ''));
-  const unneeded = unneededGrants(role, analysis.roleNeeds, unmodeled).map(({ statement, actions, elsewhere }): FindingDraft => {
-    const { label, origin } = where(statement);
-    const parts = [
-      ...(actions.length > 0 ? [`grants ${actions.join(', ')}, which no state of the state machines using this role needs`] : []),
-      ...elsewhere.map((e) => `grants ${e.action} on ${e.resources.join(', ')}, where no state uses it`),
-    ];
-    return {
-      state: statement.policyId,
-      action: [...actions, ...elsewhere.map((e) => e.action)].join(', '),
-      resource: resourcesOf(statement),
-      message: `${label} ${parts.join('; it ')}.`,
-      fix: `Remove ${[...actions, ...elsewhere.map((e) => `${e.action} on ${e.resources.join(', ')}`)].join(', ')} from the statement.`,
-      ...(origin ? { origin } : {}),
-    };
-  });
+  const unmodeled = new Set(
+    analysis.needs.unmodeled
+      .map((u) => /^arn:[^:]+:states:::([a-z0-9-]+):/.exec(u.resource)?.[1] ?? '')
+      .filter((s) => s !== ''),
+  );
+  const unneeded = unneededGrants(role, analysis.roleNeeds, unmodeled).map(
+    ({ statement, actions, elsewhere }): FindingDraft => {
+      const { label, origin } = where(statement);
+      const parts = [
+        ...(actions.length > 0
+          ? [`grants ${actions.join(', ')}, which no state of the state machines using this role needs`]
+          : []),
+        ...elsewhere.map((e) => `grants ${e.action} on ${e.resources.join(', ')}, where no state uses it`),
+      ];
+      return {
+        state: statement.policyId,
+        action: [...actions, ...elsewhere.map((e) => e.action)].join(', '),
+        resource: resourcesOf(statement),
+        message: `${label} ${parts.join('; it ')}.`,
+        fix: `Remove ${[...actions, ...elsewhere.map((e) => `${e.action} on ${e.resources.join(', ')}`)].join(', ')} from the statement.`,
+        ...(origin ? { origin } : {}),
+      };
+    },
+  );
   const reach = overBroadGrants(role, analysis.roleNeeds, baseContext(machine, role)).map((grant): FindingDraft => {
     const { label, origin } = where(grant.statement);
     const action = grant.probe.request.action;
     const sameAction = analysis.roleNeeds.filter((n) => n.actions.includes(action));
-    const sameService = analysis.roleNeeds.filter((n) => n.actions.some((a) => a.split(':')[0] === action.split(':')[0]));
+    const sameService = analysis.roleNeeds.filter((n) =>
+      n.actions.some((a) => a.split(':')[0] === action.split(':')[0]),
+    );
     return {
       state: grant.statement.policyId,
       action: action.endsWith('DmapGuardAnyOtherAction') ? grantingPattern(grant.statement, action) : action,

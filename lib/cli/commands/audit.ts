@@ -14,8 +14,12 @@ import { VERSION } from '../version';
 export async function runAudit(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, auditSpec);
   const endpoint = args.strings['endpoint-url'];
-  if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint)) throw new UsageError(`--endpoint-url must be an http(s) URL; got "${endpoint}"`);
-  const clients = createClients({ ...(args.strings.region ? { region: args.strings.region } : {}), ...(endpoint ? { endpoint } : {}) });
+  if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint))
+    throw new UsageError(`--endpoint-url must be an http(s) URL; got "${endpoint}"`);
+  const clients = createClients({
+    ...(args.strings.region ? { region: args.strings.region } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  });
   const backend = new AwsBackend(clients);
   const arns = args.lists['state-machine-arn'] ?? (await backend.listStateMachines());
   const machines = [];

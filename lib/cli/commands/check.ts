@@ -21,9 +21,17 @@ export const checkSpec: CommandSpec = {
     'dmap-guard check <template>... [--parameter-overrides K=V ...] [--region R] [--account-id A] [--partition P] [--snapshot <file>] [--bucket-key <bucket>=<keyArn>]... [--format text|json|sarif] [--fail-on error|warning|never] [--config <file>]',
   positionals: { min: 1, max: Number.MAX_SAFE_INTEGER, name: 'template' },
   options: {
-    'parameter-overrides': { kind: 'list', placeholder: 'Key=Value', help: 'template parameter values (defaults are used otherwise)' },
+    'parameter-overrides': {
+      kind: 'list',
+      placeholder: 'Key=Value',
+      help: 'template parameter values (defaults are used otherwise)',
+    },
     region: { kind: 'string', placeholder: 'region', help: 'AWS::Region for the templates (default us-east-1)' },
-    'account-id': { kind: 'string', placeholder: 'account', help: 'AWS::AccountId for the templates (default 123456789012)' },
+    'account-id': {
+      kind: 'string',
+      placeholder: 'account',
+      help: 'AWS::AccountId for the templates (default 123456789012)',
+    },
     partition: { kind: 'string', placeholder: 'partition', help: 'AWS::Partition (default aws)' },
     snapshot: {
       kind: 'string',
@@ -32,7 +40,11 @@ export const checkSpec: CommandSpec = {
     },
     'bucket-key': { kind: 'list', placeholder: 'bucket=keyArn', help: 'SSE-KMS key of a bucket outside the templates' },
     format: { kind: 'string', choices: ['text', 'json', 'sarif'], help: 'output format (default text)' },
-    'fail-on': { kind: 'string', choices: ['error', 'warning', 'never'], help: 'exit 1 when a finding reaches this severity (default error)' },
+    'fail-on': {
+      kind: 'string',
+      choices: ['error', 'warning', 'never'],
+      help: 'exit 1 when a finding reaches this severity (default error)',
+    },
     config: {
       kind: 'string',
       placeholder: 'file',
@@ -56,10 +68,12 @@ function stringMap(value: unknown, file: string, path: string): Record<string, s
 
 export function readConfig(file: string): Config {
   const value = readDocumentFile(file).value ?? {};
-  if (!isRecord(value)) throw new InputError(file, 'expected a mapping with failOn, parameterOverrides, bucketKeys and/or suppress');
+  if (!isRecord(value))
+    throw new InputError(file, 'expected a mapping with failOn, parameterOverrides, bucketKeys and/or suppress');
   const known = ['failOn', 'parameterOverrides', 'bucketKeys', 'suppress'];
   const unknown = Object.keys(value).find((k) => !known.includes(k));
-  if (unknown !== undefined) throw new InputError(file, `unknown setting; expected one of ${known.join(', ')}`, { path: unknown });
+  if (unknown !== undefined)
+    throw new InputError(file, `unknown setting; expected one of ${known.join(', ')}`, { path: unknown });
   if (value.failOn !== undefined && !['error', 'warning', 'never'].includes(String(value.failOn)))
     throw new InputError(file, 'expected error, warning or never', { path: 'failOn' });
   const suppress = value.suppress === undefined ? [] : parseSuppressions(value.suppress, file, 'suppress');
@@ -92,15 +106,22 @@ export function locateFindings(findings: Finding[], docs: Map<string, LoadedDocu
 
 export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, checkSpec);
-  const config: Config = args.strings.config !== undefined ? readConfig(args.strings.config) : { parameterOverrides: {}, bucketKeys: {}, suppress: [] };
+  const config: Config =
+    args.strings.config !== undefined
+      ? readConfig(args.strings.config)
+      : { parameterOverrides: {}, bucketKeys: {}, suppress: [] };
   const region = args.strings.region ?? 'us-east-1';
   const account = args.strings['account-id'] ?? '123456789012';
   if (!/^\d{12}$/.test(account)) throw new UsageError(`--account-id must be 12 digits; got "${account}"`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new UsageError(`--region must look like us-east-1; got "${region}"`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    throw new UsageError(`--region must look like us-east-1; got "${region}"`);
   const partition = args.strings.partition ?? partitionOf(region);
   const failOn = (args.strings['fail-on'] as FailOn | undefined) ?? config.failOn ?? 'error';
   const snapshot = args.strings.snapshot !== undefined ? readSnapshot(args.strings.snapshot) : undefined;
-  const parameterOverrides = { ...config.parameterOverrides, ...parsePairs(args.lists['parameter-overrides'] ?? [], 'parameter-overrides') };
+  const parameterOverrides = {
+    ...config.parameterOverrides,
+    ...parsePairs(args.lists['parameter-overrides'] ?? [], 'parameter-overrides'),
+  };
   const bucketKeys = { ...config.bucketKeys, ...parsePairs(args.lists['bucket-key'] ?? [], 'bucket-key') };
 
   const docs = new Map<string, LoadedDocument>();
@@ -111,15 +132,26 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     const declared = isRecord(doc.value) && isRecord(doc.value.Parameters) ? doc.value.Parameters : {};
     // Overrides apply to the templates that declare them, as with several stacks deployed together.
     const overrides = Object.fromEntries(Object.entries(parameterOverrides).filter(([name]) => name in declared));
-    for (const machine of analyzeTemplate(doc, { region, account, partition, parameterOverrides: overrides, bucketKeys, ...(snapshot ? { snapshot } : {}) })) {
-      machine.suppressions.push(...config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id));
+    for (const machine of analyzeTemplate(doc, {
+      region,
+      account,
+      partition,
+      parameterOverrides: overrides,
+      bucketKeys,
+      ...(snapshot ? { snapshot } : {}),
+    })) {
+      machine.suppressions.push(
+        ...config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id),
+      );
       machines.push(machine);
     }
   }
   const undeclared = Object.keys(parameterOverrides).find(
-    (name) => ![...docs.values()].some((d) => isRecord(d.value) && isRecord(d.value.Parameters) && name in d.value.Parameters),
+    (name) =>
+      ![...docs.values()].some((d) => isRecord(d.value) && isRecord(d.value.Parameters) && name in d.value.Parameters),
   );
-  if (undeclared !== undefined) throw new UsageError(`--parameter-overrides: no template declares the parameter ${undeclared}`);
+  if (undeclared !== undefined)
+    throw new UsageError(`--parameter-overrides: no template declares the parameter ${undeclared}`);
 
   const { findings, analyses } = await checkStateMachines(machines, { simulator: new EmbeddedSimulator() });
   const report = buildReport(analyses, locateFindings(findings, docs), failOn);

@@ -11,11 +11,20 @@ import { readSnapshot } from './check';
 export const hookSpec: CommandSpec = {
   name: 'hook',
   summary: 'run the CloudFormation Lambda Hook handler on an event file offline and print its response',
-  usage: 'dmap-guard hook <event.json> [--snapshot <get-account-authorization-details.json>] [--stack-template <file>] [--bucket-key <bucket>=<keyArn>]...',
+  usage:
+    'dmap-guard hook <event.json> [--snapshot <get-account-authorization-details.json>] [--stack-template <file>] [--bucket-key <bucket>=<keyArn>]...',
   positionals: { min: 1, max: 1, name: 'event file' },
   options: {
-    snapshot: { kind: 'string', placeholder: 'file', help: 'roles and managed policies of the account (aws iam get-account-authorization-details)' },
-    'stack-template': { kind: 'string', placeholder: 'file', help: "the stack's template (what GetTemplate would return; also the STACK payload)" },
+    snapshot: {
+      kind: 'string',
+      placeholder: 'file',
+      help: 'roles and managed policies of the account (aws iam get-account-authorization-details)',
+    },
+    'stack-template': {
+      kind: 'string',
+      placeholder: 'file',
+      help: "the stack's template (what GetTemplate would return; also the STACK payload)",
+    },
     'bucket-key': { kind: 'list', placeholder: 'bucket=keyArn', help: 'SSE-KMS key of a bucket' },
   },
 };
@@ -24,7 +33,8 @@ export async function runHook(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, hookSpec);
   const eventFile = args.positionals[0] as string;
   const event = readDocumentFile(eventFile).value;
-  if (typeof event !== 'object' || event === null) throw new InputError(eventFile, 'expected a Lambda Hook request object');
+  if (typeof event !== 'object' || event === null)
+    throw new InputError(eventFile, 'expected a Lambda Hook request object');
   const templateFile = args.strings['stack-template'];
   let stackTemplate: string | undefined;
   if (templateFile !== undefined) {

@@ -15,8 +15,16 @@ export const policySpec: CommandSpec = {
     'dmap-guard policy <definition.json|yaml> --state-machine-arn <arn> [--state-machine-type STANDARD|EXPRESS] [--kms-key <bucket>=<keyArn>]... [--format json|yaml]',
   positionals: { min: 1, max: 1, name: 'definition file' },
   options: {
-    'state-machine-arn': { kind: 'string', placeholder: 'arn', help: 'ARN of the state machine (its name scopes StartExecution and execution ARNs)' },
-    'state-machine-type': { kind: 'string', choices: ['STANDARD', 'EXPRESS'], help: 'type of the state machine (default STANDARD)' },
+    'state-machine-arn': {
+      kind: 'string',
+      placeholder: 'arn',
+      help: 'ARN of the state machine (its name scopes StartExecution and execution ARNs)',
+    },
+    'state-machine-type': {
+      kind: 'string',
+      choices: ['STANDARD', 'EXPRESS'],
+      help: 'type of the state machine (default STANDARD)',
+    },
     'kms-key': { kind: 'list', placeholder: 'bucket=keyArn', help: 'a bucket that uses SSE-KMS and its key' },
     format: { kind: 'string', choices: ['json', 'yaml'], help: 'output format (default json)' },
   },
@@ -27,7 +35,10 @@ export function runPolicy(argv: string[], io: CliIO): number {
   const arn = args.strings['state-machine-arn'];
   if (arn === undefined) throw new UsageError('policy: --state-machine-arn is required');
   const parts = parseStateMachineArn(arn);
-  if (!parts) throw new UsageError(`policy: --state-machine-arn must look like arn:aws:states:<region>:<account>:stateMachine:<name>; got "${arn}"`);
+  if (!parts)
+    throw new UsageError(
+      `policy: --state-machine-arn must look like arn:aws:states:<region>:<account>:stateMachine:<name>; got "${arn}"`,
+    );
   const file = args.positionals[0] as string;
   const doc = readDocumentFile(file);
   let definition;
@@ -52,6 +63,7 @@ export function runPolicy(argv: string[], io: CliIO): number {
       `note: statement ${need.sid} (${need.actions.join(', ')}) uses a wildcard for ${need.runtimeExpression ?? 'a run-time value'} (${need.source.state}); scope it to what the path resolves to at run time`,
     );
   }
-  for (const task of result.unmodeled) io.err(`note: ${task.state}: dmap-guard does not know the permissions of ${task.resource}; add them by hand`);
+  for (const task of result.unmodeled)
+    io.err(`note: ${task.state}: dmap-guard does not know the permissions of ${task.resource}; add them by hand`);
   return 0;
 }

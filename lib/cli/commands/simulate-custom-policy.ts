@@ -12,15 +12,27 @@ export const simulateSpec: CommandSpec = {
     'dmap-guard simulate-custom-policy --policy-input-list <file://path|json>... --action-names <action>... [--resource-arns <arn>...] [--context-entries <json>...] [--permissions-boundary-policy-input-list <file://path|json>] [--caller-arn <arn>]',
   positionals: { min: 0, max: 0, name: '' },
   options: {
-    'policy-input-list': { kind: 'list', placeholder: 'file://path|json', help: 'identity policy documents (JSON text or file://path)' },
+    'policy-input-list': {
+      kind: 'list',
+      placeholder: 'file://path|json',
+      help: 'identity policy documents (JSON text or file://path)',
+    },
     'action-names': { kind: 'list', placeholder: 'service:Action', help: 'actions to evaluate' },
-    'resource-arns': { kind: 'list', placeholder: 'arn', help: 'resources to evaluate each action against (default *)' },
+    'resource-arns': {
+      kind: 'list',
+      placeholder: 'arn',
+      help: 'resources to evaluate each action against (default *)',
+    },
     'context-entries': {
       kind: 'list',
       placeholder: 'json',
       help: 'JSON array (or objects) of {ContextKeyName, ContextKeyValues, ContextKeyType}, or file://path',
     },
-    'permissions-boundary-policy-input-list': { kind: 'list', placeholder: 'file://path|json', help: 'a permissions boundary document' },
+    'permissions-boundary-policy-input-list': {
+      kind: 'list',
+      placeholder: 'file://path|json',
+      help: 'a permissions boundary document',
+    },
     'caller-arn': {
       kind: 'string',
       placeholder: 'arn',
@@ -50,7 +62,9 @@ function readInput(value: string, option: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--${option}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UsageError(
+      `--${option}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -93,7 +107,9 @@ function parseContextEntries(values: string[]): Record<string, string[]> {
     try {
       parsed = JSON.parse(readInput(value, 'context-entries'));
     } catch (error) {
-      throw new UsageError(`--context-entries: expected JSON, got ${JSON.stringify(value.slice(0, 80))} (${(error as Error).message})`);
+      throw new UsageError(
+        `--context-entries: expected JSON, got ${JSON.stringify(value.slice(0, 80))} (${(error as Error).message})`,
+      );
     }
     entries.push(...(Array.isArray(parsed) ? parsed : [parsed]));
   }
@@ -101,17 +117,24 @@ function parseContextEntries(values: string[]): Record<string, string[]> {
     const where = `--context-entries item ${index + 1}`;
     if (typeof entry !== 'object' || entry === null)
       throw new UsageError(`${where}: expected an object with ContextKeyName, ContextKeyValues and ContextKeyType`);
-    const { ContextKeyName: name, ContextKeyValues: rawValues, ContextKeyType: type } = entry as Record<string, unknown>;
-    if (typeof name !== 'string' || name === '') throw new UsageError(`${where}: ContextKeyName must be a non-empty string`);
+    const {
+      ContextKeyName: name,
+      ContextKeyValues: rawValues,
+      ContextKeyType: type,
+    } = entry as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '')
+      throw new UsageError(`${where}: ContextKeyName must be a non-empty string`);
     if (typeof type !== 'string' || !(CONTEXT_TYPES as readonly string[]).includes(type)) {
       throw new UsageError(`${where} (${name}): ContextKeyType must be one of ${CONTEXT_TYPES.join(', ')}`);
     }
     if (!Array.isArray(rawValues) || rawValues.some((v) => typeof v !== 'string'))
       throw new UsageError(`${where} (${name}): ContextKeyValues must be an array of strings`);
     const keyValues = rawValues as string[];
-    if (!type.endsWith('List') && keyValues.length > 1) throw new UsageError(`${where} (${name}): type ${type} takes one value; use ${type}List for several`);
+    if (!type.endsWith('List') && keyValues.length > 1)
+      throw new UsageError(`${where} (${name}): type ${type} takes one value; use ${type}List for several`);
     const invalid = keyValues.find((v) => !validValue(type, v));
-    if (invalid !== undefined) throw new UsageError(`${where} (${name}): "${invalid}" is not a valid ${type.replace(/List$/, '')} value`);
+    if (invalid !== undefined)
+      throw new UsageError(`${where} (${name}): "${invalid}" is not a valid ${type.replace(/List$/, '')} value`);
     context[name] = keyValues;
   });
   return context;
@@ -130,7 +153,9 @@ function resultEntry(action: string, resource: string, evaluation: Evaluation, h
       Statement: m.statement,
     })),
     MissingContextValues: evaluation.missingContextKeys,
-    ...(hasBoundary ? { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: evaluation.allowedByBoundary ?? false } } : {}),
+    ...(hasBoundary
+      ? { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: evaluation.allowedByBoundary ?? false } }
+      : {}),
   };
 }
 
@@ -151,7 +176,8 @@ export function runSimulateCustomPolicy(argv: string[], io: CliIO): number {
   const context = parseContextEntries(args.lists['context-entries'] ?? []);
   const caller = args.strings['caller-arn'];
   if (caller !== undefined) {
-    if (!/^arn:[^:]+:iam::\d{12}:(user|role|group)\/.+/.test(caller)) throw new UsageError(`--caller-arn: "${caller}" is not an IAM user, group or role ARN`);
+    if (!/^arn:[^:]+:iam::\d{12}:(user|role|group)\/.+/.test(caller))
+      throw new UsageError(`--caller-arn: "${caller}" is not an IAM user, group or role ARN`);
     const lower = new Set(Object.keys(context).map((k) => k.toLowerCase()));
     if (!lower.has('aws:principalarn')) context['aws:PrincipalArn'] = [caller];
     const user = /:user\/(?:.*\/)?([^/]+)$/.exec(caller);
@@ -161,14 +187,25 @@ export function runSimulateCustomPolicy(argv: string[], io: CliIO): number {
   const set = compilePolicySet({
     identity: loadPolicies(policyInputs, 'policy-input-list', 'PolicyInputList'),
     ...(boundaryInputs.length === 1
-      ? { boundary: loadPolicies(boundaryInputs, 'permissions-boundary-policy-input-list', 'PermissionsBoundaryPolicyInputList')[0] as Policy }
+      ? {
+          boundary: loadPolicies(
+            boundaryInputs,
+            'permissions-boundary-policy-input-list',
+            'PermissionsBoundaryPolicyInputList',
+          )[0] as Policy,
+        }
       : {}),
   });
   const firstProblem = set.problems[0];
-  if (firstProblem) throw new UsageError(`${firstProblem.policyId}: MalformedPolicyDocument at ${firstProblem.path}: ${firstProblem.message}`);
+  if (firstProblem)
+    throw new UsageError(
+      `${firstProblem.policyId}: MalformedPolicyDocument at ${firstProblem.path}: ${firstProblem.message}`,
+    );
 
   const EvaluationResults = actions.flatMap((action) =>
-    resources.map((resource) => resultEntry(action, resource, evaluate(set, { action, resource, context }), boundaryInputs.length === 1)),
+    resources.map((resource) =>
+      resultEntry(action, resource, evaluate(set, { action, resource, context }), boundaryInputs.length === 1),
+    ),
   );
   io.out(`${JSON.stringify({ EvaluationResults }, null, 2)}\n`);
   return 0;

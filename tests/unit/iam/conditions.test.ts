@@ -1,7 +1,13 @@
 import { compileCondition, ipInRange } from '../../../lib/iam/conditions';
 import { toRequestContext } from '../../../lib/iam/evaluate';
 
-type Row = [operator: string, key: string, policyValues: string[], context: Record<string, string[]>, expected: boolean];
+type Row = [
+  operator: string,
+  key: string,
+  policyValues: string[],
+  context: Record<string, string[]>,
+  expected: boolean,
+];
 
 function run([operator, key, values, context]: Row): boolean {
   const condition = compileCondition(operator, key, values);
@@ -35,12 +41,42 @@ describe('condition operators (IAM User Guide: condition operators)', () => {
     ['NumericGreaterThanEquals', 's3:max-keys', ['10'], { 's3:max-keys': ['9'] }, false],
     ['NumericEquals', 's3:max-keys', ['10'], { 's3:max-keys': ['ten'] }, false],
     // Date: ISO 8601 or epoch seconds.
-    ['DateGreaterThan', 'aws:CurrentTime', ['2026-01-01T00:00:00Z'], { 'aws:CurrentTime': ['2026-11-28T00:00:00Z'] }, true],
-    ['DateLessThan', 'aws:CurrentTime', ['2026-01-01T00:00:00Z'], { 'aws:CurrentTime': ['2026-11-28T00:00:00Z'] }, false],
+    [
+      'DateGreaterThan',
+      'aws:CurrentTime',
+      ['2026-01-01T00:00:00Z'],
+      { 'aws:CurrentTime': ['2026-11-28T00:00:00Z'] },
+      true,
+    ],
+    [
+      'DateLessThan',
+      'aws:CurrentTime',
+      ['2026-01-01T00:00:00Z'],
+      { 'aws:CurrentTime': ['2026-11-28T00:00:00Z'] },
+      false,
+    ],
     ['DateEquals', 'aws:EpochTime', ['1767225600'], { 'aws:EpochTime': ['2026-01-01T00:00:00Z'] }, true],
-    ['DateNotEquals', 'aws:CurrentTime', ['2026-01-01T00:00:00Z'], { 'aws:CurrentTime': ['2026-01-02T00:00:00Z'] }, true],
-    ['DateLessThanEquals', 'aws:CurrentTime', ['2026-01-01T00:00:00Z'], { 'aws:CurrentTime': ['2026-01-01T00:00:00Z'] }, true],
-    ['DateGreaterThanEquals', 'aws:CurrentTime', ['2026-01-02T00:00:00Z'], { 'aws:CurrentTime': ['2026-01-01T00:00:00Z'] }, false],
+    [
+      'DateNotEquals',
+      'aws:CurrentTime',
+      ['2026-01-01T00:00:00Z'],
+      { 'aws:CurrentTime': ['2026-01-02T00:00:00Z'] },
+      true,
+    ],
+    [
+      'DateLessThanEquals',
+      'aws:CurrentTime',
+      ['2026-01-01T00:00:00Z'],
+      { 'aws:CurrentTime': ['2026-01-01T00:00:00Z'] },
+      true,
+    ],
+    [
+      'DateGreaterThanEquals',
+      'aws:CurrentTime',
+      ['2026-01-02T00:00:00Z'],
+      { 'aws:CurrentTime': ['2026-01-01T00:00:00Z'] },
+      false,
+    ],
     // Bool and Binary.
     ['Bool', 'aws:SecureTransport', ['true'], { 'aws:SecureTransport': ['true'] }, true],
     ['Bool', 'aws:SecureTransport', ['true'], { 'aws:SecureTransport': ['false'] }, false],
@@ -75,8 +111,20 @@ describe('condition operators (IAM User Guide: condition operators)', () => {
       { 'aws:SourceArn': ['arn:aws:states:eu-west-1:210987654321:stateMachine:B'] },
       false,
     ],
-    ['ArnNotEquals', 'aws:SourceArn', ['arn:aws:sns:us-east-1:123456789012:t'], { 'aws:SourceArn': ['arn:aws:sns:us-east-1:123456789012:u'] }, true],
-    ['ArnNotLike', 'aws:SourceArn', ['arn:aws:sns:*:*:t*'], { 'aws:SourceArn': ['arn:aws:sns:us-east-1:123456789012:topic'] }, false],
+    [
+      'ArnNotEquals',
+      'aws:SourceArn',
+      ['arn:aws:sns:us-east-1:123456789012:t'],
+      { 'aws:SourceArn': ['arn:aws:sns:us-east-1:123456789012:u'] },
+      true,
+    ],
+    [
+      'ArnNotLike',
+      'aws:SourceArn',
+      ['arn:aws:sns:*:*:t*'],
+      { 'aws:SourceArn': ['arn:aws:sns:us-east-1:123456789012:topic'] },
+      false,
+    ],
     // Key names are case-insensitive.
     ['StringEquals', 'S3:PREFIX', ['a'], { 's3:prefix': ['a'] }, true],
   ])('%s %s %j with %j → %s', (...row) => {
@@ -126,8 +174,20 @@ describe('missing keys, IfExists, Null and the set qualifiers (IAM User Guide: c
 
 describe('policy variables in condition values', () => {
   it.each<Row>([
-    ['StringEquals', 's3:prefix', ['home/${aws:username}/'], { 's3:prefix': ['home/ana/'], 'aws:username': ['ana'] }, true],
-    ['StringEquals', 's3:prefix', ['home/${aws:username}/'], { 's3:prefix': ['home/bob/'], 'aws:username': ['ana'] }, false],
+    [
+      'StringEquals',
+      's3:prefix',
+      ['home/${aws:username}/'],
+      { 's3:prefix': ['home/ana/'], 'aws:username': ['ana'] },
+      true,
+    ],
+    [
+      'StringEquals',
+      's3:prefix',
+      ['home/${aws:username}/'],
+      { 's3:prefix': ['home/bob/'], 'aws:username': ['ana'] },
+      false,
+    ],
     ['StringEquals', 's3:prefix', ["home/${aws:username, 'guest'}/"], { 's3:prefix': ['home/guest/'] }, true],
     // A variable with no value and no default makes the condition fail.
     ['StringEquals', 's3:prefix', ['home/${aws:username}/'], { 's3:prefix': ['home//'] }, false],

@@ -4,8 +4,18 @@ const ROLE = 'arn:aws:iam::123456789012:role/SfnRole';
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent';
 
 type Doc = Record<string, unknown>;
-const allow = (Action: unknown, Resource: unknown, extra: Doc = {}): Doc => ({ Effect: 'Allow', Action, Resource, ...extra });
-const deny = (Action: unknown, Resource: unknown, extra: Doc = {}): Doc => ({ Effect: 'Deny', Action, Resource, ...extra });
+const allow = (Action: unknown, Resource: unknown, extra: Doc = {}): Doc => ({
+  Effect: 'Allow',
+  Action,
+  Resource,
+  ...extra,
+});
+const deny = (Action: unknown, Resource: unknown, extra: Doc = {}): Doc => ({
+  Effect: 'Deny',
+  Action,
+  Resource,
+  ...extra,
+});
 const doc = (...Statement: Doc[]): Doc => ({ Version: '2012-10-17', Statement });
 
 interface Scenario {
@@ -27,21 +37,51 @@ function decide(s: Scenario) {
   return evaluate(set, s.request);
 }
 
-const req = (action: string, resource: string, context?: Record<string, string[]>): AccessRequest => ({ action, resource, ...(context ? { context } : {}) });
+const req = (action: string, resource: string, context?: Record<string, string[]>): AccessRequest => ({
+  action,
+  resource,
+  ...(context ? { context } : {}),
+});
 
 describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
   it.each<[string, Scenario]>([
-    ['an identity allow allows', { identity: [doc(allow('states:StartExecution', SM))], request: req('states:StartExecution', SM), decision: 'allowed' }],
+    [
+      'an identity allow allows',
+      {
+        identity: [doc(allow('states:StartExecution', SM))],
+        request: req('states:StartExecution', SM),
+        decision: 'allowed',
+      },
+    ],
     [
       'no statement is an implicit deny',
-      { identity: [doc(allow('s3:GetObject', '*'))], request: req('states:StartExecution', SM), decision: 'implicitDeny', blockedBy: 'identity' },
+      {
+        identity: [doc(allow('s3:GetObject', '*'))],
+        request: req('states:StartExecution', SM),
+        decision: 'implicitDeny',
+        blockedBy: 'identity',
+      },
     ],
-    ['actions are case-insensitive', { identity: [doc(allow('STATES:start*', SM))], request: req('states:StartExecution', SM), decision: 'allowed' }],
+    [
+      'actions are case-insensitive',
+      { identity: [doc(allow('STATES:start*', SM))], request: req('states:StartExecution', SM), decision: 'allowed' },
+    ],
     [
       'resources are case-sensitive',
-      { identity: [doc(allow('s3:ListBucket', 'arn:aws:s3:::Bucket'))], request: req('s3:ListBucket', 'arn:aws:s3:::bucket'), decision: 'implicitDeny' },
+      {
+        identity: [doc(allow('s3:ListBucket', 'arn:aws:s3:::Bucket'))],
+        request: req('s3:ListBucket', 'arn:aws:s3:::bucket'),
+        decision: 'implicitDeny',
+      },
     ],
-    ['? matches one character', { identity: [doc(allow('states:?topExecution', '*'))], request: req('states:StopExecution', 'x'), decision: 'allowed' }],
+    [
+      '? matches one character',
+      {
+        identity: [doc(allow('states:?topExecution', '*'))],
+        request: req('states:StopExecution', 'x'),
+        decision: 'allowed',
+      },
+    ],
     [
       '* in the resource part spans / and :',
       {
@@ -86,7 +126,12 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
     [
       'NotAction allows everything else',
       {
-        identity: [{ Version: '2012-10-17', Statement: { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' } }],
+        identity: [
+          {
+            Version: '2012-10-17',
+            Statement: { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' },
+          },
+        ],
         request: req('states:StartExecution', SM),
         decision: 'allowed',
       },
@@ -102,7 +147,13 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
     [
       'NotResource deny hits other resources',
       {
-        identity: [doc(allow('s3:*', '*'), { Effect: 'Deny', Action: 's3:*', NotResource: ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/*'] })],
+        identity: [
+          doc(allow('s3:*', '*'), {
+            Effect: 'Deny',
+            Action: 's3:*',
+            NotResource: ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/*'],
+          }),
+        ],
         request: req('s3:GetObject', 'arn:aws:s3:::other/k'),
         decision: 'explicitDeny',
       },
@@ -110,7 +161,13 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
     [
       'NotResource deny spares the listed resources',
       {
-        identity: [doc(allow('s3:*', '*'), { Effect: 'Deny', Action: 's3:*', NotResource: ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/*'] })],
+        identity: [
+          doc(allow('s3:*', '*'), {
+            Effect: 'Deny',
+            Action: 's3:*',
+            NotResource: ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/*'],
+          }),
+        ],
         request: req('s3:GetObject', 'arn:aws:s3:::bucket/k'),
         decision: 'allowed',
       },
@@ -118,7 +175,9 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
     [
       'a condition scopes the allow',
       {
-        identity: [doc(allow('s3:ListBucket', 'arn:aws:s3:::b', { Condition: { StringLike: { 's3:prefix': ['data/*'] } } }))],
+        identity: [
+          doc(allow('s3:ListBucket', 'arn:aws:s3:::b', { Condition: { StringLike: { 's3:prefix': ['data/*'] } } })),
+        ],
         request: req('s3:ListBucket', 'arn:aws:s3:::b', { 's3:prefix': ['data/x'] }),
         decision: 'allowed',
       },
@@ -126,7 +185,9 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
     [
       'a missing condition key fails a positive operator',
       {
-        identity: [doc(allow('s3:ListBucket', 'arn:aws:s3:::b', { Condition: { StringLike: { 's3:prefix': ['data/*'] } } }))],
+        identity: [
+          doc(allow('s3:ListBucket', 'arn:aws:s3:::b', { Condition: { StringLike: { 's3:prefix': ['data/*'] } } })),
+        ],
         request: req('s3:ListBucket', 'arn:aws:s3:::b'),
         decision: 'implicitDeny',
       },
@@ -135,7 +196,11 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
       'operators are ANDed',
       {
         identity: [
-          doc(allow('s3:ListBucket', '*', { Condition: { StringLike: { 's3:prefix': ['a*'] }, StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } })),
+          doc(
+            allow('s3:ListBucket', '*', {
+              Condition: { StringLike: { 's3:prefix': ['a*'] }, StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+            }),
+          ),
         ],
         request: req('s3:ListBucket', 'arn:aws:s3:::b', { 's3:prefix': ['ab'], 'aws:RequestedRegion': ['eu-west-1'] }),
         decision: 'implicitDeny',
@@ -162,7 +227,13 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
     ],
     [
       'a boundary alone grants nothing',
-      { identity: [], boundary: doc(allow('*', '*')), request: req('states:StartExecution', SM), decision: 'implicitDeny', blockedBy: 'identity' },
+      {
+        identity: [],
+        boundary: doc(allow('*', '*')),
+        request: req('states:StartExecution', SM),
+        decision: 'implicitDeny',
+        blockedBy: 'identity',
+      },
     ],
     [
       'a deny in the boundary is an explicit deny',
@@ -197,7 +268,14 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
       'an SCP deny with a negated operator and a missing key denies',
       {
         identity: [doc(allow('*', '*'))],
-        scps: [[doc(allow('*', '*'), deny('*', '*', { Condition: { StringNotEquals: { 'aws:RequestedRegion': 'us-east-1' } } }))]],
+        scps: [
+          [
+            doc(
+              allow('*', '*'),
+              deny('*', '*', { Condition: { StringNotEquals: { 'aws:RequestedRegion': 'us-east-1' } } }),
+            ),
+          ],
+        ],
         request: req('states:StartExecution', SM),
         decision: 'explicitDeny',
         blockedBy: 'scp',
@@ -222,18 +300,28 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
     [
       'variables are literal text in a 2008-10-17 policy',
       {
-        identity: [{ Version: '2008-10-17', Statement: [allow('s3:GetObject', 'arn:aws:s3:::home/${aws:username}/*')] }],
+        identity: [
+          { Version: '2008-10-17', Statement: [allow('s3:GetObject', 'arn:aws:s3:::home/${aws:username}/*')] },
+        ],
         request: req('s3:GetObject', 'arn:aws:s3:::home/${aws:username}/x', { 'aws:username': ['ana'] }),
         decision: 'allowed',
       },
     ],
     [
       'a comma inside an action is literal, not a list',
-      { identity: [doc(allow('states:StartExecution,states:StopExecution', '*'))], request: req('states:StartExecution', SM), decision: 'implicitDeny' },
+      {
+        identity: [doc(allow('states:StartExecution,states:StopExecution', '*'))],
+        request: req('states:StartExecution', SM),
+        decision: 'implicitDeny',
+      },
     ],
     [
       'Statement may be a single object',
-      { identity: [{ Version: '2012-10-17', Statement: allow('states:StartExecution', SM) }], request: req('states:StartExecution', SM), decision: 'allowed' },
+      {
+        identity: [{ Version: '2012-10-17', Statement: allow('states:StartExecution', SM) }],
+        request: req('states:StartExecution', SM),
+        decision: 'allowed',
+      },
     ],
   ])('%s', (_name, scenario) => {
     const result = decide(scenario);
@@ -247,7 +335,9 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
       request: req('states:StopExecution', SM),
       decision: 'explicitDeny',
     });
-    expect(result.matched).toEqual([expect.objectContaining({ layer: 'identity', policyId: 'identity.1', sid: 'NoStop', index: 1, effect: 'Deny' })]);
+    expect(result.matched).toEqual([
+      expect.objectContaining({ layer: 'identity', policyId: 'identity.1', sid: 'NoStop', index: 1, effect: 'Deny' }),
+    ]);
     const missing = decide({
       identity: [doc(allow('s3:ListBucket', '*', { Condition: { StringLike: { 's3:prefix': ['a*'] } } }))],
       request: req('s3:ListBucket', 'arn:aws:s3:::b'),
@@ -262,11 +352,23 @@ describe('parsePolicy', () => {
     ['not JSON', '{"Statement": [', '$'],
     ['no Statement', { Version: '2012-10-17' }, '$.Statement'],
     ['bad Effect', doc({ Effect: 'allow', Action: 'a:b', Resource: '*' }), '$.Statement[0].Effect'],
-    ['both Action and NotAction', doc({ Effect: 'Allow', Action: 'a:b', NotAction: 'a:c', Resource: '*' }), '$.Statement[0]'],
+    [
+      'both Action and NotAction',
+      doc({ Effect: 'Allow', Action: 'a:b', NotAction: 'a:c', Resource: '*' }),
+      '$.Statement[0]',
+    ],
     ['no Resource', doc({ Effect: 'Allow', Action: 'a:b' }), '$.Statement[0]'],
     ['Action not strings', doc({ Effect: 'Allow', Action: [1], Resource: '*' }), '$.Statement[0].Action'],
-    ['Principal in an identity policy', doc({ Effect: 'Allow', Principal: '*', Action: 'a:b', Resource: '*' }), '$.Statement[0].Principal'],
-    ['bad condition block', doc({ Effect: 'Allow', Action: 'a:b', Resource: '*', Condition: { StringEquals: 'x' } }), '$.Statement[0].Condition.StringEquals'],
+    [
+      'Principal in an identity policy',
+      doc({ Effect: 'Allow', Principal: '*', Action: 'a:b', Resource: '*' }),
+      '$.Statement[0].Principal',
+    ],
+    [
+      'bad condition block',
+      doc({ Effect: 'Allow', Action: 'a:b', Resource: '*', Condition: { StringEquals: 'x' } }),
+      '$.Statement[0].Condition.StringEquals',
+    ],
     ['bad Version', { Version: '2020-01-01', Statement: [] }, '$.Version'],
   ])('reports %s at its JSON path', (_name, input, path) => {
     const { problems } = parsePolicy(input, 'p');
@@ -288,9 +390,16 @@ describe('parsePolicy', () => {
 
   it('numbers and booleans in conditions become strings', () => {
     const { policy } = parsePolicy(
-      doc(allow('s3:ListBucket', '*', { Condition: { NumericLessThan: { 's3:max-keys': 10 }, Bool: { 'aws:SecureTransport': true } } })),
+      doc(
+        allow('s3:ListBucket', '*', {
+          Condition: { NumericLessThan: { 's3:max-keys': 10 }, Bool: { 'aws:SecureTransport': true } },
+        }),
+      ),
       'p',
     );
-    expect(policy.statements[0]?.condition).toEqual({ NumericLessThan: { 's3:max-keys': ['10'] }, Bool: { 'aws:SecureTransport': ['true'] } });
+    expect(policy.statements[0]?.condition).toEqual({
+      NumericLessThan: { 's3:max-keys': ['10'] },
+      Bool: { 'aws:SecureTransport': ['true'] },
+    });
   });
 });

@@ -24,13 +24,20 @@ const resourcePattern = fc.oneof(
 );
 const condition = fc.option(
   fc
-    .record({ op: fc.constantFrom('StringLike', 'StringNotEquals', 'StringEqualsIfExists', 'ForAnyValue:StringEquals'), value: fc.constantFrom('a', 'b*') })
+    .record({
+      op: fc.constantFrom('StringLike', 'StringNotEquals', 'StringEqualsIfExists', 'ForAnyValue:StringEquals'),
+      value: fc.constantFrom('a', 'b*'),
+    })
     .map(({ op, value }) => ({ [op]: { 's3:prefix': value } })),
   { nil: undefined },
 );
 const statement = (effect: 'Allow' | 'Deny') =>
   fc
-    .record({ action: fc.array(actionPattern, { minLength: 1, maxLength: 3 }), resource: fc.array(resourcePattern, { minLength: 1, maxLength: 2 }), condition })
+    .record({
+      action: fc.array(actionPattern, { minLength: 1, maxLength: 3 }),
+      resource: fc.array(resourcePattern, { minLength: 1, maxLength: 2 }),
+      condition,
+    })
     .map(({ action, resource, condition: c }) => ({
       Effect: effect,
       Action: action,
@@ -44,10 +51,17 @@ const request = fc
     resource: fc.constantFrom(...resources),
     context: fc.option(fc.constantFrom({ 's3:prefix': ['a'] }, { 's3:prefix': ['bx'] }), { nil: undefined }),
   })
-  .map((r): AccessRequest => ({ action: r.action, resource: r.resource, ...(r.context ? { context: r.context } : {}) }));
+  .map((r): AccessRequest => ({
+    action: r.action,
+    resource: r.resource,
+    ...(r.context ? { context: r.context } : {}),
+  }));
 
 const decide = (statements: unknown[], r: AccessRequest) =>
-  evaluate(compilePolicySet({ identity: [parsePolicy({ Version: '2012-10-17', Statement: statements }, 'p').policy] }), r).decision;
+  evaluate(
+    compilePolicySet({ identity: [parsePolicy({ Version: '2012-10-17', Statement: statements }, 'p').policy] }),
+    r,
+  ).decision;
 
 describe('evaluator invariants (fast-check)', () => {
   it('adding a Deny never turns a decision into allowed, and keeps an explicit deny', () => {
@@ -91,16 +105,21 @@ describe('evaluator invariants (fast-check)', () => {
 
   it('a boundary can only take permissions away', () => {
     fc.assert(
-      fc.property(fc.array(anyStatement, { maxLength: 5 }), fc.array(anyStatement, { maxLength: 4 }), request, (identity, boundary, r) => {
-        const withBoundary = evaluate(
-          compilePolicySet({
-            identity: [parsePolicy({ Version: '2012-10-17', Statement: identity }, 'p').policy],
-            boundary: parsePolicy({ Version: '2012-10-17', Statement: boundary }, 'b').policy,
-          }),
-          r,
-        ).decision;
-        if (withBoundary === 'allowed') expect(decide(identity, r)).toBe('allowed');
-      }),
+      fc.property(
+        fc.array(anyStatement, { maxLength: 5 }),
+        fc.array(anyStatement, { maxLength: 4 }),
+        request,
+        (identity, boundary, r) => {
+          const withBoundary = evaluate(
+            compilePolicySet({
+              identity: [parsePolicy({ Version: '2012-10-17', Statement: identity }, 'p').policy],
+              boundary: parsePolicy({ Version: '2012-10-17', Statement: boundary }, 'b').policy,
+            }),
+            r,
+          ).decision;
+          if (withBoundary === 'allowed') expect(decide(identity, r)).toBe('allowed');
+        },
+      ),
       { numRuns: 300 },
     );
   });
