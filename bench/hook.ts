@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { handleHookRequest } from '../lib/hook/handle';
+import { handleHookRequest } from '../lib/lambda/hook/handle';
 import { startIamStub, StubbedIamBackend, stubClient } from '../tests/helpers/iam-stub';
 
 const EVENTS = resolve('events');

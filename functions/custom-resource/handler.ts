@@ -7,7 +7,7 @@ import {
   isCustomResourceEvent,
   type CustomResourceEvent,
   type CustomResourceResponse,
-} from '../../lib/custom-resource';
+} from '../../lib/lambda/custom-resource';
 import { clients } from '../shared/clients';
 import { logger } from '../shared/powertools';
 

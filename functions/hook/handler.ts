@@ -4,10 +4,10 @@ import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AwsBackend } from '../../lib/aws/backend';
 import type { Finding } from '../../lib/checks/types';
-import { hookConfig } from '../../lib/hook/config';
-import type { HookRequest, HookResponse } from '../../lib/hook/contract';
-import { handleHookRequest } from '../../lib/hook/handle';
-import { internalFailure } from '../../lib/hook/response';
+import { hookConfig } from '../../lib/lambda/hook/config';
+import type { HookRequest, HookResponse } from '../../lib/lambda/hook/contract';
+import { handleHookRequest } from '../../lib/lambda/hook/handle';
+import { internalFailure } from '../../lib/lambda/hook/response';
 import { clients } from '../shared/clients';
 import { logger, metrics } from '../shared/powertools';
 

@@ -1,9 +1,9 @@
 // Manual invoke: returns the check report as JSON for {stateMachineArn}, {definition, roleArn} or {template}.
 import type { Context } from 'aws-lambda';
 import { AwsBackend } from '../../lib/aws/backend';
-import { partitionOf } from '../../lib/needs/arns';
+import { partitionOf } from '../../lib/model/arns';
 import type { Report } from '../../lib/report/report';
-import { validate, type ValidateRequest } from '../../lib/validate';
+import { validate, type ValidateRequest } from '../../lib/lambda/validate';
 import { clients } from '../shared/clients';
 import { logger } from '../shared/powertools';
 

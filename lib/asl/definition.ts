@@ -1,5 +1,5 @@
 // The Amazon States Language model: parse a definition and walk every state at any depth.
-import { isRecord } from '../json';
+import { isRecord } from '../model/json';
 
 export type QueryLanguage = 'JSONPath' | 'JSONata';
 

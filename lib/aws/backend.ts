@@ -11,9 +11,9 @@ import {
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetBucketEncryptionCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
-import type { PolicySource, RoleModel } from '../model';
-import type { Backend, DeployedStateMachine } from '../ports';
-import type { AccountSnapshot } from '../snapshot';
+import type { PolicySource, RoleModel } from '../model/state-machine';
+import type { Backend, DeployedStateMachine } from '../ports/backend';
+import type { AccountSnapshot } from '../model/snapshot';
 import type { AwsClients } from './clients';
 import { fetchPresignedPayload } from './payload';
 import { IamSimulator } from './simulate';

@@ -6,9 +6,9 @@ import {
   type IAMClient,
   type Statement as IamStatement,
 } from '@aws-sdk/client-iam';
-import type { Simulator } from '../checks/simulator';
+import type { Simulator } from '../ports/simulator';
 import type { AccessRequest, Decision, Evaluation, MatchedStatement } from '../iam';
-import type { RoleModel } from '../model';
+import type { RoleModel } from '../model/state-machine';
 
 /** Resources per call: IAM publishes no cap; PMapper found 20 reliable. */
 const RESOURCES_PER_CALL = 20;

@@ -1,6 +1,6 @@
 // CloudFormation intrinsic functions, resolved to values where they can be known before deployment.
-import { UNRESOLVED_MARKER } from '../needs/arns';
-import { isRecord } from '../json';
+import { UNRESOLVED_MARKER } from '../model/arns';
+import { isRecord } from '../model/json';
 
 /** A value known only at deployment; the text stays JSON-safe because definitions embed it in JSON strings. */
 export function unresolved(description: string): string {

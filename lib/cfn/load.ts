@@ -1,6 +1,7 @@
 // Loading JSON and YAML documents (CloudFormation short-form tags included) with line numbers on demand.
 import { readFileSync, statSync } from 'node:fs';
 import { jsonPositions, offsetAt } from './json-positions';
+import { InputError } from '../model/errors';
 import {
   isAlias,
   isMap,
@@ -17,20 +18,6 @@ export type JsonPath = Array<string | number>;
 export interface Position {
   line: number;
   column: number;
-}
-
-/** Unreadable input: names the file, the place inside it and what was expected. */
-export class InputError extends Error {
-  constructor(
-    readonly file: string,
-    readonly detail: string,
-    readonly where?: { path?: string; line?: number; column?: number },
-  ) {
-    const place = where?.line !== undefined ? `:${where.line}:${where.column ?? 1}` : '';
-    const path = where?.path !== undefined ? ` at ${where.path}` : '';
-    super(`${file}${place}${path}: ${detail}`);
-    this.name = 'InputError';
-  }
 }
 
 export interface LoadedDocument {

@@ -2,13 +2,14 @@
 import { DefinitionError, parseDefinition } from '../asl/definition';
 import type { AccessRequest } from '../iam';
 import { globMatch } from '../iam/match';
-import type { StateMachineModel } from '../model';
+import type { StateMachineModel } from '../model/state-machine';
 import { deriveNeeds } from '../needs';
-import { displayValue } from '../needs/arns';
+import { displayValue } from '../model/arns';
 import type { Need, NeedsResult } from '../needs/types';
 import { RULES } from './registry';
 import { needRequests } from './requests';
-import { compileRole, type Simulator } from './simulator';
+import type { Simulator } from '../ports/simulator';
+import { compileRole } from './role';
 import type { Finding, MachineAnalysis, NeedResult, Rule } from './types';
 
 const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [] };

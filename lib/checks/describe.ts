@@ -2,7 +2,7 @@
 import { stringify } from 'yaml';
 import type { Evaluation } from '../iam';
 import type { Need } from '../needs/types';
-import { leastPrivilegePolicy } from '../report/policy';
+import { leastPrivilegePolicy } from '../needs/policy';
 import type { NeedResult } from './types';
 
 export function describeDenial(evaluation: Evaluation): string {

@@ -1,7 +1,7 @@
 // What a role grants for one action, whatever the resource: for needs whose resource is known only at run time.
 import { actionMatches } from '../iam/match';
-import type { RoleModel } from '../model';
-import { compileRole } from './simulator';
+import type { RoleModel } from '../model/state-machine';
+import { compileRole } from './role';
 
 export interface Grant {
   resources: string;

@@ -3,12 +3,12 @@
 // role allows but the least-privilege policy of all its needs does not is a grant beyond least privilege.
 import { arnMatches, compilePolicySet, evaluate, parsePolicy, type AccessRequest, type MatchedStatement } from '../iam';
 import { actionMatches } from '../iam/match';
-import type { RoleModel } from '../model';
-import { parseArn } from '../needs/arns';
+import type { RoleModel } from '../model/state-machine';
+import { parseArn } from '../model/arns';
 import type { Need } from '../needs/types';
-import { leastPrivilegePolicy } from '../report/policy';
+import { leastPrivilegePolicy } from '../needs/policy';
 import { sampleResource } from './requests';
-import { compileRole } from './simulator';
+import { compileRole } from './role';
 
 export type ProbeKind =
   | 'wildcard-action'

@@ -1,6 +1,6 @@
 // The concrete requests that prove a need, as the service would make them.
 import type { AccessRequest } from '../iam';
-import type { RoleModel, StateMachineModel } from '../model';
+import type { RoleModel, StateMachineModel } from '../model/state-machine';
 import type { Need } from '../needs/types';
 
 const SAMPLE = 'dmap-guard-sample';

@@ -1,6 +1,6 @@
 // Findings are data; rules are pure functions from one state machine's analysis to findings.
 import type { Evaluation, AccessRequest, PolicyProblem } from '../iam';
-import type { Origin, RoleModel, StateMachineModel } from '../model';
+import type { Origin, RoleModel, StateMachineModel } from '../model/state-machine';
 import type { Need, NeedsResult } from '../needs/types';
 
 export type Severity = 'error' | 'warning' | 'info';

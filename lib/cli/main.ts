@@ -1,5 +1,5 @@
 // dmap-guard command line: dispatches to a command and maps errors to exit codes (2 = usage or unreadable input).
-import { InputError } from '../cfn/load';
+import { InputError } from '../model/errors';
 import { helpText, UsageError, type CommandSpec } from './args';
 import { policySpec, runPolicy } from './commands/policy';
 import { runSimulateCustomPolicy, simulateSpec } from './commands/simulate-custom-policy';

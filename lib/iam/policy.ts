@@ -1,5 +1,5 @@
 // IAM policy documents: parsing (object, JSON text or URL-encoded JSON) and validation into statements.
-import { isRecord } from '../json';
+import { isRecord } from '../model/json';
 
 export type Effect = 'Allow' | 'Deny';
 

@@ -1,7 +1,8 @@
 // Needs of one Distributed Map state: child executions, redrive, ItemReader, ResultWriter and bucket keys.
 import { argumentsOf, isJsonataExpression, isObject, type JsonObject, type StateNode } from '../asl/definition';
-import { bucketArn, executionArn, objectArn, stateMachineArn, underPrefix } from './arns';
-import { DOCS, type DefinitionProblem, type Need, type StateMachineContext } from './types';
+import { bucketArn, executionArn, objectArn, stateMachineArn, underPrefix } from '../model/arns';
+import type { StateMachineContext } from '../model/state-machine';
+import { DOCS, type DefinitionProblem, type Need } from './types';
 import { readString, runtimeOf, type StringValue } from './values';
 
 const READER_RESOURCE = /^arn:[^:]+:states:::s3:(getObject|listObjectsV2)$/;

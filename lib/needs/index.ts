@@ -1,9 +1,10 @@
 // deriveNeeds: every permission a state machine's execution role needs, from its definition and settings.
 import { isDistributedMap, type Definition } from '../asl/definition';
-import { stateMachineArn } from './arns';
+import { stateMachineArn } from '../model/arns';
 import { distributedMapNeeds } from './distributed-map';
 import { taskNeeds } from './tasks';
-import { DOCS, type Need, type NeedsResult, type StateMachineContext } from './types';
+import type { StateMachineContext } from '../model/state-machine';
+import { DOCS, type Need, type NeedsResult } from './types';
 
 export * from './types';
 

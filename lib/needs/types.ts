@@ -43,21 +43,6 @@ export interface UnmodeledIntegration {
   resource: string;
 }
 
-export interface StateMachineContext {
-  /** Name of the state machine (the last segment of its ARN). */
-  name: string;
-  partition: string;
-  region: string;
-  account: string;
-  type: 'STANDARD' | 'EXPRESS';
-  /** SSE-KMS key per bucket name, from the template, the CLI or GetBucketEncryption. */
-  bucketKeys: Record<string, string>;
-  logging: boolean;
-  tracing: boolean;
-  /** Customer managed key of the state machine itself. */
-  encryptionKey?: string;
-}
-
 export interface NeedsResult {
   needs: Need[];
   problems: DefinitionProblem[];

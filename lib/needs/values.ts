@@ -1,6 +1,6 @@
 // Reading string fields of Parameters/Arguments as either known values or run-time placeholders.
 import { readField } from '../asl/definition';
-import { isUnresolved } from './arns';
+import { isUnresolved } from '../model/arns';
 
 export interface StringValue {
   /** The value, or `*` when it is known only at run time. */

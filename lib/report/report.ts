@@ -1,7 +1,7 @@
 // The check report: findings, per-machine summaries and totals, as data every renderer shares.
 import type { Finding, MachineAnalysis, Severity } from '../checks/types';
 import { SEVERITY_RANK } from '../checks/types';
-import { leastPrivilegePolicy, type PolicyDocument } from './policy';
+import { leastPrivilegePolicy, type PolicyDocument } from '../needs/policy';
 
 export type FailOn = Severity | 'never';
 

@@ -2,10 +2,10 @@
 // a response that satisfies the Lambda Hook contract.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmbeddedBackend } from '../../lib/embedded';
-import type { HookResponse } from '../../lib/hook/contract';
+import { EmbeddedBackend } from '../../lib/offline/backend';
+import type { HookResponse } from '../../lib/lambda/hook/contract';
 import { expectContract } from '../helpers/hook';
-import { handleHookRequest } from '../../lib/hook/handle';
+import { handleHookRequest } from '../../lib/lambda/hook/handle';
 
 const EVENTS = join(__dirname, '..', '..', 'events');
 const stackTemplate = readFileSync(join(EVENTS, 'fixtures', 'orders-stack.yaml'), 'utf8');

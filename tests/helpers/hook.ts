@@ -1,5 +1,5 @@
 // The Lambda Hook response contract, asserted the same way everywhere.
-import type { HookResponse } from '../../lib/hook/contract';
+import type { HookResponse } from '../../lib/lambda/hook/contract';
 
 export function expectContract(response: HookResponse, token: string): void {
   expect(['SUCCESS', 'FAILED', 'IN_PROGRESS']).toContain(response.hookStatus);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IamSimulator } from '../../lib/aws/simulate';
-import { EmbeddedBackend, type EmbeddedOptions } from '../../lib/embedded';
+import { EmbeddedBackend, type EmbeddedOptions } from '../../lib/offline/backend';
 
 export type Fault = 'none' | 'throttle-twice' | 'server-error' | 'stall' | 'malformed' | 'deny-start' | 'paginate';
 

@@ -3,7 +3,8 @@
 // its budget, and never a SUCCESS that was not proven.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handleHookRequest, type HookConfig } from '../../lib/hook/handle';
+import type { HookConfig } from '../../lib/lambda/hook/config';
+import { handleHookRequest } from '../../lib/lambda/hook/handle';
 import { expectContract } from '../helpers/hook';
 import { startIamStub, StubbedIamBackend, stubClient, type Fault, type IamStub } from '../helpers/iam-stub';
 

@@ -3,8 +3,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { EmbeddedBackend } from '../../lib/embedded';
-import { handleHookRequest } from '../../lib/hook/handle';
+import { EmbeddedBackend } from '../../lib/offline/backend';
+import { handleHookRequest } from '../../lib/lambda/hook/handle';
 import { expectContract } from '../helpers/hook';
 
 const EVENTS = join(__dirname, '..', '..', 'events');

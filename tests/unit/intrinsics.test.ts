@@ -1,6 +1,6 @@
 import { parseDocumentText } from '../../lib/cfn/load';
 import { TemplateAnalysis } from '../../lib/cfn/template';
-import { displayValue } from '../../lib/needs/arns';
+import { displayValue } from '../../lib/model/arns';
 
 const TEMPLATE = `
 Parameters:

@@ -1,7 +1,8 @@
 import { parseDefinition } from '../../lib/asl/definition';
-import { parseStateMachineArn } from '../../lib/needs/arns';
-import { deriveNeeds, type StateMachineContext } from '../../lib/needs';
-import { leastPrivilegePolicy } from '../../lib/report/policy';
+import { parseStateMachineArn } from '../../lib/model/arns';
+import { deriveNeeds } from '../../lib/needs';
+import type { StateMachineContext } from '../../lib/model/state-machine';
+import { leastPrivilegePolicy } from '../../lib/needs/policy';
 import { jsonCases } from '../helpers/fixtures';
 import { expectGolden } from '../helpers/golden';
 

@@ -11,7 +11,7 @@ import {
 } from '../probes';
 import { baseContext } from '../requests';
 import { decodePolicyDocument } from '../../iam';
-import type { RoleModel, StateMachineModel } from '../../model';
+import type { RoleModel, StateMachineModel } from '../../model/state-machine';
 import type { Need } from '../../needs/types';
 import type { FindingDraft, MachineAnalysis, Rule } from '../types';
 

@@ -2,8 +2,8 @@
 import { createClients } from '../../aws/clients';
 import { AwsBackend } from '../../aws/backend';
 import { checkStateMachines } from '../../checks/analyze';
-import { EmbeddedSimulator } from '../../checks/simulator';
-import { deployedModel } from '../../deployed';
+import { EmbeddedSimulator } from '../../offline/simulator';
+import { deployedModel } from '../../inputs/deployed';
 import { buildReport, type FailOn } from '../../report/report';
 import { renderReport, type ReportFormat } from '../../report/render';
 import { parseArgs, UsageError } from '../args';

@@ -1,18 +1,20 @@
 // dmap-guard check: analyse CloudFormation/SAM templates offline with the embedded evaluator.
-import { analyzeTemplate, parseSuppressions } from '../../cfn/template';
-import { partitionOf } from '../../needs/arns';
-import { InputError, readDocumentFile, type LoadedDocument } from '../../cfn/load';
+import { analyzeTemplate } from '../../cfn/machines';
+import { parseSuppressions } from '../../cfn/suppressions';
+import { partitionOf } from '../../model/arns';
+import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
+import { InputError } from '../../model/errors';
 import { checkStateMachines } from '../../checks/analyze';
-import { EmbeddedSimulator } from '../../checks/simulator';
+import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Finding } from '../../checks/types';
-import type { StateMachineModel, Suppression } from '../../model';
+import type { StateMachineModel, Suppression } from '../../model/state-machine';
 import { buildReport, type FailOn } from '../../report/report';
 import { renderReport, type ReportFormat } from '../../report/render';
-import { parseSnapshot, type AccountSnapshot } from '../../snapshot';
+import { parseSnapshot, type AccountSnapshot } from '../../model/snapshot';
 import { parseArgs, parsePairs, UsageError, type CommandSpec } from '../args';
 import type { CliIO } from '../io';
 import { VERSION } from '../version';
-import { isRecord } from '../../json';
+import { isRecord } from '../../model/json';
 
 export const checkSpec: CommandSpec = {
   name: 'check',

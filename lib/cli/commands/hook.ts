@@ -1,9 +1,10 @@
 // dmap-guard hook: run the real hook handler on an event file, offline, and print its response.
 import { readFileSync } from 'node:fs';
-import { InputError, readDocumentFile } from '../../cfn/load';
-import { EmbeddedBackend } from '../../embedded';
-import { hookConfig } from '../../hook/config';
-import { handleHookRequest } from '../../hook/handle';
+import { readDocumentFile } from '../../cfn/load';
+import { InputError } from '../../model/errors';
+import { EmbeddedBackend } from '../../offline/backend';
+import { hookConfig } from '../../lambda/hook/config';
+import { handleHookRequest } from '../../lambda/hook/handle';
 import { parseArgs, parsePairs, type CommandSpec } from '../args';
 import type { CliIO } from '../io';
 import { readSnapshot } from './check';

@@ -1,10 +1,11 @@
 // dmap-guard policy: print the least-privilege policy for a definition.
 import { stringify } from 'yaml';
 import { DefinitionError, parseDefinition } from '../../asl/definition';
-import { readDocumentFile, InputError } from '../../cfn/load';
-import { parseStateMachineArn } from '../../needs/arns';
+import { readDocumentFile } from '../../cfn/load';
+import { InputError } from '../../model/errors';
+import { parseStateMachineArn } from '../../model/arns';
 import { deriveNeeds } from '../../needs';
-import { leastPrivilegePolicy } from '../../report/policy';
+import { leastPrivilegePolicy } from '../../needs/policy';
 import { parseArgs, parsePairs, UsageError, type CommandSpec } from '../args';
 import type { CliIO } from '../io';
 

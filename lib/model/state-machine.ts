@@ -1,5 +1,4 @@
 // The state machine model every input resolves to: template, hook event or deployed ARN.
-import type { StateMachineContext } from './needs/types';
 
 /** Where something came from in a template, for line numbers and suppressions. */
 export interface Origin {
@@ -37,6 +36,21 @@ export interface Suppression {
   /** Optional narrowing: only findings on this action and/or resource pattern. */
   action?: string;
   resource?: string;
+}
+
+export interface StateMachineContext {
+  /** Name of the state machine (the last segment of its ARN). */
+  name: string;
+  partition: string;
+  region: string;
+  account: string;
+  type: 'STANDARD' | 'EXPRESS';
+  /** SSE-KMS key per bucket name, from the template, the CLI or GetBucketEncryption. */
+  bucketKeys: Record<string, string>;
+  logging: boolean;
+  tracing: boolean;
+  /** Customer managed key of the state machine itself. */
+  encryptionKey?: string;
 }
 
 export interface StateMachineModel {

@@ -1,5 +1,5 @@
 // ARN builders and readers for the resources a state machine touches.
-import type { StateMachineContext } from './types';
+import type { StateMachineContext } from './state-machine';
 
 /** Marker the template resolver leaves where a value cannot be known before deployment (Fn::ImportValue…). */
 export const UNRESOLVED_MARKER = '{{dmap-guard:unresolved:';

@@ -1,8 +1,9 @@
 // The Backend port offline: roles from a snapshot, the stack template from a file's text, the embedded evaluator.
-import { EmbeddedSimulator, type Simulator } from './checks/simulator';
-import type { RoleModel } from './model';
-import type { Backend, DeployedStateMachine } from './ports';
-import { snapshotRole, type AccountSnapshot } from './snapshot';
+import type { Simulator } from '../ports/simulator';
+import { EmbeddedSimulator } from './simulator';
+import type { RoleModel } from '../model/state-machine';
+import type { Backend, DeployedStateMachine } from '../ports/backend';
+import { snapshotRole, type AccountSnapshot } from '../model/snapshot';
 
 export interface EmbeddedOptions {
   snapshot?: AccountSnapshot;

@@ -1,11 +1,11 @@
 // Manual validation: {stateMachineArn} | {definition, roleArn} | {template} → the check report.
-import { checkStateMachines } from './checks/analyze';
-import { EmbeddedSimulator } from './checks/simulator';
-import { definitionModel, deployedModel } from './deployed';
-import { analyzeWithBackend } from './hook/stack';
-import type { StateMachineModel } from './model';
-import type { Backend } from './ports';
-import { buildReport, type FailOn, type Report } from './report/report';
+import { checkStateMachines } from '../checks/analyze';
+import { EmbeddedSimulator } from '../offline/simulator';
+import { definitionModel, deployedModel } from '../inputs/deployed';
+import { analyzeWithBackend } from '../inputs/stack';
+import type { StateMachineModel } from '../model/state-machine';
+import type { Backend } from '../ports/backend';
+import { buildReport, type FailOn, type Report } from '../report/report';
 
 export interface ValidateRequest {
   stateMachineArn?: string;

@@ -1,6 +1,12 @@
 // Hook settings from the function's environment (passed in; lib never reads process.env itself).
-import type { FailOn } from '../report/report';
-import type { HookConfig } from './handle';
+import type { FailOn } from '../../report/report';
+
+export interface HookConfig {
+  failOn: FailOn;
+  onError: 'fail' | 'pass';
+  /** Milliseconds this invocation may work before answering IN_PROGRESS (CloudFormation waits 30 s). */
+  budgetMs: number;
+}
 
 /** CloudFormation waits 30 s for a hook; answer well before that. */
 export const HOOK_BUDGET_MS = 25_000;

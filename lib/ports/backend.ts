@@ -1,8 +1,8 @@
 // The ports between the pure core and the outside world. lib/aws implements them with the AWS SDK;
 // lib/embedded.ts implements them offline (snapshot, local files, the embedded evaluator).
-import type { Simulator } from './checks/simulator';
-import type { RoleModel } from './model';
-import type { AccountSnapshot } from './snapshot';
+import type { Simulator } from './simulator';
+import type { RoleModel } from '../model/state-machine';
+import type { AccountSnapshot } from '../model/snapshot';
 
 export interface DeployedStateMachine {
   arn: string;

@@ -1,9 +1,9 @@
 // State machines that exist (or are described by definition + role) → models, through the Backend port.
-import { parseDefinition } from './asl/definition';
-import type { StateMachineModel } from './model';
-import { parseStateMachineArn } from './needs/arns';
-import { deriveNeeds } from './needs';
-import type { Backend } from './ports';
+import { parseDefinition } from '../asl/definition';
+import type { StateMachineModel } from '../model/state-machine';
+import { parseStateMachineArn } from '../model/arns';
+import { deriveNeeds } from '../needs';
+import type { Backend } from '../ports/backend';
 
 /** SSE-KMS keys of the buckets a machine's ItemReader and ResultWriter name statically. */
 export async function bucketKeysFor(machine: StateMachineModel, backend: Backend): Promise<Record<string, string>> {

@@ -1,26 +1,11 @@
 // Template analysis against a live account: the stack's own template, physical ids of what exists, and
 // roles, managed policies and S3-hosted definitions outside the template read through the Backend.
 import { parseDocumentText } from '../cfn/load';
-import { analyzeTemplateReferences, type TemplateOptions } from '../cfn/template';
-import type { StateMachineModel } from '../model';
-import type { Backend } from '../ports';
-import { isRecord } from '../json';
-
-export interface StackContext {
-  stackId: string;
-  stackName: string;
-  partition: string;
-  region: string;
-  account: string;
-}
-
-/** arn:aws:cloudformation:<region>:<account>:stack/<name>/<id> → its parts. */
-export function parseStackId(stackId: string): StackContext | undefined {
-  const match = /^arn:(aws[a-z-]*):cloudformation:([a-z0-9-]+):(\d{12}):stack\/([^/]+)\//.exec(stackId);
-  if (!match) return undefined;
-  const [, partition = 'aws', region = '', account = '', stackName = ''] = match;
-  return { stackId, stackName, partition, region, account };
-}
+import { analyzeTemplateReferences } from '../cfn/machines';
+import type { TemplateOptions } from '../cfn/template';
+import type { StateMachineModel } from '../model/state-machine';
+import type { Backend } from '../ports/backend';
+import { isRecord } from '../model/json';
 
 /** S3 locations of definitions (DefinitionS3Location, packaged DefinitionUri) in a template, as "bucket/key". */
 function s3DefinitionLocations(template: unknown): Array<{ bucket: string; key: string; version?: string }> {

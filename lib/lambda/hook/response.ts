@@ -1,45 +1,14 @@
 // Findings → hook response: the verdict, a message of at most 4096 characters with the most important
 // findings first, and one annotation per finding.
-import { RULES } from '../checks/registry';
-import type { Finding } from '../checks/types';
-import { failsAt, type FailOn } from '../report/report';
+import { RULES } from '../../checks/registry';
+import type { Finding } from '../../checks/types';
+import { failsAt, type FailOn } from '../../report/report';
+import { clip, findingsMessage, oneLine } from '../../report/message';
 import { MAX_MESSAGE, type HookAnnotation, type HookResponse } from './contract';
 
 const SEVERITY_LEVEL = { error: 'HIGH', warning: 'MEDIUM', info: 'INFORMATIONAL' } as const;
 const MAX_ANNOTATIONS = 50;
 const MAX_ANNOTATION_TEXT = 1024;
-
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
-}
-
-/** A message that fits: a headline, then findings by severity until the limit, then how many were left out. */
-export function hookMessage(headline: string, findings: Finding[]): string {
-  const ordered = [...findings].sort(
-    (a, b) => ['error', 'warning', 'info'].indexOf(a.severity) - ['error', 'warning', 'info'].indexOf(b.severity),
-  );
-  let message = headline;
-  let shown = 0;
-  for (const finding of ordered) {
-    const line = `\n[${finding.severity}] ${finding.rule} (${finding.stateMachine}): ${oneLine(finding.message)}${finding.severity === 'error' ? ` Fix: ${oneLine(finding.fix)}` : ''}`;
-    const rest = ordered.length - shown - 1;
-    const tail = rest > 0 ? `\n… and ${rest} more finding${rest === 1 ? '' : 's'}` : '';
-    if (message.length + line.length + tail.length > MAX_MESSAGE) {
-      const remaining = ordered.length - shown;
-      return clip(
-        `${message}\n… and ${remaining} more finding${remaining === 1 ? '' : 's'} (run dmap-guard check for all)`,
-        MAX_MESSAGE,
-      );
-    }
-    message += line;
-    shown++;
-  }
-  return clip(message, MAX_MESSAGE);
-}
 
 export function annotations(findings: Finding[], failOn: FailOn): HookAnnotation[] {
   const docs = new Map(RULES.map((r) => [r.id, r.docs]));
@@ -65,9 +34,10 @@ export function verdict(token: string, subject: string, findings: Finding[], fai
     return {
       hookStatus: 'FAILED',
       errorCode: 'NonCompliant',
-      message: hookMessage(
+      message: findingsMessage(
         `dmap-guard: ${subject} is not compliant (${counts.join(', ')}; fails on ${failOn}).`,
         active,
+        MAX_MESSAGE,
       ),
       clientRequestToken: token,
       annotations: annotations(active, failOn),
@@ -75,9 +45,10 @@ export function verdict(token: string, subject: string, findings: Finding[], fai
   }
   return {
     hookStatus: 'SUCCESS',
-    message: hookMessage(
+    message: findingsMessage(
       `dmap-guard: ${subject} passed${counts.length > 0 ? ` with ${counts.join(', ')}` : ''}.`,
       active,
+      MAX_MESSAGE,
     ),
     clientRequestToken: token,
     ...(active.length > 0 ? { annotations: annotations(active, failOn) } : {}),

@@ -1,11 +1,11 @@
 // Custom::DistributedMapPermissionCheck: Create/Update check a state machine and fail the resource with
 // the findings as Reason; Delete always succeeds. The response body stays within CloudFormation's 4 KB.
-import { checkStateMachines } from './checks/analyze';
-import { definitionModel, deployedModel } from './deployed';
-import type { Backend } from './ports';
-import { failsAt, type FailOn } from './report/report';
-import { hookMessage } from './hook/response';
-import { parseStackId } from './hook/stack';
+import { checkStateMachines } from '../checks/analyze';
+import { definitionModel, deployedModel } from '../inputs/deployed';
+import type { Backend } from '../ports/backend';
+import { failsAt, type FailOn } from '../report/report';
+import { findingsMessage } from '../report/message';
+import { parseStackId } from '../model/stack';
 
 export interface CustomResourceEvent {
   RequestType: 'Create' | 'Update' | 'Delete';
@@ -105,7 +105,11 @@ export async function customResourceResponse(
   if (failing.length > 0) {
     return fitResponse({
       Status: 'FAILED',
-      Reason: hookMessage(`dmap-guard: ${machine.id} is not compliant (fails on ${failOn}).`, active),
+      Reason: findingsMessage(
+        `dmap-guard: ${machine.id} is not compliant (fails on ${failOn}).`,
+        active,
+        MAX_RESPONSE_BYTES,
+      ),
       ...base(event),
       Data: data,
     });

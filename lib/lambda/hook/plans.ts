@@ -1,41 +1,26 @@
-// The Lambda Hook: request → units of work (one per state machine) → findings → response. Never throws:
-// unexpected errors answer InternalFailure (or pass, with ON_ERROR=pass); work that does not fit the time
-// budget answers IN_PROGRESS with what is done in callbackContext, at most three times.
-import { parseDocumentText } from '../cfn/load';
-import { applySubstitutions } from '../cfn/intrinsics';
-import { physicalName } from '../cfn/resources';
-import { checkStateMachines } from '../checks/analyze';
-import { EmbeddedSimulator, type Simulator } from '../checks/simulator';
-import type { Finding } from '../checks/types';
-import type { StateMachineModel } from '../model';
-import { bucketKeysFor } from '../deployed';
-import type { Backend } from '../ports';
-import type { FailOn } from '../report/report';
-import { MAX_INVOCATIONS, MAX_MESSAGE, type HookRequest, type HookResponse } from './contract';
-import { clip, internalFailure, verdict } from './response';
-import { analyzeWithBackend, parseStackId, type StackContext } from './stack';
-import { isRecord } from '../json';
+// The work a hook request asks for, one plan per target type: the state machine itself, an IAM resource its
+// role depends on, or a whole stack or change set. Each unit of work is one state machine's check.
+import { parseDocumentText } from '../../cfn/load';
+import { applySubstitutions } from '../../cfn/intrinsics';
+import { physicalName } from '../../cfn/resources';
+import { checkStateMachines } from '../../checks/analyze';
+import type { Finding } from '../../checks/types';
+import { bucketKeysFor } from '../../inputs/deployed';
+import { analyzeWithBackend } from '../../inputs/stack';
+import { isRecord } from '../../model/json';
+import { parseStackId, type StackContext } from '../../model/stack';
+import type { StateMachineModel } from '../../model/state-machine';
+import { EmbeddedSimulator } from '../../offline/simulator';
+import type { Backend } from '../../ports/backend';
+import type { Simulator } from '../../ports/simulator';
+import type { HookRequest } from './contract';
 
-export interface HookConfig {
-  failOn: FailOn;
-  onError: 'fail' | 'pass';
-  /** Milliseconds this invocation may work before answering IN_PROGRESS (CloudFormation waits 30 s). */
-  budgetMs: number;
-}
-
-export interface HookOutcome {
-  response: HookResponse;
-  findings: Finding[];
-  /** What was checked, for logs and metrics. */
-  subject: string;
-}
-
-interface Unit {
+export interface Unit {
   id: string;
   run(): Promise<Finding[]>;
 }
 
-interface Plan {
+export interface Plan {
   subject: string;
   units: Unit[];
   /** Said when there is nothing to check. */
@@ -56,143 +41,7 @@ export function coerceScalars(value: unknown): unknown {
   return value;
 }
 
-class Budget {
-  readonly controller = new AbortController();
-  /** Rejects when the budget is spent. */
-  readonly expired: Promise<never>;
-  private readonly timer: NodeJS.Timeout;
-  constructor(ms: number) {
-    let reject: (error: Error) => void = () => undefined;
-    this.expired = new Promise<never>((_resolve, fail) => (reject = fail));
-    this.expired.catch(() => undefined);
-    this.timer = setTimeout(() => {
-      const error = new Error('time budget spent');
-      this.controller.abort(error);
-      reject(error);
-    }, ms);
-  }
-  get spent(): boolean {
-    return this.controller.signal.aborted;
-  }
-  done(): void {
-    clearTimeout(this.timer);
-  }
-}
-
-export async function handleHookRequest(
-  event: unknown,
-  backendFor: (signal: AbortSignal) => Backend,
-  config: HookConfig,
-): Promise<HookOutcome> {
-  const token = isRecord(event) && typeof event.clientRequestToken === 'string' ? event.clientRequestToken : '';
-  try {
-    return await handle(event, token, backendFor, config);
-  } catch (error) {
-    // Last resort: nothing in a request may make the hook throw.
-    return {
-      response: internalFailure(
-        token,
-        `unexpected ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? ''}`,
-        config.onError,
-      ),
-      findings: [],
-      subject: 'unknown target',
-    };
-  }
-}
-
-const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
-
-async function handle(
-  event: unknown,
-  token: string,
-  backendFor: (signal: AbortSignal) => Backend,
-  config: HookConfig,
-): Promise<HookOutcome> {
-  const request = (isRecord(event) ? event : {}) as HookRequest;
-  const data = isRecord(request.requestData) ? request.requestData : undefined;
-  const target =
-    typeof data?.targetType === 'string'
-      ? data.targetType
-      : typeof data?.targetName === 'string'
-        ? data.targetName
-        : undefined;
-  const subject = `${text(target, 'unknown target')} ${text(data?.targetLogicalId, '')}`.trim();
-  if (!isRecord(event) || data === undefined || target === undefined) {
-    return {
-      response: internalFailure(
-        token,
-        'the event is not a CloudFormation Lambda Hook request (requestData.targetType is missing)',
-        config.onError,
-      ),
-      findings: [],
-      subject,
-    };
-  }
-  const budget = new Budget(config.budgetMs);
-  const invocation = typeof request.requestContext?.invocation === 'number' ? request.requestContext.invocation : 1;
-  const carried = request.requestContext?.callbackContext;
-  const done: Record<string, Finding[]> =
-    isRecord(carried) && isRecord(carried.done) ? (carried.done as Record<string, Finding[]>) : {};
-  try {
-    const work = async () => {
-      const backend = backendFor(budget.controller.signal);
-      const plan = await planFor(request, target, backend);
-      if (plan.skip !== undefined)
-        return {
-          response: {
-            hookStatus: 'SUCCESS' as const,
-            message: clip(`dmap-guard: ${plan.skip}`, MAX_MESSAGE),
-            clientRequestToken: token,
-          },
-          findings: [],
-          subject: plan.subject,
-        };
-      for (const unit of plan.units) {
-        if (unit.id in done) continue;
-        done[unit.id] = (await unit.run()).map(({ origin: _origin, ...finding }) => finding);
-      }
-      const findings = Object.values(done).flat();
-      return { response: verdict(token, plan.subject, findings, config.failOn), findings, subject: plan.subject };
-    };
-    // The budget holds even when a call ignores the abort signal.
-    return await Promise.race([work(), budget.expired]);
-  } catch (error) {
-    if (budget.spent) {
-      if (invocation < MAX_INVOCATIONS) {
-        return {
-          response: {
-            hookStatus: 'IN_PROGRESS',
-            message: `dmap-guard: ${Object.keys(done).length} state machine(s) checked so far; continuing.`,
-            clientRequestToken: token,
-            callbackContext: { done },
-            callbackDelaySeconds: 1,
-          },
-          findings: [],
-          subject,
-        };
-      }
-      return {
-        response: internalFailure(
-          token,
-          `the check did not finish within ${MAX_INVOCATIONS} invocations`,
-          config.onError,
-        ),
-        findings: [],
-        subject,
-      };
-    }
-    return {
-      response: internalFailure(token, `${(error as Error).name}: ${(error as Error).message}`, config.onError),
-      findings: [],
-      subject,
-    };
-  } finally {
-    budget.done();
-  }
-}
-
-async function planFor(request: HookRequest, target: string, backend: Backend): Promise<Plan> {
+export async function planFor(request: HookRequest, target: string, backend: Backend): Promise<Plan> {
   const point = request.actionInvocationPoint ?? '';
   const logicalId = request.requestData?.targetLogicalId ?? '';
   if (point.startsWith('DELETE'))

@@ -1,20 +1,6 @@
-// The Simulator port: decide requests for a role. The embedded backend evaluates the role's documents;
-// lib/aws implements the same port with iam:SimulatePrincipalPolicy.
-import {
-  compilePolicySet,
-  evaluate,
-  parsePolicy,
-  type AccessRequest,
-  type CompiledPolicySet,
-  type Evaluation,
-  type Policy,
-  type PolicyProblem,
-} from '../iam';
-import type { PolicySource, RoleModel } from '../model';
-
-export interface Simulator {
-  simulate(role: RoleModel, requests: AccessRequest[]): Promise<Evaluation[]>;
-}
+// A role's policies parsed and compiled once, shared by the embedded simulator, policy problems and probes.
+import { compilePolicySet, parsePolicy, type CompiledPolicySet, type Policy, type PolicyProblem } from '../iam';
+import type { PolicySource, RoleModel } from '../model/state-machine';
 
 function parseSource(source: PolicySource, problems: PolicyProblem[]): Policy {
   const parsed = parsePolicy(source.document, source.id);
@@ -44,11 +30,4 @@ export function compileRole(role: RoleModel): CompiledRole {
   const result = { set, identity, problems: [...problems, ...set.problems] };
   compiled.set(role, result);
   return result;
-}
-
-export class EmbeddedSimulator implements Simulator {
-  async simulate(role: RoleModel, requests: AccessRequest[]): Promise<Evaluation[]> {
-    const { set } = compileRole(role);
-    return requests.map((request) => evaluate(set, request));
-  }
 }

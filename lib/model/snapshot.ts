@@ -1,5 +1,5 @@
 // Roles and managed policies from `aws iam get-account-authorization-details` output.
-import type { PolicySource, RoleModel } from './model';
+import type { PolicySource, RoleModel } from './state-machine';
 import { isRecord } from './json';
 
 export interface AccountSnapshot {

@@ -1,0 +1,45 @@
+// SSE-KMS keys of the template's buckets, and key references (ids, aliases, ARNs) as key ARNs.
+import { isRecord } from '../model/json';
+import type { Json, TemplateAnalysis } from './template';
+
+/** Bucket name → key ARN for buckets in the template that use SSE-KMS with a customer managed key. */
+export function collectBucketKeys(t: TemplateAnalysis): Record<string, string> {
+  const aliases = new Map<string, string>();
+  for (const id of t.resourceIds()) {
+    if (t.typeOf(id) !== 'AWS::KMS::Alias') continue;
+    const props = t.properties(id);
+    aliases.set(String(t.resolve(props.AliasName)), String(t.resolve(props.TargetKeyId)));
+  }
+  const keys: Record<string, string> = {};
+  for (const id of t.resourceIds()) {
+    if (t.typeOf(id) !== 'AWS::S3::Bucket') continue;
+    const rules = t.resolve((t.properties(id).BucketEncryption as Json | undefined)?.ServerSideEncryptionConfiguration);
+    if (!Array.isArray(rules)) continue;
+    for (const rule of rules) {
+      const byDefault =
+        isRecord(rule) && isRecord(rule.ServerSideEncryptionByDefault) ? rule.ServerSideEncryptionByDefault : undefined;
+      if (
+        !byDefault ||
+        !String(byDefault.SSEAlgorithm).startsWith('aws:kms') ||
+        typeof byDefault.KMSMasterKeyID !== 'string'
+      )
+        continue;
+      keys[String(t.values(id)?.ref)] = keyArn(t, byDefault.KMSMasterKeyID, aliases);
+    }
+  }
+  return keys;
+}
+
+export function keyArn(t: TemplateAnalysis, reference: string, aliases: Map<string, string>): string {
+  const { partition, region, account } = t.pseudo;
+  const aliasName = reference.startsWith('alias/') ? reference : /:alias\/.+$/.exec(reference)?.[0].slice(1);
+  if (aliasName !== undefined) {
+    const target = aliases.get(aliasName);
+    return target
+      ? keyArn(t, target, aliases)
+      : reference.startsWith('arn:')
+        ? reference
+        : `arn:${partition}:kms:${region}:${account}:${aliasName}`;
+  }
+  return reference.startsWith('arn:') ? reference : `arn:${partition}:kms:${region}:${account}:key/${reference}`;
+}

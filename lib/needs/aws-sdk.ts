@@ -1,0 +1,261 @@
+// Needs of aws-sdk integrations (arn:aws:states:::aws-sdk:<service>:<api>): the IAM action and, for the
+// services whose resource can be read from the call's arguments, the resource.
+import { isObject, readField as fieldValue } from '../asl/definition';
+import { bucketArn, lambdaFunctionArn, objectArn, sqsQueueArn } from '../model/arns';
+import { capitalise, eventBusNeeds, need, readField, tableArn, type TaskScope } from './task-scope';
+import { DOCS, type Need } from './types';
+import { readString, type StringValue } from './values';
+
+/** SDK service names whose IAM prefix differs. */
+const IAM_PREFIX: Record<string, string> = {
+  sfn: 'states',
+  eventbridge: 'events',
+  cloudwatchlogs: 'logs',
+  sesv2: 'ses',
+  emrserverless: 'emr-serverless',
+  emrcontainers: 'emr-containers',
+  elasticloadbalancingv2: 'elasticloadbalancing',
+  cognitoidentityprovider: 'cognito-idp',
+  apigatewayv2: 'apigateway',
+  apigatewaymanagementapi: 'execute-api',
+  bedrockruntime: 'bedrock',
+  bedrockagentruntime: 'bedrock',
+  dynamodbstreams: 'dynamodb',
+  iotdata: 'iot',
+  mediastoredata: 'mediastore',
+  sagemakerruntime: 'sagemaker',
+  lexruntimev2: 'lex',
+  resourcegroupstaggingapi: 'tag',
+  costexplorer: 'ce',
+  timestreamwrite: 'timestream',
+  timestreamquery: 'timestream',
+  pinpointemail: 'ses',
+  s3control: 's3',
+};
+
+/** API names whose IAM action is not the capitalised API name, per IAM prefix. */
+const IAM_ACTION: Record<string, Record<string, string>> = {
+  s3: {
+    listObjectsV2: 'ListBucket',
+    listObjects: 'ListBucket',
+    headObject: 'GetObject',
+    headBucket: 'ListBucket',
+    deleteObjects: 'DeleteObject',
+    listObjectVersions: 'ListBucketVersions',
+    listMultipartUploads: 'ListBucketMultipartUploads',
+    listParts: 'ListMultipartUploadParts',
+    selectObjectContent: 'GetObject',
+    createMultipartUpload: 'PutObject',
+    uploadPart: 'PutObject',
+    completeMultipartUpload: 'PutObject',
+    getObjectAttributes: 'GetObject',
+  },
+  lambda: { invoke: 'InvokeFunction', invokeWithResponseStream: 'InvokeFunction' },
+  sns: { publishBatch: 'Publish' },
+  sqs: {
+    sendMessageBatch: 'SendMessage',
+    deleteMessageBatch: 'DeleteMessage',
+    changeMessageVisibilityBatch: 'ChangeMessageVisibility',
+  },
+  bedrock: {
+    invokeModelWithResponseStream: 'InvokeModelWithResponseStream',
+    converse: 'InvokeModel',
+    converseStream: 'InvokeModelWithResponseStream',
+  },
+};
+
+function sdkIamAction(service: string, api: string): string {
+  const prefix = IAM_PREFIX[service] ?? service;
+  return `${prefix}:${IAM_ACTION[prefix]?.[api] ?? capitalise(api)}`;
+}
+
+/** Resources of an aws-sdk call for the services whose resource can be read from the call's arguments. */
+function sdkResources(
+  scope: TaskScope,
+  prefix: string,
+  action: string,
+): { resources: string[]; values: Array<StringValue | undefined>; field: string } | undefined {
+  const { ctx, args } = scope;
+  const read = (key: string) => readString(args, key);
+  switch (prefix) {
+    case 's3': {
+      const bucket = read('Bucket');
+      if (bucket === undefined) return undefined;
+      const bucketLevel =
+        ['s3:ListBucket', 's3:ListBucketVersions', 's3:ListBucketMultipartUploads'].includes(action) ||
+        !/Object|MultipartUpload/.test(action);
+      if (bucketLevel) return { resources: [bucketArn(ctx, bucket.value)], values: [bucket], field: bucket.field };
+      const key = read('Key');
+      return {
+        resources: [objectArn(ctx, bucket.value, key?.value ?? '*')],
+        values: [bucket, key ?? { value: '*', runtime: true, expression: 'object keys in the request', field: 'Key' }],
+        field: bucket.field,
+      };
+    }
+    case 'dynamodb': {
+      const table = read('TableName');
+      if (table !== undefined) return { resources: [tableArn(ctx, table)], values: [table], field: table.field };
+      const requested = fieldValue(args, 'RequestItems');
+      if (requested?.kind === 'runtime') {
+        const value: StringValue = {
+          value: '*',
+          runtime: true,
+          expression: requested.expression,
+          field: requested.field,
+        };
+        return { resources: [tableArn(ctx, value)], values: [value], field: requested.field };
+      }
+      const items = readField(args, 'RequestItems');
+      if (isObject(items)) {
+        const tables = Object.keys(items).map((name) =>
+          tableArn(ctx, { value: name, runtime: false, field: 'RequestItems' }),
+        );
+        return { resources: tables, values: [], field: 'RequestItems' };
+      }
+      return undefined;
+    }
+    case 'lambda': {
+      const fn = read('FunctionName');
+      if (fn === undefined) return undefined;
+      return {
+        resources: [
+          fn.runtime
+            ? `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:*`
+            : lambdaFunctionArn(ctx, fn.value).arn,
+        ],
+        values: [fn],
+        field: fn.field,
+      };
+    }
+    case 'sqs': {
+      const url = read('QueueUrl');
+      if (url === undefined) return undefined;
+      return {
+        resources: [
+          url.runtime
+            ? `arn:${ctx.partition}:sqs:${ctx.region}:${ctx.account}:*`
+            : (sqsQueueArn(ctx, url.value) ?? '*'),
+        ],
+        values: [url],
+        field: url.field,
+      };
+    }
+    case 'sns': {
+      const topic = read('TopicArn');
+      return topic === undefined ? undefined : { resources: [topic.value], values: [topic], field: topic.field };
+    }
+    case 'states': {
+      const machine = read('StateMachineArn');
+      if (machine !== undefined) return { resources: [machine.value], values: [machine], field: machine.field };
+      const execution = read('ExecutionArn');
+      return execution === undefined
+        ? undefined
+        : { resources: [execution.value], values: [execution], field: execution.field };
+    }
+    case 'firehose': {
+      const stream = read('DeliveryStreamName');
+      return stream === undefined
+        ? undefined
+        : {
+            resources: [`arn:${ctx.partition}:firehose:${ctx.region}:${ctx.account}:deliverystream/${stream.value}`],
+            values: [stream],
+            field: stream.field,
+          };
+    }
+    case 'kinesis': {
+      const stream = read('StreamARN') ?? read('StreamName');
+      if (stream === undefined) return undefined;
+      const arn = stream.value.startsWith('arn:')
+        ? stream.value
+        : `arn:${ctx.partition}:kinesis:${ctx.region}:${ctx.account}:stream/${stream.value}`;
+      return { resources: [arn], values: [stream], field: stream.field };
+    }
+    case 'events': {
+      // Rule APIs act on rule/[<bus>/]<name>; the default bus is left out of the ARN.
+      const rule = /Rule|Targets/.test(action) ? (read('Name') ?? read('Rule')) : undefined;
+      if (rule === undefined) return undefined;
+      const bus = read('EventBusName');
+      const busSegment =
+        bus === undefined || bus.value === 'default' ? '' : `${bus.value.split('/').pop() ?? bus.value}/`;
+      return {
+        resources: [`arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${busSegment}${rule.value}`],
+        values: [rule, bus],
+        field: rule.field,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function sdkNeeds(scope: TaskScope, service: string, api: string): Need[] {
+  const action = sdkIamAction(service, api);
+  const prefix = action.split(':')[0] ?? service;
+  if (action === 'events:PutEvents') return eventBusNeeds(scope);
+  const why = { text: `The task calls ${service}:${api} through the AWS SDK integration.`, docs: DOCS.sdk };
+  const sid = `Call${capitalise(prefix.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()))}Api`;
+  const derived = sdkResources(scope, prefix, action);
+  if (derived === undefined) {
+    return [
+      {
+        sid,
+        actions: [action],
+        resources: ['*'],
+        tier: 'required',
+        source: { state: scope.state.path, field: 'Resource' },
+        why,
+        runtime: true,
+        runtimeExpression: `the resource of ${service}:${api}, which dmap-guard cannot derive from the call's arguments`,
+      },
+    ];
+  }
+  if (action === 's3:ListBucket') {
+    const prefixValue = readString(scope.args, 'Prefix');
+    if (prefixValue !== undefined && !prefixValue.runtime) {
+      const listing = need(
+        scope,
+        { sid, actions: [action], resources: derived.resources, why },
+        `${scope.argsField}.${derived.field}`,
+        ...derived.values,
+      );
+      listing.conditions = { StringLike: { 's3:prefix': [prefixValue.value] } };
+      listing.context = { 's3:prefix': [prefixValue.value] };
+      return [listing];
+    }
+  }
+  if (action === 's3:CopyObject') {
+    return [
+      need(
+        scope,
+        { sid, actions: ['s3:PutObject'], resources: derived.resources, why },
+        `${scope.argsField}.${derived.field}`,
+        ...derived.values,
+      ),
+      ...copySourceNeeds(scope, sid, why),
+    ];
+  }
+  return [
+    need(
+      scope,
+      { sid, actions: [action], resources: derived.resources, why },
+      `${scope.argsField}.${derived.field}`,
+      ...derived.values,
+    ),
+  ];
+}
+
+function copySourceNeeds(scope: TaskScope, sid: string, why: Need['why']): Need[] {
+  const source = readString(scope.args, 'CopySource');
+  if (source === undefined) return [];
+  const resource = source.runtime
+    ? `arn:${scope.ctx.partition}:s3:::*/*`
+    : `arn:${scope.ctx.partition}:s3:::${decodeURIComponent(source.value.replace(/^\//, '').split('?')[0] ?? '')}`;
+  return [
+    need(
+      scope,
+      { sid, actions: ['s3:GetObject'], resources: [resource], why },
+      `${scope.argsField}.${source.field}`,
+      source,
+    ),
+  ];
+}

@@ -1,0 +1,34 @@
+// Findings in one short message (hook responses, custom resource reasons): the most important first, clipped.
+import type { Finding } from '../checks/types';
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** A message of at most `limit` characters: a headline, then findings by severity until the limit, then how many were left out. */
+export function findingsMessage(headline: string, findings: Finding[], limit: number): string {
+  const ordered = [...findings].sort(
+    (a, b) => ['error', 'warning', 'info'].indexOf(a.severity) - ['error', 'warning', 'info'].indexOf(b.severity),
+  );
+  let message = headline;
+  let shown = 0;
+  for (const finding of ordered) {
+    const line = `\n[${finding.severity}] ${finding.rule} (${finding.stateMachine}): ${oneLine(finding.message)}${finding.severity === 'error' ? ` Fix: ${oneLine(finding.fix)}` : ''}`;
+    const rest = ordered.length - shown - 1;
+    const tail = rest > 0 ? `\n… and ${rest} more finding${rest === 1 ? '' : 's'}` : '';
+    if (message.length + line.length + tail.length > limit) {
+      const remaining = ordered.length - shown;
+      return clip(
+        `${message}\n… and ${remaining} more finding${remaining === 1 ? '' : 's'} (run dmap-guard check for all)`,
+        limit,
+      );
+    }
+    message += line;
+    shown++;
+  }
+  return clip(message, limit);
+}
