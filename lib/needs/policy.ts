@@ -1,5 +1,5 @@
 // The least-privilege policy document that allows every need and nothing more.
-import type { Need } from '../needs/types';
+import type { Need } from './types';
 
 export interface PolicyStatement {
   Sid: string;

@@ -1,4 +1,4 @@
-import { compilePolicySet, evaluate, parsePolicy, type AccessRequest, type Decision } from '../../../lib/iam';
+import { compilePolicySet, evaluate, parsePolicy, type AccessRequest, type Decision } from '../../lib/iam';
 
 const ROLE = 'arn:aws:iam::123456789012:role/SfnRole';
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent';

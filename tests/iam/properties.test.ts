@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compilePolicySet, evaluate, parsePolicy, type AccessRequest } from '../../../lib/iam';
+import { compilePolicySet, evaluate, parsePolicy, type AccessRequest } from '../../lib/iam';
 
 const services = ['states', 's3', 'kms', 'lambda'];
 const actionNames = ['StartExecution', 'DescribeExecution', 'GetObject', 'ListBucket', 'Decrypt', 'InvokeFunction'];

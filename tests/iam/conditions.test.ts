@@ -1,5 +1,5 @@
-import { compileCondition, ipInRange } from '../../../lib/iam/conditions';
-import { toRequestContext } from '../../../lib/iam/evaluate';
+import { compileCondition, ipInRange } from '../../lib/iam/conditions';
+import { toRequestContext } from '../../lib/iam/evaluate';
 
 type Row = [
   operator: string,
