@@ -6,6 +6,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/tests/setup-env.js'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  // Integration tests need moto_server; they run through `npm run test:integration`.
-  testPathIgnorePatterns: ['/node_modules/', '/tests/integration/'],
+  // Integration tests need moto_server (`npm run test:integration`); corpus tests need ../shared/corpus
+  // (`npm run test:corpus`). `npm test` needs nothing outside the repository.
+  testPathIgnorePatterns: ['/node_modules/', '/tests/integration/', '/tests/corpus/'],
 };
