@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 
@@ -17,7 +17,7 @@ const option = (name, fallback) => {
   const at = process.argv.indexOf(name);
   return at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
 };
-const out = join(root, option('--out', join('dist', 'stackset')));
+const out = resolve(root, option('--out', join('dist', 'stackset')));
 const keyPrefix = option('--key-prefix', `dmap-guard/${pkg.version}/`);
 
 // 1. The same bundles as `npm run build -- --all` (dist/functions/<name>/index.js and index.js.map).
