@@ -58,19 +58,26 @@ export async function fetchPresignedPayload(url: string, maxBytes: number, abort
 export async function readCapped(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new PayloadError(`payload is ${declared} bytes; at most ${maxBytes} are read`);
-  const reader = response.body?.getReader();
-  if (!reader) return '';
+  if (!response.body) return '';
+  return readStreamCapped(response.body, maxBytes, () => new PayloadError(`payload exceeds ${maxBytes} bytes`));
+}
+
+/**
+ * A byte stream as UTF-8 text, read chunk by chunk and abandoned (the stream cancelled) as soon as it passes
+ * maxBytes, so a body without a length is never read whole.
+ */
+export async function readStreamCapped(
+  stream: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  tooLarge: () => Error,
+): Promise<string> {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new PayloadError(`payload exceeds ${maxBytes} bytes`);
-    }
-    chunks.push(value);
+  // Leaving the loop early (the throw) returns the iterator, which cancels a web stream and destroys a Node one.
+  for await (const chunk of stream) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw tooLarge();
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
