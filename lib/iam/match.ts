@@ -96,7 +96,7 @@ export const UNRESOLVED = Symbol('unresolved policy variable');
 export function substituteVariables(text: string, context: RequestContext): string | typeof UNRESOLVED {
   if (!text.includes('${')) return text;
   let unresolved = false;
-  const result = text.replace(/\$\{([^}]*)\}/g, (_whole, inner: string) => {
+  const replace = (inner: string): string => {
     const trimmed = inner.trim();
     if (trimmed === '*') return LITERAL_STAR;
     if (trimmed === '?') return LITERAL_QUESTION;
@@ -111,6 +111,16 @@ export function substituteVariables(text: string, context: RequestContext): stri
     }
     unresolved = true;
     return '';
-  });
+  };
+  // Scanned rather than `text.replace(/\$\{([^}]*)\}/g)`, which rescans to the end from every unclosed `${`.
+  let result = '';
+  let from = 0;
+  for (let open = text.indexOf('${'); open >= 0; open = text.indexOf('${', from)) {
+    const close = text.indexOf('}', open + 2);
+    if (close < 0) break;
+    result += text.slice(from, open) + replace(text.slice(open + 2, close));
+    from = close + 1;
+  }
+  result += text.slice(from);
   return unresolved ? UNRESOLVED : result;
 }

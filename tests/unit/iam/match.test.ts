@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isS3Host } from '../../../lib/aws/payload';
-import { actionMatches, arnMatches, globMatch } from '../../../lib/iam/match';
+import { actionMatches, arnMatches, globMatch, substituteVariables, UNRESOLVED } from '../../../lib/iam/match';
 
 // The RegExp forms the matchers replaced: correct but backtracking; kept here only as oracles on short inputs.
 function regexGlob(pattern: string, value: string): boolean {
@@ -88,5 +88,25 @@ describe('isS3Host', () => {
   it('answers a host built to make the old RegExp backtrack exponentially', () => {
     expect(isS3Host(`s3${'-a'.repeat(5000)}.amazonaws.co`)).toBe(false);
     expect(isS3Host(`s3${'-a'.repeat(5000)}.amazonaws.com`)).toBe(true);
+  });
+});
+
+describe('substituteVariables', () => {
+  const context = new Map([['aws:username', ['ana']]]);
+  it.each<[string, string | typeof UNRESOLVED]>([
+    ['home/${aws:username}/', 'home/ana/'],
+    ['${aws:username}${aws:username}', 'anaana'],
+    ["${aws:userid, 'guest'}", 'guest'],
+    ['${aws:userid}', UNRESOLVED],
+    ['${ $ }5', '$5'],
+    ['a${b', 'a${b'],
+    ['${aws:username', '${aws:username'],
+  ])('%j → %j', (text, expected) => {
+    expect(substituteVariables(text, context)).toBe(expected);
+  });
+
+  it('leaves a million unclosed `${` as they are', () => {
+    const text = '${'.repeat(1_000_000);
+    expect(substituteVariables(text, context)).toBe(text);
   });
 });
