@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_RESOLVED_CHARS, ResolutionLimitError } from '../../lib/cfn/intrinsics';
 import { parseDocumentText } from '../../lib/cfn/load';
+import { EmbeddedBackend } from '../../lib/embedded';
+import { handleHookRequest } from '../../lib/hook/handle';
 import { TemplateAnalysis } from '../../lib/cfn/template';
 import { runCli } from '../helpers/cli';
 import { FIXTURES } from '../helpers/fixtures';
+import { expectContract } from '../helpers/hook';
 
 const OPTIONS = { region: 'us-east-1', account: '123456789012', partition: 'aws' };
 
@@ -70,11 +73,28 @@ describe('resolution limits', () => {
     expect(Object.keys(resolved)).toEqual(['__proto__']);
   });
 
-  it('check ends with exit 2 and one line naming the path, not a crash', async () => {
+  /** A passing fixture whose first policy statement's Resource is a Fn::Sub doubling bomb. */
+  function bombTemplate(): string {
     const template = JSON.parse(readFileSync(join(FIXTURES, 'check', 'least-privilege-passes.json'), 'utf8'));
     template.Resources.Role.Properties.Policies[0].PolicyDocument.Statement[0].Resource = doublingSub(40);
+    return JSON.stringify(template);
+  }
+
+  it('answers a STACK hook whose template is an expansion bomb with InternalFailure naming the path', async () => {
+    const event = JSON.parse(readFileSync(join(__dirname, '..', '..', 'events', 'hook-stack-create.json'), 'utf8'));
+    const { response } = await handleHookRequest(event, () => new EmbeddedBackend({ stackTemplate: bombTemplate() }), {
+      failOn: 'error',
+      onError: 'fail',
+      budgetMs: 10_000,
+    });
+    expectContract(response, event.clientRequestToken);
+    expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
+    expect(response.message).toMatch(/PolicyDocument\.Statement\[0\]\.Resource\.Fn::Sub/);
+  });
+
+  it('check ends with exit 2 and one line naming the path, not a crash', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'dmap-guard-expansion-')), 'template.json');
-    writeFileSync(file, JSON.stringify(template));
+    writeFileSync(file, bombTemplate());
     const { code, stdout, stderr } = await runCli(['check', file]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
