@@ -17,6 +17,10 @@ export const processIO: CliIO = {
  */
 export function outputFailure(error: NodeJS.ErrnoException): { code: number; line?: string } {
   if (error.code === 'EPIPE') return { code: 0 };
-  const reason = error.code ? `${error.code}: ${error.message.replace(/^[A-Z]+: /, '')}` : error.message;
+  // System errors already start with their code ("ENOSPC: no space left on device, write").
+  const reason =
+    error.code === undefined || error.message.startsWith(error.code)
+      ? error.message
+      : `${error.code}: ${error.message}`;
   return { code: 2, line: `dmap-guard: cannot write the output (${reason})` };
 }

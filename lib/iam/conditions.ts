@@ -3,8 +3,11 @@ import { arnMatches, globMatch, literal, substituteVariables, UNRESOLVED, type R
 
 type Compare = (requestValue: string, policyValue: string) => boolean;
 
-/** What a policy value must look like for the operator; IAM refuses to save a policy whose values do not. */
-type ValueKind = 'string' | 'number' | 'date' | 'bool' | 'ip' | 'arn';
+/**
+ * What a policy value must look like for the operator; IAM refuses to save a policy whose values do not. String
+ * and ARN operators take any text (wildcards included).
+ */
+type ValueKind = 'text' | 'number' | 'date' | 'bool' | 'ip';
 
 interface OperatorDef {
   compare: Compare;
@@ -89,12 +92,12 @@ const arn: Compare = (v, p) => arnMatches(p, v);
 
 // A Map, so an operator named like an Object.prototype member (`__proto__`, `constructor`) is simply unknown.
 const OPERATORS = new Map<string, OperatorDef>([
-  ['stringequals', { compare: eq, negated: false, kind: 'string' }],
-  ['stringnotequals', { compare: eq, negated: true, kind: 'string' }],
-  ['stringequalsignorecase', { compare: eqIgnoreCase, negated: false, kind: 'string' }],
-  ['stringnotequalsignorecase', { compare: eqIgnoreCase, negated: true, kind: 'string' }],
-  ['stringlike', { compare: like, negated: false, kind: 'string' }],
-  ['stringnotlike', { compare: like, negated: true, kind: 'string' }],
+  ['stringequals', { compare: eq, negated: false, kind: 'text' }],
+  ['stringnotequals', { compare: eq, negated: true, kind: 'text' }],
+  ['stringequalsignorecase', { compare: eqIgnoreCase, negated: false, kind: 'text' }],
+  ['stringnotequalsignorecase', { compare: eqIgnoreCase, negated: true, kind: 'text' }],
+  ['stringlike', { compare: like, negated: false, kind: 'text' }],
+  ['stringnotlike', { compare: like, negated: true, kind: 'text' }],
   ['numericequals', { compare: numeric((a, b) => a === b), negated: false, kind: 'number' }],
   ['numericnotequals', { compare: numeric((a, b) => a === b), negated: true, kind: 'number' }],
   ['numericlessthan', { compare: numeric((a, b) => a < b), negated: false, kind: 'number' }],
@@ -108,13 +111,13 @@ const OPERATORS = new Map<string, OperatorDef>([
   ['dategreaterthan', { compare: date((a, b) => a > b), negated: false, kind: 'date' }],
   ['dategreaterthanequals', { compare: date((a, b) => a >= b), negated: false, kind: 'date' }],
   ['bool', { compare: eqIgnoreCase, negated: false, kind: 'bool' }],
-  ['binaryequals', { compare: eq, negated: false, kind: 'string' }],
+  ['binaryequals', { compare: eq, negated: false, kind: 'text' }],
   ['ipaddress', { compare: ipInRange, negated: false, kind: 'ip' }],
   ['notipaddress', { compare: ipInRange, negated: true, kind: 'ip' }],
-  ['arnequals', { compare: arn, negated: false, kind: 'arn' }],
-  ['arnlike', { compare: arn, negated: false, kind: 'arn' }],
-  ['arnnotequals', { compare: arn, negated: true, kind: 'arn' }],
-  ['arnnotlike', { compare: arn, negated: true, kind: 'arn' }],
+  ['arnequals', { compare: arn, negated: false, kind: 'text' }],
+  ['arnlike', { compare: arn, negated: false, kind: 'text' }],
+  ['arnnotequals', { compare: arn, negated: true, kind: 'text' }],
+  ['arnnotlike', { compare: arn, negated: true, kind: 'text' }],
 ]);
 
 const isBool = (value: string) => value.toLowerCase() === 'true' || value.toLowerCase() === 'false';
@@ -130,8 +133,7 @@ function malformedValue(kind: ValueKind, value: string): string | undefined {
       return isBool(value) ? undefined : 'expected true or false';
     case 'ip':
       return parseRange(value) ? undefined : 'expected an IPv4 or IPv6 address or CIDR range';
-    case 'arn':
-    case 'string':
+    case 'text':
       return undefined;
   }
 }
