@@ -5,18 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { corpusCases } from '../tests/helpers/corpus';
 import { generatedTemplate } from './generate';
+import { sideBySide } from './measure';
 
-function seconds(command: string, args: string[], runs: number): number | undefined {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, { stdio: 'ignore', maxBuffer: 1 << 28 });
-    if (result.error) return undefined;
-    times.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
+/** A spawned command to time; false when it cannot start (cfn-lint not installed). */
+const command = (file: string, args: string[]) => () =>
+  spawnSync(file, args, { stdio: 'ignore', maxBuffer: 1 << 28 }).error === undefined;
 
 const fmt = (s: number | undefined) => (s === undefined ? 'n/a' : `${s.toFixed(2)} s`);
 
@@ -25,34 +18,26 @@ export function benchCheck(): Array<[string, string]> {
   const cli = resolve('dist/cli.js');
   const cases = corpusCases(resolve('..', 'shared', 'corpus'));
   const templates = cases.flatMap((c) => c.templates.map((t) => join(c.dir, t)));
+  const check = (files: string[]) =>
+    command(process.execPath, [cli, 'check', ...files, '--format', 'json', '--fail-on', 'never']);
   const compare = (label: string, files: string[], runs: number, goal: string) => {
-    const ours = seconds(process.execPath, [cli, 'check', ...files, '--format', 'json', '--fail-on', 'never'], runs);
-    const lint = seconds('cfn-lint', files, runs);
-    const ratio =
-      ours !== undefined && lint !== undefined
-        ? ` → ${((ours / lint) * 100).toFixed(0)}% of cfn-lint's time (goal ${goal})`
-        : '';
-    rows.push([label, `check ${fmt(ours)}, cfn-lint ${fmt(lint)}${ratio}`]);
-    return ours;
+    const { a: lint, b: ours, ratio } = sideBySide(command('cfn-lint', files), check(files), { runs, warmUp: false });
+    const share = ratio !== undefined ? ` → ${(ratio * 100).toFixed(0)}% of cfn-lint's time (goal ${goal})` : '';
+    rows.push([label, `check ${fmt(ours)}, cfn-lint ${fmt(lint)}${share}`]);
   };
   if (templates.length > 0) compare(`check: corpus (${templates.length} templates)`, templates, 5, '≤ 25%');
   const dir = mkdtempSync(join(tmpdir(), 'dmap-guard-bench-'));
-  const timings: number[] = [];
+  const files: string[] = [];
   for (const machines of [100, 1000]) {
     const file = join(dir, `machines-${machines}.json`);
     writeFileSync(file, generatedTemplate(machines));
-    const ours = compare(
-      `check: ${machines} state machines`,
-      [file],
-      machines === 100 ? 3 : 1,
-      machines === 100 ? '≤ 10%' : 'linear',
-    );
-    if (ours !== undefined) timings.push(ours);
+    files.push(file);
+    compare(`check: ${machines} state machines`, [file], 3, machines === 100 ? '≤ 10%' : 'linear');
   }
-  if (timings.length === 2)
-    rows.push([
-      'check: growth 100 → 1000 machines',
-      `${((timings[1] as number) / (timings[0] as number)).toFixed(1)}× (goal ≤ 12×)`,
-    ]);
+  const growth = sideBySide(check(files.slice(0, 1)), check(files.slice(1)), { runs: 3, warmUp: false }).ratio;
+  rows.push([
+    'check: growth 100 → 1000 machines',
+    `${growth === undefined ? 'n/a' : growth.toFixed(1)}× (goal ≤ 12×), measured side by side`,
+  ]);
   return rows;
 }

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { handleHookRequest } from '../lib/lambda/hook/handle';
 import { startIamStub, StubbedIamBackend, stubClient } from '../tests/helpers/iam-stub';
+import { median, sideBySide } from './measure';
 
 const EVENTS = resolve('events');
 
@@ -34,11 +35,10 @@ export async function benchHook(): Promise<Array<[string, string]>> {
         times.push(Number(process.hrtime.bigint() - start) / 1e6);
         status = `${response.hookStatus}${response.errorCode ? `/${response.errorCode}` : ''}`;
       }
-      times.sort((a, b) => a - b);
       const calls = (backends.at(-1)?.simulators ?? []).reduce((n, s) => n + s.calls, 0);
       rows.push([
         `hook: ${file.replace(/\.json$/, '')}`,
-        `${(times[2] as number).toFixed(0)} ms median with 100 ms IAM latency, ${calls} SimulatePrincipalPolicy call(s) per verdict (goal ≤ 3); ${status} from a stub IAM that allows all`,
+        `${median(times).toFixed(0)} ms median with 100 ms IAM latency, ${calls} SimulatePrincipalPolicy call(s) per verdict (goal ≤ 3); ${status} from a stub IAM that allows all`,
       ]);
     }
   } finally {
@@ -46,20 +46,17 @@ export async function benchHook(): Promise<Array<[string, string]>> {
   }
   const bundle = resolve('dist/functions/hook/index.js');
   rows.push(['hook bundle size', `${(statSync(bundle).size / 1024).toFixed(0)} KiB (goal ≤ 1024 KiB)`]);
-  const startup = (code: string) => {
-    const times: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const start = process.hrtime.bigint();
-      spawnSync(process.execPath, ['-e', code], { stdio: 'ignore' });
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-    return times.sort((a, b) => a - b)[3] as number;
+  const node = (code: string) => () => {
+    spawnSync(process.execPath, ['-e', code], { stdio: 'ignore' });
   };
-  const bare = startup('0');
-  const loaded = startup(`require(${JSON.stringify(bundle)})`);
+  const { a: bare, b: loaded } = sideBySide(node('0'), node(`require(${JSON.stringify(bundle)})`), {
+    runs: 7,
+    warmUp: false,
+  });
+  const ms = (seconds: number | undefined) => (seconds ?? NaN) * 1000;
   rows.push([
     'hook cold-start import',
-    `${(loaded - bare).toFixed(0)} ms beyond a bare node start (${loaded.toFixed(0)} ms vs ${bare.toFixed(0)} ms)`,
+    `${(ms(loaded) - ms(bare)).toFixed(0)} ms beyond a bare node start (${ms(loaded).toFixed(0)} ms vs ${ms(bare).toFixed(0)} ms, side by side)`,
   ]);
   return rows;
 }

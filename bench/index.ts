@@ -1,10 +1,12 @@
 // npm run bench: prints every performance figure in one run. Goals are printed beside the figures; nothing here fails a build.
 import { benchCheck } from './check';
 import { benchEvaluator } from './evaluator';
+import { benchGlob } from './glob';
 import { benchHook } from './hook';
 
 const sections: Array<[string, () => Array<[string, string]> | Promise<Array<[string, string]>>]> = [
   ['IAM evaluator', benchEvaluator],
+  ['Adversarial wildcard matching', benchGlob],
   ['Template check beside cfn-lint', benchCheck],
   ['Lambda Hook', benchHook],
 ];

@@ -15,7 +15,7 @@ import type { PolicySource, RoleModel } from '../model/state-machine';
 import type { Backend, DeployedStateMachine } from '../ports/backend';
 import type { AccountSnapshot } from '../model/snapshot';
 import type { AwsClients } from './clients';
-import { fetchPresignedPayload } from './payload';
+import { fetchPresignedPayload, readStreamCapped } from './payload';
 import { IamSimulator } from './simulate';
 
 /** S3 objects and payloads larger than this are refused (definitions are limited to 1 MB by Step Functions). */
@@ -198,9 +198,17 @@ export class AwsBackend implements Backend {
       new GetObjectCommand({ Bucket: bucket, Key: key, ...(version ? { VersionId: version } : {}) }),
       this.options,
     );
+    const location = `s3://${bucket}/${key}${version ? ` (version ${version})` : ''}`;
     if ((object.ContentLength ?? 0) > MAX_OBJECT_BYTES)
-      throw new Error(`s3://${bucket}/${key} is ${object.ContentLength} bytes; at most ${MAX_OBJECT_BYTES} are read`);
-    return (await object.Body?.transformToString('utf8')) ?? '';
+      throw new Error(`${location} is ${object.ContentLength} bytes; at most ${MAX_OBJECT_BYTES} are read`);
+    if (!object.Body) return '';
+    // In Node the SDK's body is a Readable, which is async iterable chunk by chunk.
+    const stream = object.Body as unknown as AsyncIterable<Uint8Array>;
+    return readStreamCapped(
+      stream,
+      MAX_OBJECT_BYTES,
+      () => new Error(`${location} has more than ${MAX_OBJECT_BYTES} bytes; at most ${MAX_OBJECT_BYTES} are read`),
+    );
   }
 
   fetchPayload(url: string): Promise<string> {

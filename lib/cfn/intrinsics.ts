@@ -1,6 +1,70 @@
 // CloudFormation intrinsic functions, resolved to values where they can be known before deployment.
 import { UNRESOLVED_MARKER } from '../model/arns';
 import { isRecord } from '../model/json';
+import { MAX_DOCUMENT_BYTES } from './load';
+
+/** No resolved string is longer than the largest document read: nested Fn::Sub doubling stops here. */
+export const MAX_RESOLVED_CHARS = MAX_DOCUMENT_BYTES;
+/** Intrinsics visited by one resolution (with what it triggers through Ref and GetAtt): mapping loops stop here. */
+export const MAX_RESOLVE_STEPS = 1_000_000;
+
+/** A resolution past a limit: names the path inside the resolved value where it went over. */
+export class ResolutionLimitError extends Error {
+  override name = 'ResolutionLimitError';
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+  ) {
+    super(`intrinsic functions at ${path}: ${detail}`);
+  }
+}
+
+/** The work and the place of the resolution under way; nested resolutions (through env.ref) share it. */
+interface Resolution {
+  steps: number;
+  path: Array<string | number>;
+}
+let active: Resolution | undefined;
+
+function pathText(path: ReadonlyArray<string | number>): string {
+  return `$${path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${segment}`)).join('')}`;
+}
+
+function limitError(detail: string): ResolutionLimitError {
+  return new ResolutionLimitError(pathText(active?.path ?? []), detail);
+}
+
+function tooLong(fn: string): ResolutionLimitError {
+  return limitError(`${fn} resolves to more than ${MAX_RESOLVED_CHARS} characters (nested Fn::Sub or Fn::Join?)`);
+}
+
+/** A resolved string, refused past the size limit. */
+function capped(text: string, fn: string): string {
+  if (text.length > MAX_RESOLVED_CHARS) throw tooLong(fn);
+  return text;
+}
+
+/**
+ * Replace every `${name}` (name non-empty) with `replacement(name)`, or keep the text when it returns undefined.
+ * A scan rather than a global RegExp: `\$\{([^}]+)\}` rescans to the end from every unclosed `${`.
+ */
+function replaceVariables(text: string, fn: string, replacement: (name: string) => string | undefined): string {
+  let out = '';
+  let from = 0;
+  for (let open = text.indexOf('${'); open >= 0; open = text.indexOf('${', open + 1)) {
+    const close = text.indexOf('}', open + 2);
+    if (close < 0) break; // no later `${` can close either
+    if (close === open + 2) continue;
+    const replaced = replacement(text.slice(open + 2, close));
+    if (replaced !== undefined) {
+      out += text.slice(from, open) + replaced;
+      if (out.length > MAX_RESOLVED_CHARS) throw tooLong(fn);
+      from = close + 1;
+    }
+    open = close;
+  }
+  return capped(out + text.slice(from), fn);
+}
 
 /** A value known only at deployment; the text stays JSON-safe because definitions embed it in JSON strings. */
 export function unresolved(description: string): string {
@@ -27,40 +91,82 @@ function str(value: unknown): string {
 
 function refValue(name: string, env: ResolveEnv): unknown {
   if (name === 'AWS::NoValue') return NO_VALUE;
-  if (name.startsWith('AWS::')) return name in env.pseudo ? env.pseudo[name] : unresolved(`Ref ${name}`);
-  if (name in env.parameters) return env.parameters[name];
+  if (name.startsWith('AWS::')) return Object.hasOwn(env.pseudo, name) ? env.pseudo[name] : unresolved(`Ref ${name}`);
+  if (Object.hasOwn(env.parameters, name)) return env.parameters[name];
   return env.ref(name);
 }
 
 /** Fn::Sub: `${Name}`, `${Resource.Attr}` and `${!Literal}`. */
 function substitute(template: string, variables: Record<string, unknown>, env: ResolveEnv): string {
-  return template.replace(/\$\{([^}]+)\}/g, (_whole, inner: string) => {
+  return replaceVariables(template, 'Fn::Sub', (inner) => {
     if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
     const name = inner.trim();
-    if (name in variables) return str(variables[name]);
+    if (Object.hasOwn(variables, name)) return str(variables[name]);
     const dot = name.indexOf('.');
     if (dot > 0 && !name.startsWith('AWS::')) return str(env.getAtt(name.slice(0, dot), name.slice(dot + 1)));
     return str(refValue(name, env));
   });
 }
 
+const isTrue = (resolved: unknown) => resolved === true || resolved === 'true';
+
 export function evaluateCondition(value: unknown, env: ResolveEnv): boolean {
-  const resolved = resolve(value, env);
-  return resolved === true || resolved === 'true';
+  return isTrue(resolve(value, env));
 }
 
-/** Resolve every intrinsic in `value`. Unknowable values become unresolved markers, never exceptions. */
-export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
+/**
+ * Resolve every intrinsic in `value`. Unknowable values become unresolved markers, never exceptions; past the
+ * size or step limit a ResolutionLimitError names where.
+ */
+export function resolve(value: unknown, env: ResolveEnv): unknown {
+  if (active) return resolveValue(value, env, 0);
+  active = { steps: 0, path: [] };
+  try {
+    return resolveValue(value, env, 0);
+  } finally {
+    active = undefined;
+  }
+}
+
+/** Resolve `value` one path segment further down. */
+function resolveAt(segment: string | number, value: unknown, env: ResolveEnv, depth: number): unknown {
+  const path = (active as Resolution).path;
+  path.push(segment);
+  const resolved = resolveValue(value, env, depth);
+  path.pop();
+  return resolved;
+}
+
+function lookupMapping(env: ResolveEnv, names: string[]): unknown {
+  let node: unknown = env.mappings;
+  for (const name of names) node = isRecord(node) && Object.hasOwn(node, name) ? node[name] : undefined;
+  return node;
+}
+
+function resolveValue(value: unknown, env: ResolveEnv, depth: number): unknown {
   if (depth > 200) return unresolved('nesting too deep');
+  const resolution = active as Resolution;
+  if (++resolution.steps > MAX_RESOLVE_STEPS)
+    throw limitError(`resolving takes more than ${MAX_RESOLVE_STEPS} steps (a self-referencing Fn::FindInMap?)`);
   if (Array.isArray(value)) {
-    return value.map((item) => resolve(item, env, depth + 1)).filter((item) => item !== NO_VALUE);
+    const items: unknown[] = [];
+    value.forEach((item, index) => {
+      const resolved = resolveAt(index, item, env, depth + 1);
+      if (resolved !== NO_VALUE) items.push(resolved);
+    });
+    return items;
   }
   if (!isRecord(value)) return value;
   const keys = Object.keys(value);
   if (keys.length === 1) {
     const [fn] = keys as [string];
     const arg = value[fn];
-    const r = (v: unknown) => resolve(v, env, depth + 1);
+    const r = (v: unknown, ...at: Array<string | number>) => {
+      resolution.path.push(fn, ...at);
+      const resolved = resolveValue(v, env, depth + 1);
+      resolution.path.length -= at.length + 1;
+      return resolved;
+    };
     switch (fn) {
       case 'Ref':
         return typeof arg === 'string' ? refValue(arg, env) : unresolved('Ref with a non-string');
@@ -69,74 +175,93 @@ export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
           typeof arg === 'string'
             ? [arg.slice(0, arg.indexOf('.')), arg.slice(arg.indexOf('.') + 1)]
             : Array.isArray(arg)
-              ? arg.map((a) => str(r(a)))
+              ? arg.map((a, i) => str(r(a, i)))
               : [];
         return parts.length >= 2
           ? env.getAtt(String(parts[0]), parts.slice(1).join('.'))
           : unresolved('GetAtt without attribute');
       }
       case 'Fn::Sub': {
-        if (typeof arg === 'string') return substitute(arg, {}, env);
-        if (Array.isArray(arg) && typeof arg[0] === 'string') {
-          const vars = r(arg[1] ?? {});
-          return substitute(arg[0], isRecord(vars) ? vars : {}, env);
+        resolution.path.push(fn);
+        try {
+          if (typeof arg === 'string') return substitute(arg, {}, env);
+          if (Array.isArray(arg) && typeof arg[0] === 'string') {
+            const vars = resolveAt(1, arg[1] ?? {}, env, depth + 1);
+            return substitute(arg[0], isRecord(vars) ? vars : {}, env);
+          }
+        } finally {
+          resolution.path.pop();
         }
         return unresolved('malformed Fn::Sub');
       }
       case 'Fn::Join': {
         if (!Array.isArray(arg) || arg.length !== 2) return unresolved('malformed Fn::Join');
-        const items = r(arg[1]);
-        return Array.isArray(items) ? items.map(str).join(str(r(arg[0]))) : unresolved('Fn::Join of a non-list');
+        const items = r(arg[1], 1);
+        if (!Array.isArray(items)) return unresolved('Fn::Join of a non-list');
+        const delimiter = str(r(arg[0], 0));
+        const parts = items.map(str);
+        // Measured before joining, so an oversized result is never built.
+        let length = delimiter.length * Math.max(parts.length - 1, 0);
+        for (const part of parts) length += part.length;
+        if (length > MAX_RESOLVED_CHARS) throw tooLong(fn);
+        return parts.join(delimiter);
       }
       case 'Fn::Select': {
         if (!Array.isArray(arg) || arg.length !== 2) return unresolved('malformed Fn::Select');
-        const index = Number(r(arg[0]));
-        const list = r(arg[1]);
+        const index = Number(r(arg[0], 0));
+        const list = r(arg[1], 1);
         return Array.isArray(list) && Number.isInteger(index) && index >= 0 && index < list.length
           ? list[index]
           : unresolved('Fn::Select out of range or of an unknown list');
       }
       case 'Fn::Split': {
         if (!Array.isArray(arg) || arg.length !== 2) return unresolved('malformed Fn::Split');
-        const text = r(arg[1]);
-        const delimiter = str(r(arg[0]));
+        const text = r(arg[1], 1);
+        const delimiter = str(r(arg[0], 0));
         return typeof text === 'string' ? text.split(delimiter) : unresolved('Fn::Split of a non-string');
       }
       case 'Fn::If': {
         if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string')
           return unresolved('malformed Fn::If');
-        return r(env.conditions(arg[0]) ? arg[1] : arg[2]);
+        return env.conditions(arg[0]) ? r(arg[1], 1) : r(arg[2], 2);
       }
       case 'Fn::Equals': {
         if (!Array.isArray(arg) || arg.length !== 2) return false;
-        return JSON.stringify(r(arg[0])) === JSON.stringify(r(arg[1]));
+        return JSON.stringify(r(arg[0], 0)) === JSON.stringify(r(arg[1], 1));
       }
       case 'Fn::And':
-        return Array.isArray(arg) && arg.every((c) => evaluateCondition(c, env));
+        return Array.isArray(arg) && arg.every((c, i) => isTrue(r(c, i)));
       case 'Fn::Or':
-        return Array.isArray(arg) && arg.some((c) => evaluateCondition(c, env));
+        return Array.isArray(arg) && arg.some((c, i) => isTrue(r(c, i)));
       case 'Fn::Not':
-        return Array.isArray(arg) && !evaluateCondition(arg[0], env);
+        return Array.isArray(arg) && !isTrue(r(arg[0], 0));
       case 'Condition':
         return typeof arg === 'string' && env.conditions(arg);
       case 'Fn::FindInMap': {
         if (!Array.isArray(arg) || arg.length < 3) return unresolved('malformed Fn::FindInMap');
-        const [map, top, second] = arg.slice(0, 3).map((a) => str(r(a)));
-        const found = (env.mappings[map as string] as Record<string, Record<string, unknown>> | undefined)?.[
-          top as string
-        ]?.[second as string];
-        if (found !== undefined) return r(found);
+        const names = arg.slice(0, 3).map((a, i) => str(r(a, i)));
+        const found = lookupMapping(env, names);
+        // The mapping value is resolved at its own place in the template, so a loop names the mapping.
+        if (found !== undefined) {
+          const outer = resolution.path;
+          resolution.path = ['Mappings', ...names];
+          try {
+            return resolveValue(found, env, depth + 1);
+          } finally {
+            resolution.path = outer;
+          }
+        }
         const fallback = arg[3];
         return isRecord(fallback) && 'DefaultValue' in fallback
-          ? r(fallback.DefaultValue)
-          : unresolved(`Fn::FindInMap ${map}/${top}/${second}`);
+          ? r(fallback.DefaultValue, 3, 'DefaultValue')
+          : unresolved(`Fn::FindInMap ${names.join('/')}`);
       }
       case 'Fn::ImportValue':
         return unresolved(`Fn::ImportValue ${JSON.stringify(r(arg))}`);
       case 'Fn::Base64':
-        return Buffer.from(str(r(arg))).toString('base64');
+        return capped(Buffer.from(str(r(arg))).toString('base64'), fn);
       case 'Fn::ToJsonString':
-        return JSON.stringify(r(arg));
+        return capped(JSON.stringify(r(arg)), fn);
       case 'Fn::Length': {
         const list = r(arg);
         return Array.isArray(list) ? list.length : unresolved('Fn::Length of a non-list');
@@ -150,19 +275,22 @@ export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
         break;
     }
   }
-  const out: Record<string, unknown> = {};
+  // Built from entries, so a `__proto__` key stays an own property instead of replacing the prototype.
+  const entries: Array<[string, unknown]> = [];
   for (const [key, item] of Object.entries(value)) {
-    const resolved = resolve(item, env, depth + 1);
-    if (resolved !== NO_VALUE) out[key] = resolved;
+    const resolved = resolveAt(key, item, env, depth + 1);
+    if (resolved !== NO_VALUE) entries.push([key, resolved]);
   }
-  return out;
+  return Object.fromEntries(entries);
 }
 
 /** DefinitionSubstitutions: `${key}` in every string of a definition. */
 export function applySubstitutions<T>(value: T, substitutions: Record<string, unknown>): T {
   if (Object.keys(substitutions).length === 0) return value;
   const replace = (text: string) =>
-    text.replace(/\$\{([^}]+)\}/g, (whole, key: string) => (key in substitutions ? str(substitutions[key]) : whole));
+    replaceVariables(text, 'DefinitionSubstitutions', (key) =>
+      Object.hasOwn(substitutions, key) ? str(substitutions[key]) : undefined,
+    );
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return replace(v);
     if (Array.isArray(v)) return v.map(walk);

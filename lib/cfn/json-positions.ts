@@ -5,7 +5,10 @@ interface PositionNode {
   children?: Map<string, PositionNode> | PositionNode[];
 }
 
-/** Scan valid JSON text into a tree of value offsets (object members are located at their key). */
+/**
+ * Scan valid JSON text into a tree of value offsets (object members are located at their key). Open objects and
+ * arrays are kept on an explicit stack, not the call stack, so deeply nested JSON cannot overflow it.
+ */
 export function jsonPositions(text: string): PositionNode {
   let i = 0;
   const skipWhitespace = () => {
@@ -18,40 +21,17 @@ export function jsonPositions(text: string): PositionNode {
     i++;
     return JSON.parse(text.slice(start, i)) as string;
   };
-  const value = (): PositionNode => {
+  const open: Array<Map<string, PositionNode> | PositionNode[]> = [];
+  // A scalar is read whole; an object or array is opened and filled by the loop below.
+  const startValue = (): PositionNode => {
     skipWhitespace();
     const node: PositionNode = { offset: i };
     const c = text[i];
-    if (c === '{') {
-      const members = new Map<string, PositionNode>();
+    if (c === '{' || c === '[') {
       i++;
-      skipWhitespace();
-      while (text[i] !== '}') {
-        skipWhitespace();
-        const keyOffset = i;
-        const key = readString();
-        skipWhitespace();
-        i++; // colon
-        const child = value();
-        members.set(key, { ...child, offset: keyOffset });
-        skipWhitespace();
-        if (text[i] === ',') i++;
-        skipWhitespace();
-      }
-      i++;
-      node.children = members;
-    } else if (c === '[') {
-      const items: PositionNode[] = [];
-      i++;
-      skipWhitespace();
-      while (text[i] !== ']') {
-        items.push(value());
-        skipWhitespace();
-        if (text[i] === ',') i++;
-        skipWhitespace();
-      }
-      i++;
-      node.children = items;
+      const children = c === '{' ? new Map<string, PositionNode>() : [];
+      node.children = children;
+      open.push(children);
     } else if (c === '"') {
       readString();
     } else {
@@ -59,7 +39,28 @@ export function jsonPositions(text: string): PositionNode {
     }
     return node;
   };
-  return value();
+  const root = startValue();
+  while (open.length > 0) {
+    const children = open[open.length - 1] as Map<string, PositionNode> | PositionNode[];
+    skipWhitespace();
+    if (text[i] === ',') i++;
+    skipWhitespace();
+    if (text[i] === '}' || text[i] === ']') {
+      i++;
+      open.pop();
+    } else if (children instanceof Map) {
+      const keyOffset = i;
+      const key = readString();
+      skipWhitespace();
+      i++; // colon
+      const child = startValue();
+      child.offset = keyOffset;
+      children.set(key, child);
+    } else {
+      children.push(startValue());
+    }
+  }
+  return root;
 }
 
 /** Offset of the value at `path`, or of its closest ancestor. */

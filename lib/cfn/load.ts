@@ -193,14 +193,15 @@ function toValue(
   } else if (isScalar(node)) {
     value = node.value;
   } else if (isMap(node)) {
-    const object: Record<string, unknown> = {};
+    const entries: Array<[string, unknown]> = [];
     for (const pair of node.items) {
       const key = isScalar(pair.key)
         ? String(pair.key.value)
         : String(toValue(pair.key as YamlNode, doc, budget, file, lines));
-      object[key] = toValue(pair.value as YamlNode | null, doc, budget, file, lines);
+      entries.push([key, toValue(pair.value as YamlNode | null, doc, budget, file, lines)]);
     }
-    value = object;
+    // From entries, as JSON.parse does: a `__proto__` key is an own property, not a new prototype.
+    value = Object.fromEntries(entries);
   } else if (isSeq(node)) {
     value = node.items.map((item) => toValue(item as YamlNode | null, doc, budget, file, lines));
   } else {

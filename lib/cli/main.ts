@@ -1,4 +1,5 @@
 // dmap-guard command line: dispatches to a command and maps errors to exit codes (2 = usage or unreadable input).
+import { ResolutionLimitError } from '../cfn/intrinsics';
 import { InputError } from '../model/errors';
 import { helpText, UsageError, type CommandSpec } from './args';
 import { policySpec, runPolicy } from './commands/policy';
@@ -54,7 +55,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof InputError) {
+    if (error instanceof UsageError || error instanceof InputError || error instanceof ResolutionLimitError) {
       io.err(`dmap-guard: ${error.message}`);
       return 2;
     }

@@ -3,14 +3,29 @@ import { arnMatches, globMatch, literal, substituteVariables, UNRESOLVED, type R
 
 type Compare = (requestValue: string, policyValue: string) => boolean;
 
+/**
+ * What a policy value must look like for the operator; IAM refuses to save a policy whose values do not. String
+ * and ARN operators take any text (wildcards included).
+ */
+type ValueKind = 'text' | 'number' | 'date' | 'bool' | 'ip';
+
 interface OperatorDef {
   compare: Compare;
   negated: boolean;
+  kind: ValueKind;
 }
 
+const EPOCH_SECONDS = /^\d+(\.\d+)?$/;
+// W3C profile of ISO 8601: YYYY, YYYY-MM, YYYY-MM-DD, then optionally a time, which needs a zone designator.
+const ISO_8601 = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/;
+
+/** Milliseconds since the epoch of an ISO 8601 date or epoch seconds; NaN for anything else (Date.parse is lax). */
 function parseDate(value: string): number {
-  return /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  if (EPOCH_SECONDS.test(value)) return Number(value) * 1000;
+  return ISO_8601.test(value) ? Date.parse(value) : NaN;
 }
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 function ipToBigInt(ip: string): { value: bigint; bits: number } | undefined {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {
@@ -39,14 +54,20 @@ function ipToBigInt(ip: string): { value: bigint; bits: number } | undefined {
   return { value: groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n), bits: 128 };
 }
 
-export function ipInRange(ip: string, range: string): boolean {
-  const [network = '', maskText] = range.split('/');
-  const address = ipToBigInt(ip.trim());
+function parseRange(range: string): { value: bigint; bits: number; mask: number } | undefined {
+  const [network = '', maskText, extra] = range.split('/');
   const net = ipToBigInt(network.trim());
-  if (!address || !net || address.bits !== net.bits) return false;
+  if (!net || extra !== undefined) return undefined;
   const mask = maskText === undefined ? net.bits : Number(maskText);
-  if (!Number.isInteger(mask) || mask < 0 || mask > net.bits) return false;
-  const shift = BigInt(net.bits - mask);
+  if (!Number.isInteger(mask) || mask < 0 || mask > net.bits) return undefined;
+  return { ...net, mask };
+}
+
+export function ipInRange(ip: string, range: string): boolean {
+  const address = ipToBigInt(ip.trim());
+  const net = parseRange(range);
+  if (!address || !net || address.bits !== net.bits) return false;
+  const shift = BigInt(net.bits - net.mask);
   return address.value >> shift === net.value >> shift;
 }
 
@@ -69,34 +90,53 @@ const eqIgnoreCase: Compare = (v, p) => v.toLowerCase() === literal(p).toLowerCa
 const like: Compare = (v, p) => globMatch(p, v);
 const arn: Compare = (v, p) => arnMatches(p, v);
 
-const OPERATORS: Record<string, OperatorDef> = {
-  stringequals: { compare: eq, negated: false },
-  stringnotequals: { compare: eq, negated: true },
-  stringequalsignorecase: { compare: eqIgnoreCase, negated: false },
-  stringnotequalsignorecase: { compare: eqIgnoreCase, negated: true },
-  stringlike: { compare: like, negated: false },
-  stringnotlike: { compare: like, negated: true },
-  numericequals: { compare: numeric((a, b) => a === b), negated: false },
-  numericnotequals: { compare: numeric((a, b) => a === b), negated: true },
-  numericlessthan: { compare: numeric((a, b) => a < b), negated: false },
-  numericlessthanequals: { compare: numeric((a, b) => a <= b), negated: false },
-  numericgreaterthan: { compare: numeric((a, b) => a > b), negated: false },
-  numericgreaterthanequals: { compare: numeric((a, b) => a >= b), negated: false },
-  dateequals: { compare: date((a, b) => a === b), negated: false },
-  datenotequals: { compare: date((a, b) => a === b), negated: true },
-  datelessthan: { compare: date((a, b) => a < b), negated: false },
-  datelessthanequals: { compare: date((a, b) => a <= b), negated: false },
-  dategreaterthan: { compare: date((a, b) => a > b), negated: false },
-  dategreaterthanequals: { compare: date((a, b) => a >= b), negated: false },
-  bool: { compare: eqIgnoreCase, negated: false },
-  binaryequals: { compare: eq, negated: false },
-  ipaddress: { compare: ipInRange, negated: false },
-  notipaddress: { compare: ipInRange, negated: true },
-  arnequals: { compare: arn, negated: false },
-  arnlike: { compare: arn, negated: false },
-  arnnotequals: { compare: arn, negated: true },
-  arnnotlike: { compare: arn, negated: true },
-};
+// A Map, so an operator named like an Object.prototype member (`__proto__`, `constructor`) is simply unknown.
+const OPERATORS = new Map<string, OperatorDef>([
+  ['stringequals', { compare: eq, negated: false, kind: 'text' }],
+  ['stringnotequals', { compare: eq, negated: true, kind: 'text' }],
+  ['stringequalsignorecase', { compare: eqIgnoreCase, negated: false, kind: 'text' }],
+  ['stringnotequalsignorecase', { compare: eqIgnoreCase, negated: true, kind: 'text' }],
+  ['stringlike', { compare: like, negated: false, kind: 'text' }],
+  ['stringnotlike', { compare: like, negated: true, kind: 'text' }],
+  ['numericequals', { compare: numeric((a, b) => a === b), negated: false, kind: 'number' }],
+  ['numericnotequals', { compare: numeric((a, b) => a === b), negated: true, kind: 'number' }],
+  ['numericlessthan', { compare: numeric((a, b) => a < b), negated: false, kind: 'number' }],
+  ['numericlessthanequals', { compare: numeric((a, b) => a <= b), negated: false, kind: 'number' }],
+  ['numericgreaterthan', { compare: numeric((a, b) => a > b), negated: false, kind: 'number' }],
+  ['numericgreaterthanequals', { compare: numeric((a, b) => a >= b), negated: false, kind: 'number' }],
+  ['dateequals', { compare: date((a, b) => a === b), negated: false, kind: 'date' }],
+  ['datenotequals', { compare: date((a, b) => a === b), negated: true, kind: 'date' }],
+  ['datelessthan', { compare: date((a, b) => a < b), negated: false, kind: 'date' }],
+  ['datelessthanequals', { compare: date((a, b) => a <= b), negated: false, kind: 'date' }],
+  ['dategreaterthan', { compare: date((a, b) => a > b), negated: false, kind: 'date' }],
+  ['dategreaterthanequals', { compare: date((a, b) => a >= b), negated: false, kind: 'date' }],
+  ['bool', { compare: eqIgnoreCase, negated: false, kind: 'bool' }],
+  ['binaryequals', { compare: eq, negated: false, kind: 'text' }],
+  ['ipaddress', { compare: ipInRange, negated: false, kind: 'ip' }],
+  ['notipaddress', { compare: ipInRange, negated: true, kind: 'ip' }],
+  ['arnequals', { compare: arn, negated: false, kind: 'text' }],
+  ['arnlike', { compare: arn, negated: false, kind: 'text' }],
+  ['arnnotequals', { compare: arn, negated: true, kind: 'text' }],
+  ['arnnotlike', { compare: arn, negated: true, kind: 'text' }],
+]);
+
+const isBool = (value: string) => value.toLowerCase() === 'true' || value.toLowerCase() === 'false';
+
+/** Why a policy value cannot be compared with this kind of operator, or undefined when it can. */
+function malformedValue(kind: ValueKind, value: string): string | undefined {
+  switch (kind) {
+    case 'number':
+      return DECIMAL.test(value) ? undefined : 'expected a number';
+    case 'date':
+      return Number.isNaN(parseDate(value)) ? 'expected an ISO 8601 date or epoch seconds' : undefined;
+    case 'bool':
+      return isBool(value) ? undefined : 'expected true or false';
+    case 'ip':
+      return parseRange(value) ? undefined : 'expected an IPv4 or IPv6 address or CIDR range';
+    case 'text':
+      return undefined;
+  }
+}
 
 export interface CompiledCondition {
   /** The operator as written ("ForAnyValue:StringLikeIfExists"). */
@@ -124,22 +164,28 @@ export function compileCondition(operator: string, key: string, values: string[]
 
   if (name === 'null') {
     if (set) return `${operator}: Null takes no set qualifier`;
+    const notBool = values.find((v) => !isBool(v));
+    if (notBool !== undefined) return `${operator} ${key}: "${notBool}": expected true or false`;
     return {
       ...base,
       test: (context) => {
         const present = (context.get(lookup)?.length ?? 0) > 0;
-        return values.some((v) =>
-          v.toLowerCase() === 'true' ? !present : v.toLowerCase() === 'false' ? present : false,
-        );
+        return values.some((v) => (v.toLowerCase() === 'true' ? !present : present));
       },
     };
   }
   const ifExists = name.endsWith('ifexists');
   if (ifExists) name = name.slice(0, -'ifexists'.length);
-  const def = OPERATORS[name];
+  const def = OPERATORS.get(name);
   if (!def) return `unknown condition operator "${operator}"`;
-  const { compare, negated } = def;
+  const { compare, negated, kind } = def;
   const hasVariables = values.some((v) => v.includes('${'));
+  // A malformed value would make a negated operator match everything and a positive one nothing: IAM refuses it.
+  for (const value of values) {
+    if (kind === 'date' && value.includes('${')) return `${operator} ${key}: Date operators take no policy variables`;
+    const problem = value.includes('${') ? undefined : malformedValue(kind, value);
+    if (problem !== undefined) return `${operator} ${key}: "${value}": ${problem}`;
+  }
 
   return {
     ...base,

@@ -1,7 +1,5 @@
 // Wildcard matching of actions, ARNs and strings, and policy variable substitution.
 
-const cache = new Map<string, RegExp>();
-
 // `${*}` and `${?}` stand for literal characters; substitution writes these sentinels so no wildcard is made of them.
 const LITERAL_STAR = '\uE000';
 const LITERAL_QUESTION = '\uE001';
@@ -13,27 +11,41 @@ export function literal(text: string): string {
     : text;
 }
 
-/** `*` matches any run of characters, `?` exactly one; everything else is literal. */
-export function globRegExp(pattern: string): RegExp {
-  let regex = cache.get(pattern);
-  if (!regex) {
-    const body = pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '[\\s\\S]*')
-      .replace(/\?/g, '[\\s\\S]')
-      .replaceAll(LITERAL_STAR, '\\*')
-      .replaceAll(LITERAL_QUESTION, '\\?');
-    regex = new RegExp(`^${body}$`);
-    if (cache.size > 50_000) cache.clear();
-    cache.set(pattern, regex);
-  }
-  return regex;
-}
-
+/**
+ * `*` matches any run of characters, `?` exactly one; everything else is literal. Two-pointer matching: on a
+ * mismatch only the last `*` seen takes one more character, so the cost is at most pattern × value steps and
+ * never the exponential backtracking a RegExp built from the pattern allows (`*a*a*a*a*b`).
+ */
 export function globMatch(pattern: string, value: string): boolean {
   if (pattern === '*') return true;
   if (!pattern.includes('*') && !pattern.includes('?')) return literal(pattern) === value;
-  return globRegExp(pattern).test(value);
+  let p = 0;
+  let v = 0;
+  // Position after the last `*`, and the value position that `*` has consumed up to.
+  let starP = -1;
+  let starV = 0;
+  while (v < value.length) {
+    const c = pattern[p];
+    if (c === '*') {
+      starP = ++p;
+      starV = v;
+    } else if (c !== undefined && (c === '?' || matchesLiteral(c, value[v] as string))) {
+      p++;
+      v++;
+    } else if (starP >= 0) {
+      p = starP;
+      v = ++starV;
+    } else return false;
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/** One pattern character against one value character; the sentinels stand for a literal `*` and `?`. */
+function matchesLiteral(patternChar: string, valueChar: string): boolean {
+  if (patternChar === LITERAL_STAR) return valueChar === '*';
+  if (patternChar === LITERAL_QUESTION) return valueChar === '?';
+  return patternChar === valueChar;
 }
 
 /** Action names are case-insensitive: `S3:getobject` is `s3:GetObject`. */
@@ -84,7 +96,7 @@ export const UNRESOLVED = Symbol('unresolved policy variable');
 export function substituteVariables(text: string, context: RequestContext): string | typeof UNRESOLVED {
   if (!text.includes('${')) return text;
   let unresolved = false;
-  const result = text.replace(/\$\{([^}]*)\}/g, (_whole, inner: string) => {
+  const replace = (inner: string): string => {
     const trimmed = inner.trim();
     if (trimmed === '*') return LITERAL_STAR;
     if (trimmed === '?') return LITERAL_QUESTION;
@@ -99,6 +111,16 @@ export function substituteVariables(text: string, context: RequestContext): stri
     }
     unresolved = true;
     return '';
-  });
+  };
+  // Scanned rather than `text.replace(/\$\{([^}]*)\}/g)`, which rescans to the end from every unclosed `${`.
+  let result = '';
+  let from = 0;
+  for (let open = text.indexOf('${'); open >= 0; open = text.indexOf('${', from)) {
+    const close = text.indexOf('}', open + 2);
+    if (close < 0) break;
+    result += text.slice(from, open) + replace(text.slice(open + 2, close));
+    from = close + 1;
+  }
+  result += text.slice(from);
   return unresolved ? UNRESOLVED : result;
 }

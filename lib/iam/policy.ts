@@ -74,6 +74,9 @@ function conditionValues(value: unknown): string[] | undefined {
   return undefined;
 }
 
+/** Condition keys are a service prefix (or `aws`), a colon and a name: `aws:SourceIp`, `s3:prefix`. */
+const CONDITION_KEY = /^[A-Za-z0-9-]+:./;
+
 export function parsePolicy(input: unknown, policyId: string): ParsedPolicy {
   const problems: PolicyProblem[] = [];
   const problem = (path: string, message: string) => problems.push({ policyId, path, message });
@@ -129,21 +132,25 @@ export function parsePolicy(input: unknown, policyId: string): ParsedPolicy {
     if (entry.Condition !== undefined) {
       if (!isRecord(entry.Condition)) problem(`${path}.Condition`, 'expected an object of condition operators');
       else {
-        const condition: Record<string, Record<string, string[]>> = {};
+        // Null-prototype tables: an operator or key named `__proto__` is stored, not turned into a prototype.
+        const condition: Record<string, Record<string, string[]>> = Object.create(null);
         for (const [operator, block] of Object.entries(entry.Condition)) {
           if (!isRecord(block)) {
             problem(`${path}.Condition.${operator}`, 'expected an object of condition keys');
             continue;
           }
-          condition[operator] = {};
+          const keys: Record<string, string[]> = Object.create(null);
+          condition[operator] = keys;
           for (const [key, value] of Object.entries(block)) {
             const values = conditionValues(value);
-            if (values === undefined)
+            if (!CONDITION_KEY.test(key))
+              problem(`${path}.Condition.${operator}["${key}"]`, 'expected a condition key of the form prefix:name');
+            else if (values === undefined)
               problem(
                 `${path}.Condition.${operator}["${key}"]`,
                 'expected a string, number, boolean or an array of them',
               );
-            else (condition[operator] as Record<string, string[]>)[key] = values;
+            else keys[key] = values;
           }
         }
         statement.condition = condition;

@@ -10,11 +10,12 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { GetBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { AwsBackend } from '../../lib/aws/backend';
+import { Readable } from 'node:stream';
+import { AwsBackend, MAX_OBJECT_BYTES } from '../../lib/aws/backend';
 import { createClients } from '../../lib/aws/clients';
 import { checkPayloadUrl } from '../../lib/aws/payload';
 
@@ -297,6 +298,47 @@ describe('AwsBackend stacks and state machines', () => {
         stateMachines: [{ stateMachineArn: 'b', name: 'b', type: 'STANDARD', creationDate: new Date() }],
       });
     expect(await backend().listStateMachines()).toEqual(['a', 'b']);
+  });
+});
+
+describe('AwsBackend.objectText', () => {
+  const MiB = 1024 * 1024;
+  /** A body without Content-Length, as S3 sends chunked responses; counts the chunks it has handed out. */
+  function chunkedBody(chunks: Buffer[]) {
+    const counter = { served: 0 };
+    function* serve() {
+      for (const chunk of chunks) {
+        counter.served++;
+        yield chunk;
+      }
+    }
+    return Object.assign(counter, { stream: Readable.from(serve()) });
+  }
+
+  it('reads a body without Content-Length chunk by chunk, whole characters across chunk borders', async () => {
+    const euro = Buffer.from('€');
+    const body = chunkedBody([Buffer.from('{"a":"'), euro.subarray(0, 1), euro.subarray(1), Buffer.from('"}')]);
+    s3.on(GetObjectCommand, { Bucket: 'defs', Key: 'm.json' }).resolves({ Body: body.stream as never });
+    expect(await backend().objectText('defs', 'm.json')).toBe('{"a":"€"}');
+  });
+
+  it('stops reading a body without Content-Length past the cap, naming the object and the cap', async () => {
+    const body = chunkedBody(Array.from({ length: 40 }, () => Buffer.alloc(MiB, 0x20)));
+    s3.on(GetObjectCommand).resolves({ Body: body.stream as never });
+    await expect(backend().objectText('defs', 'big.json', 'v7')).rejects.toThrow(
+      `s3://defs/big.json (version v7) has more than ${MAX_OBJECT_BYTES} bytes; at most ${MAX_OBJECT_BYTES} are read`,
+    );
+    expect(body.served).toBeLessThanOrEqual(MAX_OBJECT_BYTES / MiB + 1);
+    expect(body.stream.destroyed).toBe(true);
+  });
+
+  it('refuses a declared Content-Length over the cap before reading', async () => {
+    const body = chunkedBody([Buffer.from('x')]);
+    s3.on(GetObjectCommand).resolves({ Body: body.stream as never, ContentLength: MAX_OBJECT_BYTES + 1 });
+    await expect(backend().objectText('defs', 'big.json')).rejects.toThrow(
+      `s3://defs/big.json is ${MAX_OBJECT_BYTES + 1} bytes; at most ${MAX_OBJECT_BYTES} are read`,
+    );
+    expect(body.served).toBe(0);
   });
 });
 
