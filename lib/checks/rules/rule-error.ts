@@ -8,7 +8,7 @@ export const ruleError = defineRule({
   why: 'A crashing rule must not hide the findings of the others nor pass silently.',
   docs: 'https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html',
   fix: 'Report the message as a dmap-guard bug; the other rules still ran.',
-  tags: ['dmap-guard'],
+  tags: ['internal'],
   messages: { ruleFailed: 'rule {{rule}} failed on this state machine: {{error}}' },
   check: () => [],
 });
