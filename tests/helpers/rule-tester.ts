@@ -114,8 +114,10 @@ function project(finding: Finding, like: ExpectedFinding | undefined): Record<st
   if (like?.actions !== undefined || like?.action === undefined) shown.actions = finding.actions;
   else shown.action = finding.action;
   if (like?.resources !== undefined) shown.resources = finding.resources;
+  // A matching pattern shows as itself, a failing one as the text it failed on, so the diff reads well.
   if (like?.message !== undefined)
-    shown.message = typeof like.message === 'string' ? finding.message : like.message.test(finding.message);
+    shown.message =
+      typeof like.message !== 'string' && like.message.test(finding.message) ? String(like.message) : finding.message;
   if (finding.suppressed) shown.suppressed = finding.suppressed.reason;
   return shown;
 }
@@ -125,7 +127,8 @@ function expected(error: ExpectedFinding, rule: string): Record<string, unknown>
   if (error.actions !== undefined || error.action === undefined) shown.actions = error.actions ?? [];
   else shown.action = error.action;
   if (error.resources !== undefined) shown.resources = error.resources;
-  if (error.message !== undefined) shown.message = typeof error.message === 'string' ? error.message : true;
+  if (error.message !== undefined)
+    shown.message = typeof error.message === 'string' ? error.message : String(error.message);
   return shown;
 }
 
