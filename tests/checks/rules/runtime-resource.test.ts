@@ -33,7 +33,9 @@ ruleTester(runtimeResource).run('runtime-resource', {
           state: '$.States.Map',
           action: 's3:GetObject',
           message:
-            /depends on \$\.key \(\$\.States\.Map \(ItemReader\.Parameters\.Key\)\); the role grants it on arn:aws:s3:::in-bucket\/\* /,
+            's3:GetObject on arn:aws:s3:::in-bucket/* depends on $.key ($.States.Map (ItemReader.Parameters.Key.$)); ' +
+            'the role grants it on arn:aws:s3:::in-bucket/* (inline policy P0 of role Role, statement #2), ' +
+            'which covers the run only if the value resolves there.',
         },
       ],
     },
