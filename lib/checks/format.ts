@@ -18,8 +18,3 @@ export function formatTemplate(
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : value.join(', ');
   });
 }
-
-/** The placeholder names a template uses, in order (for the rules reference). */
-export function placeholdersOf(template: string): string[] {
-  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1] as string))];
-}
