@@ -4,7 +4,7 @@
 import { analyzeTemplate } from '../../lib/cfn/machines';
 import { parseDocumentText } from '../../lib/cfn/load';
 import { checkStateMachines } from '../../lib/checks/analyze';
-import type { Finding, Rule } from '../../lib/checks/types';
+import type { Finding, MachineAnalysis, Rule } from '../../lib/checks/types';
 import type { AccountSnapshot } from '../../lib/model/snapshot';
 import { EmbeddedSimulator } from '../../lib/offline/simulator';
 
@@ -95,6 +95,14 @@ export interface InvalidCase extends RuleCase {
 
 /** Every finding the rules make on the case's template (suppressed ones included, marked). */
 export async function findingsOf(testCase: RuleCase, rules: Rule[]): Promise<Finding[]> {
+  return (await checkCase(testCase, rules)).findings;
+}
+
+/** The case's template through the real pipeline, with only `rules`. */
+export async function checkCase(
+  testCase: RuleCase,
+  rules: Rule[],
+): Promise<{ findings: Finding[]; analyses: MachineAnalysis[] }> {
   const template = testCase.template ?? (testCase.machine ? machineTemplate(testCase.machine) : undefined);
   if (template === undefined) throw new Error(`case ${testCase.name} has neither template nor machine`);
   const text = typeof template === 'string' ? template : JSON.stringify(template);
@@ -105,8 +113,7 @@ export async function findingsOf(testCase: RuleCase, rules: Rule[]): Promise<Fin
     partition: 'aws',
     ...(testCase.snapshot ? { snapshot: testCase.snapshot } : {}),
   });
-  const { findings } = await checkStateMachines(machines, { simulator: new EmbeddedSimulator(), rules });
-  return findings;
+  return checkStateMachines(machines, { simulator: new EmbeddedSimulator(), rules });
 }
 
 function project(finding: Finding, like: ExpectedFinding | undefined): Record<string, unknown> {

@@ -2,8 +2,8 @@ import { invalidDefinition } from '../../../lib/checks/rules/invalid-definition'
 import { ruleTester } from '../../helpers/rule-tester';
 import { DMAP_POLICY, INLINE_MAP, distributedMap } from '../machines';
 
-// Distributed mode only in STANDARD parents: https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
-// Label rules: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html#map-label
+// Distributed mode only in STANDARD parents, and the Label field of a Distributed Map:
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
 ruleTester(invalidDefinition).run('invalid-definition', {
   valid: [
     { name: 'a STANDARD Distributed Map', machine: { definition: distributedMap(), policies: [DMAP_POLICY] } },
