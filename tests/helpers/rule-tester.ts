@@ -29,6 +29,8 @@ export interface MachineSpec {
   /** Instead of a role in the template: an execution role ARN (or any RoleArn value). */
   roleArn?: unknown;
   substitutions?: Record<string, string>;
+  /** Suppressions in the machine's Metadata (`dmap-guard.suppress`). */
+  suppress?: unknown[];
 }
 
 /** A template with one state machine named Machine and, unless roleArn is given, its role built from the policies. */
@@ -36,6 +38,7 @@ export function machineTemplate(spec: MachineSpec): Record<string, unknown> {
   const resources: Record<string, unknown> = {
     Machine: {
       Type: 'AWS::StepFunctions::StateMachine',
+      ...(spec.suppress ? { Metadata: { 'dmap-guard': { suppress: spec.suppress } } } : {}),
       Properties: {
         StateMachineName: MACHINE_NAME,
         StateMachineType: spec.type ?? 'STANDARD',
@@ -87,6 +90,8 @@ export interface ExpectedFinding {
   resources?: string[];
   /** Matched against the formatted text, for the parts a message id alone does not pin down. */
   message?: string | RegExp;
+  /** The reason of the suppression that matched. */
+  suppressed?: string;
 }
 
 export interface InvalidCase extends RuleCase {
@@ -134,6 +139,7 @@ function expected(error: ExpectedFinding, rule: string): Record<string, unknown>
   if (error.actions !== undefined || error.action === undefined) shown.actions = error.actions ?? [];
   else shown.action = error.action;
   if (error.resources !== undefined) shown.resources = error.resources;
+  if (error.suppressed !== undefined) shown.suppressed = error.suppressed;
   if (error.message !== undefined)
     shown.message = typeof error.message === 'string' ? error.message : String(error.message);
   return shown;
