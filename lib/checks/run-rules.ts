@@ -1,67 +1,66 @@
-// Rules on one machine's analysis → findings: a crashing rule becomes a rule-error finding, duplicates go,
-// suppressions are applied.
+// Rules on one machine's analysis → findings: drafts are formatted, a crashing rule becomes a rule-error
+// finding, duplicates go, suppressions are applied.
 import { globMatch } from '../iam/match';
 import { displayValue } from '../model/arns';
+import { messageOf } from '../model/errors';
 import type { StateMachineModel } from '../model/state-machine';
-import type { Finding, MachineAnalysis, Rule } from './types';
+import { formatTemplate } from './format';
+import { ruleError } from './rules/rule-error';
+import type { Finding, FindingDraft, MachineAnalysis, Rule, RuleMeta } from './types';
 
-/** Run rules on one analysis; a rule that throws becomes a rule-error finding and the others still run. */
+/** Run rules on one analysis; a rule that throws (or drafts a message it lacks) becomes a rule-error finding and the others still run. */
 export function runRules(analysis: MachineAnalysis, rules: Rule[]): Finding[] {
   const { machine } = analysis;
   const findings: Finding[] = [];
   for (const rule of rules) {
-    let drafts;
     try {
-      drafts = rule.check(analysis);
+      findings.push(...rule.check(analysis).map((draft) => toFinding(rule, machine, draft)));
     } catch (error) {
-      drafts = [
-        {
-          message: `rule ${rule.id} failed on this state machine: ${(error as Error).message}`,
-          severity: 'error' as const,
-          fix: 'Report this as a dmap-guard bug; the other rules still ran.',
-        },
-      ];
-      findings.push(toFinding({ ...rule, id: 'rule-error' }, machine, drafts[0] as (typeof drafts)[number]));
-      continue;
+      const draft = { messageId: 'ruleFailed', data: { rule: rule.id, error: messageOf(error) } };
+      findings.push(toFinding(ruleError, machine, draft));
     }
-    for (const draft of drafts) findings.push(toFinding(rule, machine, draft));
   }
   const seen = new Set<string>();
   return findings
     .filter((f) => {
-      const key = [f.rule, f.state, f.action, f.resource, f.message].join('|');
+      const key = [f.rule, f.messageId, f.state, f.actions.join(', '), f.resources.join(', '), f.message].join('|');
       return seen.has(key) ? false : (seen.add(key), true);
     })
     .map((finding) => applySuppressions(finding, machine));
 }
 
-function toFinding(
-  rule: Pick<Rule, 'id' | 'severity' | 'fix'>,
-  machine: StateMachineModel,
-  draft: ReturnType<Rule['check']>[number],
-): Finding {
+function toFinding(rule: RuleMeta, machine: StateMachineModel, draft: FindingDraft): Finding {
+  const actions = [...(draft.actions ?? [])];
+  const resources = (draft.resources ?? []).map(displayValue);
+  const fix = draft.fix === undefined ? rule.fix : formatTemplate(rule.fixes, draft.fix, draft.fixData ?? {}, rule.id);
   const finding: Finding = {
     rule: rule.id,
     severity: draft.severity ?? rule.severity,
+    messageId: draft.messageId,
     template: machine.source,
     stateMachine: machine.id,
     state: draft.state ?? '$',
-    action: draft.action ?? '',
-    resource: displayValue(draft.resource ?? ''),
-    message: displayValue(draft.message),
-    fix: displayValue(draft.fix ?? rule.fix),
+    action: actions[0] ?? '',
+    actions,
+    resource: resources[0] ?? '',
+    resources,
+    message: displayValue(formatTemplate(rule.messages, draft.messageId, draft.data, rule.id)),
+    fix: displayValue(fix),
   };
   const origin = draft.origin ?? machine.origin;
   if (origin) finding.origin = origin;
   return finding;
 }
 
+/** A suppression's action and resource patterns must cover every action and resource the finding names. */
 function applySuppressions(finding: Finding, machine: StateMachineModel): Finding {
+  const covers = (pattern: string | undefined, values: string[], fold: (s: string) => string) =>
+    pattern === undefined || (values.length === 0 ? [''] : values).every((v) => globMatch(fold(pattern), fold(v)));
   const match = machine.suppressions.find(
     (s) =>
       s.rule === finding.rule &&
-      (s.action === undefined || globMatch(s.action.toLowerCase(), finding.action.toLowerCase())) &&
-      (s.resource === undefined || globMatch(s.resource, finding.resource)),
+      covers(s.action, finding.actions, (a) => a.toLowerCase()) &&
+      covers(s.resource, finding.resources, (r) => r),
   );
   return match ? { ...finding, suppressed: { reason: match.reason } } : finding;
 }

@@ -1,4 +1,5 @@
-// Findings are data; rules are pure functions from one state machine's analysis to findings.
+// Findings are data; rules are pure functions from one state machine's analysis to finding drafts, and one
+// formatter (format.ts) turns a draft's message id and data into the finding's text.
 import type { Evaluation, AccessRequest, PolicyProblem } from '../iam';
 import type { Origin, RoleModel, StateMachineModel } from '../model/state-machine';
 import type { Need, NeedsResult } from '../needs/types';
@@ -9,14 +10,22 @@ export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, er
 export interface Finding {
   rule: string;
   severity: Severity;
+  /** Which of the rule's messages this is: stable, so tests and tools need not match English text. */
+  messageId: string;
   /** Template file or account the state machine comes from. */
   template: string;
   /** Logical id (templates) or ARN (deployed). */
   stateMachine: string;
   /** JSONPath of the state in the definition, "$" for the machine, or the policy for grants. */
   state: string;
+  /** The first of `actions`, or "" (kept for consumers of the single-action shape). */
   action: string;
+  /** Every action the finding is about. */
+  actions: string[];
+  /** The first of `resources`, or "". */
   resource: string;
+  /** Every resource the finding is about. */
+  resources: string[];
   message: string;
   fix: string;
   origin?: Origin;
@@ -26,9 +35,21 @@ export interface Finding {
   suppressed?: { reason: string };
 }
 
-export type FindingDraft = Partial<Pick<Finding, 'state' | 'action' | 'resource' | 'fix' | 'origin' | 'severity'>> & {
-  message: string;
-};
+/** Named values a message template refers to as {{name}}; lists are joined with ", ". */
+export type MessageData = Record<string, string | number | readonly string[]>;
+
+export interface FindingDraft<MessageId extends string = string, FixId extends string = string> {
+  messageId: MessageId;
+  data: MessageData;
+  state?: string;
+  actions?: readonly string[];
+  resources?: readonly string[];
+  /** One of the rule's fix templates, filled with `fixData`; without it the rule's general fix applies. */
+  fix?: FixId;
+  fixData?: MessageData;
+  origin?: Origin;
+  severity?: Severity;
+}
 
 export interface RuleMeta {
   /** Stable literal id; never derived from file names. */
@@ -37,11 +58,28 @@ export interface RuleMeta {
   summary: string;
   why: string;
   docs: string;
+  /** The general fix, shown when a finding names no fix of its own. */
   fix: string;
+  /** Message templates by message id, with {{name}} placeholders filled from a draft's data. */
+  messages: Readonly<Record<string, string>>;
+  /** Fix templates by id, for findings whose fix depends on what they found. */
+  fixes: Readonly<Record<string, string>>;
+  tags: readonly string[];
 }
 
 export interface Rule extends RuleMeta {
   check(analysis: MachineAnalysis): FindingDraft[];
+}
+
+/** A rule whose drafts can only name its own message and fix ids (checked by the compiler). */
+export function defineRule<MessageId extends string, FixId extends string = never>(
+  rule: Omit<RuleMeta, 'messages' | 'fixes'> & {
+    messages: Record<MessageId, string>;
+    fixes?: Record<FixId, string>;
+    check(analysis: MachineAnalysis): FindingDraft<MessageId, FixId>[];
+  },
+): Rule {
+  return { ...rule, fixes: rule.fixes ?? ({} as Record<FixId, string>) };
 }
 
 export type NeedStatus = 'allowed' | 'denied' | 'unproven' | 'runtime';

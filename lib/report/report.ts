@@ -43,8 +43,8 @@ const ORDER = (a: Finding, b: Finding) =>
   SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
   a.rule.localeCompare(b.rule) ||
   a.state.localeCompare(b.state) ||
-  a.action.localeCompare(b.action) ||
-  a.resource.localeCompare(b.resource);
+  a.actions.join(', ').localeCompare(b.actions.join(', ')) ||
+  a.resources.join(', ').localeCompare(b.resources.join(', '));
 
 export function buildReport(analyses: MachineAnalysis[], findings: Finding[], failOn: FailOn): Report {
   const sorted = [...findings].sort(ORDER);

@@ -24,6 +24,7 @@ export function renderSarif(report: Report, rules: RuleMeta[], version: string):
               helpUri: rule.docs,
               help: { text: rule.fix },
               defaultConfiguration: { level: LEVEL[rule.severity] },
+              properties: { tags: [...rule.tags], messageIds: Object.keys(rule.messages) },
             })),
           },
         },
@@ -51,11 +52,18 @@ export function renderSarif(report: Report, rules: RuleMeta[], version: string):
                   finding.template,
                   finding.stateMachine,
                   finding.state,
-                  finding.action,
-                  finding.resource,
+                  // Joined lists: the fingerprints of findings from before the lists existed stay the same.
+                  finding.actions.join(', '),
+                  finding.resources.join(', '),
                 ].join('|'),
               )
               .digest('hex'),
+          },
+          properties: {
+            messageId: finding.messageId,
+            state: finding.state,
+            actions: finding.actions,
+            resources: finding.resources,
           },
           ...(finding.suppressed
             ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed.reason }] }

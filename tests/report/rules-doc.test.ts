@@ -17,6 +17,11 @@ describe('rule registry', () => {
       expect(['error', 'warning', 'info']).toContain(rule.severity);
       for (const text of [rule.summary, rule.why, rule.fix]) expect(text.length).toBeGreaterThan(20);
       expect(rule.docs).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+      expect(rule.tags.length).toBeGreaterThan(0);
+      for (const tag of rule.tags) expect(tag).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(Object.keys(rule.messages).length).toBeGreaterThan(0);
+      for (const id of [...Object.keys(rule.messages), ...Object.keys(rule.fixes)])
+        expect(id).toMatch(/^[a-z][A-Za-z]*$/);
     }
   });
 

@@ -1,52 +1,91 @@
 import { DOCS } from '../../needs/types';
 import { firstFailure, sourceOf, statementSnippet } from '../describe';
 import { grantsForAction } from '../grants';
-import type { FindingDraft, MachineAnalysis, Rule, Severity } from '../types';
+import { defineRule, type FindingDraft, type MachineAnalysis } from '../types';
 
-/** Shared by missing-permission (required needs) and missing-recommended-permission (recommended needs). */
-export function missingFindings(analysis: MachineAnalysis, tier: 'required' | 'recommended'): FindingDraft[] {
-  const drafts: FindingDraft[] = [];
+/** Messages of a denied need, shared by missing-permission and missing-recommended-permission. */
+export const DENIED_NEED_MESSAGES = {
+  notAllowed: '{{actions}} on {{resources}} is not allowed: {{reason}}. Needed by {{source}}: {{why}} ({{docs}})',
+} as const;
+export const DENIED_NEED_FIXES = { addStatement: 'Add to the execution role:\n{{statement}}' } as const;
+
+type DeniedNeedDraft = FindingDraft<keyof typeof DENIED_NEED_MESSAGES, keyof typeof DENIED_NEED_FIXES>;
+
+/** Needs of one tier the role denies: every failing action is named; the reason is the first failure's. */
+export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' | 'recommended'): DeniedNeedDraft[] {
+  const drafts: DeniedNeedDraft[] = [];
   for (const result of analysis.needResults) {
     if (result.need.tier !== tier || result.status !== 'denied') continue;
     const failure = firstFailure(result);
     if (!failure) continue;
-    const failing = result.results.filter((r) => r.evaluation.decision !== 'allowed').map((r) => r.request.action);
+    const failing = [
+      ...new Set(result.results.filter((r) => r.evaluation.decision !== 'allowed').map((r) => r.request.action)),
+    ];
+    const { need } = result;
     drafts.push({
-      state: result.need.source.state,
-      action: [...new Set(failing)].join(', '),
-      resource: result.need.resources.join(', '),
-      message: `${failure.action} on ${result.need.resources.join(', ')} is not allowed: ${failure.reason}. Needed by ${sourceOf(result.need)}: ${result.need.why.text} (${result.need.why.docs})`,
-      fix: `Add to the execution role:\n${statementSnippet([result.need])}`,
+      messageId: 'notAllowed',
+      data: {
+        actions: failing,
+        resources: need.resources,
+        reason: failure.reason,
+        source: sourceOf(need),
+        why: need.why.text,
+        docs: need.why.docs,
+      },
+      state: need.source.state,
+      actions: failing,
+      resources: need.resources,
+      fix: 'addStatement',
+      fixData: { statement: statementSnippet([need]) },
     });
   }
   return drafts;
 }
 
-export const missingPermission: Rule = {
+export const missingPermission = defineRule({
   id: 'missing-permission',
-  severity: 'error' satisfies Severity,
+  severity: 'error',
   summary: 'The execution role does not allow a permission the definition requires.',
   why: 'Step Functions makes these calls with the execution role; without them the Map Run fails (States.ItemReaderFailed, States.ResultWriterFailed, AccessDenied on StartExecution) or the deployment is rejected.',
   docs: DOCS.distributedMap,
   fix: 'Add the least-privilege statement shown with the finding to the role.',
-  check: (analysis) => [...missingFindings(analysis, 'required'), ...grantlessRuntimeFindings(analysis)],
-};
+  tags: ['iam', 'distributed-map', 'required'],
+  messages: {
+    ...DENIED_NEED_MESSAGES,
+    grantedNowhere:
+      '{{action}} is needed on {{resources}} ({{expression}}, {{source}}), and the role grants it on no resource at all, so the call fails whatever the value is. {{why}}',
+  },
+  fixes: {
+    ...DENIED_NEED_FIXES,
+    grantRuntimeTarget: 'Grant {{action}} on what {{target}} resolves to at run time ({{docs}}).',
+  },
+  check: (analysis) => [...deniedNeedFindings(analysis, 'required'), ...grantedNowhereFindings(analysis)],
+});
 
 /** A run-time need the role grants on no resource at all fails whatever the value resolves to. */
-function grantlessRuntimeFindings(analysis: MachineAnalysis): FindingDraft[] {
+function grantedNowhereFindings(analysis: MachineAnalysis): FindingDraft<'grantedNowhere', 'grantRuntimeTarget'>[] {
   const role = analysis.role;
   if (!role || role.unknown.length > 0) return [];
-  const drafts: FindingDraft[] = [];
+  const drafts: FindingDraft<'grantedNowhere', 'grantRuntimeTarget'>[] = [];
   for (const result of analysis.needResults) {
     if (result.status !== 'runtime' || result.need.tier !== 'required') continue;
-    for (const action of result.need.actions) {
+    const { need } = result;
+    for (const action of need.actions) {
       if (grantsForAction(role, action).length > 0) continue;
       drafts.push({
-        state: result.need.source.state,
-        action,
-        resource: result.need.resources.join(', '),
-        message: `${action} is needed on ${result.need.resources.join(', ')} (${result.need.runtimeExpression ?? 'a run-time value'}, ${sourceOf(result.need)}), and the role grants it on no resource at all, so the call fails whatever the value is. ${result.need.why.text}`,
-        fix: `Grant ${action} on what ${result.need.runtimeExpression ?? 'the value'} resolves to at run time (${result.need.why.docs}).`,
+        messageId: 'grantedNowhere',
+        data: {
+          action,
+          resources: need.resources,
+          expression: need.runtimeExpression ?? 'a run-time value',
+          source: sourceOf(need),
+          why: need.why.text,
+        },
+        state: need.source.state,
+        actions: [action],
+        resources: need.resources,
+        fix: 'grantRuntimeTarget',
+        fixData: { action, target: need.runtimeExpression ?? 'the value', docs: need.why.docs },
       });
     }
   }

@@ -1,13 +1,16 @@
 import { DOCS } from '../../needs/types';
-import type { Rule } from '../types';
-import { missingFindings } from './missing-permission';
+import { defineRule } from '../types';
+import { DENIED_NEED_FIXES, DENIED_NEED_MESSAGES, deniedNeedFindings } from './missing-permission';
 
-export const missingRecommendedPermission: Rule = {
+export const missingRecommendedPermission = defineRule({
   id: 'missing-recommended-permission',
   severity: 'warning',
   summary: 'The execution role does not allow a permission AWS recommends for this definition.',
   why: 'Without it some operations fail later: redriving a Map Run (RedriveExecution), stopping child executions (StopExecution), or completing multipart result uploads.',
   docs: DOCS.distributedMap,
   fix: 'Add the least-privilege statement shown with the finding, or suppress the finding with a reason if the operation is never used.',
-  check: (analysis) => missingFindings(analysis, 'recommended'),
-};
+  tags: ['iam', 'distributed-map', 'recommended'],
+  messages: DENIED_NEED_MESSAGES,
+  fixes: DENIED_NEED_FIXES,
+  check: (analysis) => deniedNeedFindings(analysis, 'recommended'),
+});

@@ -13,9 +13,41 @@ import { baseContext } from '../requests';
 import { decodePolicyDocument } from '../../iam';
 import type { RoleModel, StateMachineModel } from '../../model/state-machine';
 import type { Need } from '../../needs/types';
-import type { FindingDraft, MachineAnalysis, Rule } from '../types';
+import { defineRule, type FindingDraft, type MachineAnalysis, type MessageData } from '../types';
 
-function describe(grant: OverBroadGrant, roleNeeds: Need[]): string {
+type ReachId =
+  | 'wildcardAction'
+  | 'wildcardActionWithExample'
+  | 'otherStateMachine'
+  | 'otherExecution'
+  | 'otherBucket'
+  | 'bucketNamePrefix'
+  | 'wholeBucket'
+  | 'listWithoutPrefix'
+  | 'anyKey'
+  | 'otherFunction'
+  | 'otherResource';
+type UnneededId = 'unneededActions' | 'unusedOnResources' | 'unneededActionsAndUnusedOnResources';
+type MessageId = ReachId | UnneededId | 'trustsOthers';
+type FixId = 'trustStatesOnly' | 'removeGrants' | 'scopeToNeeds';
+
+const REACH_IDS: Record<OverBroadGrant['kind'], ReachId> = {
+  'wildcard-action': 'wildcardAction',
+  'other-state-machine': 'otherStateMachine',
+  'other-execution': 'otherExecution',
+  'other-bucket': 'otherBucket',
+  'bucket-name-prefix': 'bucketNamePrefix',
+  'whole-bucket': 'wholeBucket',
+  'list-without-prefix': 'listWithoutPrefix',
+  'any-key': 'anyKey',
+  'other-function': 'otherFunction',
+  'other-resource': 'otherResource',
+};
+
+const UNNEEDED = 'grants {{actions}}, which no state of the state machines using this role needs';
+
+/** The message of a grant that reaches beyond the needs, and the named parts it is built from. */
+function describe(grant: OverBroadGrant, roleNeeds: Need[]): { messageId: ReachId; data: MessageData } {
   const { probe, statement } = grant;
   const action = probe.request.action;
   const service = action.split(':')[0] ?? '';
@@ -24,53 +56,71 @@ function describe(grant: OverBroadGrant, roleNeeds: Need[]): string {
   const needed =
     [...new Set(roleNeeds.filter((n) => n.actions.includes(action)).flatMap((n) => n.resources))].join(', ') ||
     probe.need.resources.join(', ');
-  switch (grant.kind) {
-    case 'wildcard-action': {
-      const example = action.endsWith('DmapGuardAnyOtherAction') ? sensitiveExample(service) : action;
-      return `Action ${pattern} grants ${service} actions no state needs${example ? ` (such as ${example})` : ''} on ${resource}`;
-    }
-    case 'other-state-machine':
-      return `allows ${action} on ${resource}, which reaches other state machines; only ${needed} is needed`;
-    case 'other-execution':
-      return `allows ${action} on ${resource}, which reaches executions of other state machines; only ${needed} is needed`;
-    case 'other-bucket':
-      return `allows ${action} on ${resource}, which reaches other buckets; only ${needed} is needed`;
-    case 'bucket-name-prefix':
-      return `allows ${action} on ${resource}, which also matches every bucket whose name starts the same way; only ${needed} is needed`;
-    case 'whole-bucket':
-      return `allows ${action} on ${resource}, the whole bucket, where ${needed} suffices`;
-    case 'list-without-prefix':
-      return `allows ${action} on ${resource} for any prefix (no s3:prefix condition), where the listing uses ${JSON.stringify(probe.need.context?.['s3:prefix'] ?? [])}`;
-    case 'any-key':
-      return `allows ${action} on ${resource}, which reaches any KMS key; only ${needed} is needed`;
-    case 'other-function':
-      return `allows ${action} on ${resource}, which reaches other Lambda functions; only ${needed} is needed`;
-    case 'other-resource':
-      return `allows ${action} on ${resource}, beyond the needed ${needed}`;
+  if (grant.kind === 'wildcard-action') {
+    const example = action.endsWith('DmapGuardAnyOtherAction') ? sensitiveExample(service) : action;
+    return example
+      ? { messageId: 'wildcardActionWithExample', data: { pattern, service, example, resource } }
+      : { messageId: 'wildcardAction', data: { pattern, service, resource } };
   }
+  const prefixes = JSON.stringify(probe.need.context?.['s3:prefix'] ?? []);
+  return { messageId: REACH_IDS[grant.kind], data: { action, resource, needed, prefixes } };
 }
 
-export const overBroadGrant: Rule = {
+export const overBroadGrant = defineRule<MessageId, FixId>({
   id: 'over-broad-grant',
   severity: 'warning',
   summary: 'The role grants more than the definition needs.',
   why: 'Wildcard actions, Resource "*", whole buckets, listing without an s3:prefix condition, StartExecution on other state machines and KMS on any key all widen what a compromised or buggy workflow can do. Grants are judged against the needs of every state machine that uses the role.',
   docs: DOCS.distributedMap,
   fix: 'Replace the statement with the least-privilege statements shown.',
+  tags: ['iam', 'least-privilege'],
+  messages: {
+    wildcardAction: '{{statement}} Action {{pattern}} grants {{service}} actions no state needs on {{resource}}.',
+    wildcardActionWithExample:
+      '{{statement}} Action {{pattern}} grants {{service}} actions no state needs (such as {{example}}) on {{resource}}.',
+    otherStateMachine:
+      '{{statement}} allows {{action}} on {{resource}}, which reaches other state machines; only {{needed}} is needed.',
+    otherExecution:
+      '{{statement}} allows {{action}} on {{resource}}, which reaches executions of other state machines; only {{needed}} is needed.',
+    otherBucket:
+      '{{statement}} allows {{action}} on {{resource}}, which reaches other buckets; only {{needed}} is needed.',
+    bucketNamePrefix:
+      '{{statement}} allows {{action}} on {{resource}}, which also matches every bucket whose name starts the same way; only {{needed}} is needed.',
+    wholeBucket: '{{statement}} allows {{action}} on {{resource}}, the whole bucket, where {{needed}} suffices.',
+    listWithoutPrefix:
+      '{{statement}} allows {{action}} on {{resource}} for any prefix (no s3:prefix condition), where the listing uses {{prefixes}}.',
+    anyKey: '{{statement}} allows {{action}} on {{resource}}, which reaches any KMS key; only {{needed}} is needed.',
+    otherFunction:
+      '{{statement}} allows {{action}} on {{resource}}, which reaches other Lambda functions; only {{needed}} is needed.',
+    otherResource: '{{statement}} allows {{action}} on {{resource}}, beyond the needed {{needed}}.',
+    unneededActions: `{{statement}} ${UNNEEDED}.`,
+    unusedOnResources: '{{statement}} grants {{unused}}.',
+    unneededActionsAndUnusedOnResources: `{{statement}} ${UNNEEDED}; it grants {{unused}}.`,
+    trustsOthers:
+      'Statement {{statement}} of {{policy}} lets {{principals}} assume the execution role; only states.amazonaws.com needs to.',
+  },
+  fixes: {
+    trustStatesOnly:
+      'Trust only the Step Functions service principal:\n- Effect: Allow\n  Principal:\n    Service: states.amazonaws.com\n  Action: sts:AssumeRole',
+    removeGrants: 'Remove {{grants}} from the statement.',
+    scopeToNeeds: 'Scope it to what the state machines need:\n{{statements}}',
+  },
   check(analysis) {
     const { role, machine } = analysis;
     if (!role) return [];
     return [...trustFindings(role), ...grantFindings(analysis, role, machine)];
   },
-};
+});
+
+type Draft = FindingDraft<MessageId, FixId>;
 
 const STATES_SERVICE = /^states(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/;
 
 /** Principals other than Step Functions that the trust policy lets assume the execution role. */
-function trustFindings(role: RoleModel): FindingDraft[] {
+function trustFindings(role: RoleModel): Draft[] {
   if (!role.trust) return [];
   const statements = parsePolicyStatements(role.trust.document);
-  const drafts: FindingDraft[] = [];
+  const drafts: Draft[] = [];
   statements.forEach((statement, index) => {
     if (statement.Effect !== 'Allow') return;
     const principal = statement.Principal;
@@ -86,11 +136,16 @@ function trustFindings(role: RoleModel): FindingDraft[] {
     }
     if (others.length === 0) return;
     drafts.push({
+      messageId: 'trustsOthers',
+      data: {
+        statement: typeof statement.Sid === 'string' ? statement.Sid : `#${index}`,
+        policy: role.trust?.name ?? 'the trust policy',
+        principals: others,
+      },
       state: role.trust?.id ?? 'trust',
-      action: 'sts:AssumeRole',
-      resource: role.arn,
-      message: `Statement ${typeof statement.Sid === 'string' ? statement.Sid : `#${index}`} of ${role.trust?.name ?? 'the trust policy'} lets ${others.join(', ')} assume the execution role; only states.amazonaws.com needs to.`,
-      fix: 'Trust only the Step Functions service principal:\n- Effect: Allow\n  Principal:\n    Service: states.amazonaws.com\n  Action: sts:AssumeRole',
+      actions: ['sts:AssumeRole'],
+      resources: [role.arn],
+      fix: 'trustStatesOnly',
       ...(role.trust?.origin
         ? { origin: { ...role.trust.origin, path: [...role.trust.origin.path, 'Statement', index] } }
         : {}),
@@ -107,7 +162,7 @@ function parsePolicyStatements(document: unknown): Array<Record<string, unknown>
   return list.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null);
 }
 
-function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: StateMachineModel): FindingDraft[] {
+function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: StateMachineModel): Draft[] {
   const sources = new Map(role.identityPolicies.map((s) => [s.id, s]));
   const where = (statement: MatchedStatement) => {
     const source = sources.get(statement.policyId);
@@ -123,44 +178,53 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
       .filter((s) => s !== ''),
   );
   const unneeded = unneededGrants(role, analysis.roleNeeds, unmodeled).map(
-    ({ statement, actions, elsewhere }): FindingDraft => {
+    ({ statement, actions, elsewhere }): Draft => {
       const { label, origin } = where(statement);
-      const parts = [
-        ...(actions.length > 0
-          ? [`grants ${actions.join(', ')}, which no state of the state machines using this role needs`]
-          : []),
-        ...elsewhere.map((e) => `grants ${e.action} on ${e.resources.join(', ')}, where no state uses it`),
-      ];
+      const unused = elsewhere.map((e) => `${e.action} on ${e.resources.join(', ')}, where no state uses it`);
       return {
+        messageId:
+          elsewhere.length === 0
+            ? 'unneededActions'
+            : actions.length === 0
+              ? 'unusedOnResources'
+              : 'unneededActionsAndUnusedOnResources',
+        data: { statement: label, actions, unused: unused.join('; it grants ') },
         state: statement.policyId,
-        action: [...actions, ...elsewhere.map((e) => e.action)].join(', '),
-        resource: resourcesOf(statement),
-        message: `${label} ${parts.join('; it ')}.`,
-        fix: `Remove ${[...actions, ...elsewhere.map((e) => `${e.action} on ${e.resources.join(', ')}`)].join(', ')} from the statement.`,
+        actions: [...actions, ...elsewhere.map((e) => e.action)],
+        resources: resourcesOf(statement),
+        fix: 'removeGrants',
+        fixData: { grants: [...actions, ...elsewhere.map((e) => `${e.action} on ${e.resources.join(', ')}`)] },
         ...(origin ? { origin } : {}),
       };
     },
   );
-  const reach = overBroadGrants(role, analysis.roleNeeds, baseContext(machine, role)).map((grant): FindingDraft => {
+  const reach = overBroadGrants(role, analysis.roleNeeds, baseContext(machine, role)).map((grant): Draft => {
     const { label, origin } = where(grant.statement);
     const action = grant.probe.request.action;
     const sameAction = analysis.roleNeeds.filter((n) => n.actions.includes(action));
     const sameService = analysis.roleNeeds.filter((n) =>
       n.actions.some((a) => a.split(':')[0] === action.split(':')[0]),
     );
+    const { messageId, data } = describe(grant, analysis.roleNeeds);
     return {
+      messageId,
+      data: { ...data, statement: label },
       state: grant.statement.policyId,
-      action: action.endsWith('DmapGuardAnyOtherAction') ? grantingPattern(grant.statement, action) : action,
-      resource: grantingResource(grant.statement, grant.probe.request.resource),
-      message: `${label} ${describe(grant, analysis.roleNeeds)}.`,
-      fix: `Scope it to what the state machines need:\n${statementSnippet(sameAction.length > 0 ? sameAction : sameService.length > 0 ? sameService : [grant.probe.need])}`,
+      actions: [action.endsWith('DmapGuardAnyOtherAction') ? grantingPattern(grant.statement, action) : action],
+      resources: [grantingResource(grant.statement, grant.probe.request.resource)],
+      fix: 'scopeToNeeds',
+      fixData: {
+        statements: statementSnippet(
+          sameAction.length > 0 ? sameAction : sameService.length > 0 ? sameService : [grant.probe.need],
+        ),
+      },
       ...(origin ? { origin } : {}),
     };
   });
   return [...unneeded, ...reach];
 }
 
-function resourcesOf(statement: MatchedStatement): string {
+function resourcesOf(statement: MatchedStatement): string[] {
   const resource = statement.statement.Resource ?? statement.statement.NotResource;
-  return Array.isArray(resource) ? resource.join(', ') : String(resource);
+  return resource === undefined ? [] : Array.isArray(resource) ? resource.map(String) : [String(resource)];
 }

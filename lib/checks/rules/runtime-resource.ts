@@ -1,17 +1,25 @@
 import { DOCS } from '../../needs/types';
 import { grantsForAction } from '../grants';
 import { sourceOf } from '../describe';
-import type { FindingDraft, Rule } from '../types';
+import { defineRule, type FindingDraft } from '../types';
 
-export const runtimeResource: Rule = {
+export const runtimeResource = defineRule({
   id: 'runtime-resource',
   severity: 'warning',
   summary: 'A permission depends on a value known only at run time.',
   why: 'Paths, JSONata expressions and unresolved template values pick the bucket, key or function at run time, so no check before deployment can prove the role covers it; AWS asks you to scope the policy to what the path resolves to.',
   docs: DOCS.distributedMap,
   fix: 'Scope the grant to the buckets, keys or functions the expression can resolve to at run time, or make the value static.',
+  tags: ['iam', 'runtime', 'unverified'],
+  messages: {
+    grantedOnUnreadable:
+      '{{action}} on {{resources}} depends on {{expression}} ({{source}}); the role grants it on nothing dmap-guard can read, which covers the run only if the value resolves there.',
+    grantedOn:
+      '{{action}} on {{resources}} depends on {{expression}} ({{source}}); the role grants it on {{grants}}, which covers the run only if the value resolves there.',
+  },
+  fixes: { scopeRuntimeTarget: 'Scope {{action}} to what {{target}} resolves to at run time ({{docs}}).' },
   check(analysis) {
-    const drafts: FindingDraft[] = [];
+    const drafts: FindingDraft<'grantedOnUnreadable' | 'grantedOn', 'scopeRuntimeTarget'>[] = [];
     for (const result of analysis.needResults) {
       if (result.status !== 'runtime') continue;
       const { need } = result;
@@ -19,19 +27,23 @@ export const runtimeResource: Rule = {
         const grants = analysis.role ? grantsForAction(analysis.role, action) : [];
         // No grant at all on a fully known role is a plain missing permission (missing-permission reports it).
         if (analysis.role && analysis.role.unknown.length === 0 && grants.length === 0) continue;
-        const granted =
-          grants.length === 0
-            ? 'the role grants it on nothing dmap-guard can read'
-            : `the role grants it on ${grants.map((g) => `${g.resources} (${g.where})`).join('; ')}`;
         drafts.push({
+          messageId: grants.length === 0 ? 'grantedOnUnreadable' : 'grantedOn',
+          data: {
+            action,
+            resources: need.resources,
+            expression: need.runtimeExpression ?? 'a run-time value',
+            source: sourceOf(need),
+            grants: grants.map((g) => `${g.resources} (${g.where})`).join('; '),
+          },
           state: need.source.state,
-          action,
-          resource: need.resources.join(', '),
-          message: `${action} on ${need.resources.join(', ')} depends on ${need.runtimeExpression ?? 'a run-time value'} (${sourceOf(need)}); ${granted}, which covers the run only if the value resolves there.`,
-          fix: `Scope ${action} to what ${need.runtimeExpression ?? 'the value'} resolves to at run time (${need.why.docs}).`,
+          actions: [action],
+          resources: need.resources,
+          fix: 'scopeRuntimeTarget',
+          fixData: { action, target: need.runtimeExpression ?? 'the value', docs: need.why.docs },
         });
       }
     }
     return drafts;
   },
-};
+});
