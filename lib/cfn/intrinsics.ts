@@ -1,6 +1,6 @@
 // CloudFormation intrinsic functions, resolved to values where they can be known before deployment.
 import { UNRESOLVED_MARKER } from '../model/arns';
-import { isRecord } from '../model/json';
+import { defineOwn, isRecord, own } from '../model/json';
 
 /** A value known only at deployment; the text stays JSON-safe because definitions embed it in JSON strings. */
 export function unresolved(description: string): string {
@@ -12,7 +12,7 @@ export const NO_VALUE = Symbol('AWS::NoValue');
 
 export interface ResolveEnv {
   pseudo: Record<string, unknown>;
-  parameters: Record<string, unknown>;
+  parameters: ReadonlyMap<string, unknown>;
   mappings: Record<string, unknown>;
   conditions: (name: string) => boolean;
   ref: (logicalId: string) => unknown;
@@ -27,8 +27,8 @@ function str(value: unknown): string {
 
 function refValue(name: string, env: ResolveEnv): unknown {
   if (name === 'AWS::NoValue') return NO_VALUE;
-  if (name.startsWith('AWS::')) return name in env.pseudo ? env.pseudo[name] : unresolved(`Ref ${name}`);
-  if (name in env.parameters) return env.parameters[name];
+  if (name.startsWith('AWS::')) return Object.hasOwn(env.pseudo, name) ? env.pseudo[name] : unresolved(`Ref ${name}`);
+  if (env.parameters.has(name)) return env.parameters.get(name);
   return env.ref(name);
 }
 
@@ -37,7 +37,7 @@ function substitute(template: string, variables: Record<string, unknown>, env: R
   return template.replace(/\$\{([^}]+)\}/g, (_whole, inner: string) => {
     if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
     const name = inner.trim();
-    if (name in variables) return str(variables[name]);
+    if (Object.hasOwn(variables, name)) return str(variables[name]);
     const dot = name.indexOf('.');
     if (dot > 0 && !name.startsWith('AWS::')) return str(env.getAtt(name.slice(0, dot), name.slice(dot + 1)));
     return str(refValue(name, env));
@@ -122,12 +122,12 @@ export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
       case 'Fn::FindInMap': {
         if (!Array.isArray(arg) || arg.length < 3) return unresolved('malformed Fn::FindInMap');
         const [map, top, second] = arg.slice(0, 3).map((a) => str(r(a)));
-        const found = (env.mappings[map as string] as Record<string, Record<string, unknown>> | undefined)?.[
-          top as string
-        ]?.[second as string];
+        const mapping = own(env.mappings, map as string);
+        const level = isRecord(mapping) ? own(mapping, top as string) : undefined;
+        const found = isRecord(level) ? own(level, second as string) : undefined;
         if (found !== undefined) return r(found);
         const fallback = arg[3];
-        return isRecord(fallback) && 'DefaultValue' in fallback
+        return isRecord(fallback) && Object.hasOwn(fallback, 'DefaultValue')
           ? r(fallback.DefaultValue)
           : unresolved(`Fn::FindInMap ${map}/${top}/${second}`);
       }
@@ -153,7 +153,7 @@ export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     const resolved = resolve(item, env, depth + 1);
-    if (resolved !== NO_VALUE) out[key] = resolved;
+    if (resolved !== NO_VALUE) defineOwn(out, key, resolved);
   }
   return out;
 }
@@ -162,7 +162,9 @@ export function resolve(value: unknown, env: ResolveEnv, depth = 0): unknown {
 export function applySubstitutions<T>(value: T, substitutions: Record<string, unknown>): T {
   if (Object.keys(substitutions).length === 0) return value;
   const replace = (text: string) =>
-    text.replace(/\$\{([^}]+)\}/g, (whole, key: string) => (key in substitutions ? str(substitutions[key]) : whole));
+    text.replace(/\$\{([^}]+)\}/g, (whole, key: string) =>
+      Object.hasOwn(substitutions, key) ? str(substitutions[key]) : whole,
+    );
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return replace(v);
     if (Array.isArray(v)) return v.map(walk);
