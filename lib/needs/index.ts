@@ -1,4 +1,5 @@
-// deriveNeeds: every permission a state machine's execution role needs, from its definition and settings.
+// Every permission a state machine's execution role needs, from its definition and settings: derived in one walk
+// (deriveBaseNeeds), completed with the SSE-KMS keys of the buckets it names once those are known.
 import { isDistributedMap, type Definition } from '../asl/definition';
 import { stateMachineArn } from '../model/arns';
 import { own } from '../model/json';
