@@ -1,4 +1,5 @@
 // The Amazon States Language model: parse a definition and walk every state at any depth.
+import { messageOf } from '../model/errors';
 import { isRecord } from '../model/json';
 
 export type QueryLanguage = 'JSONPath' | 'JSONata';
@@ -58,7 +59,7 @@ export function parseDefinition(input: unknown): Definition {
     try {
       body = JSON.parse(input);
     } catch (error) {
-      throw new DefinitionError('$', `definition is not valid JSON (${(error as Error).message})`);
+      throw new DefinitionError('$', `definition is not valid JSON (${messageOf(error)})`);
     }
   }
   if (!isObject(body)) throw new DefinitionError('$', 'expected the definition to be a JSON object');
@@ -81,7 +82,7 @@ function walkMachine(
     throw new DefinitionError(`${path}.StartAt`, 'expected a state name (string)');
   const states = machine.States;
   if (!isObject(states)) throw new DefinitionError(`${path}.States`, 'expected an object of states');
-  if (!(machine.StartAt in states)) {
+  if (!Object.hasOwn(states, machine.StartAt)) {
     throw new DefinitionError(`${path}.StartAt`, `names "${machine.StartAt}", which is not in States`);
   }
   for (const [name, state] of Object.entries(states)) {
@@ -136,7 +137,7 @@ export function readField(container: unknown, key: string): FieldValue | undefin
   if (!isObject(container)) return undefined;
   const pathValue = container[`${key}.$`];
   if (typeof pathValue === 'string') return { kind: 'runtime', expression: pathValue, field: `${key}.$` };
-  if (!(key in container)) return undefined;
+  if (!Object.hasOwn(container, key)) return undefined;
   const value = container[key];
   if (isJsonataExpression(value)) return { kind: 'runtime', expression: value, field: key };
   return { kind: 'static', value };

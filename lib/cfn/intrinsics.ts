@@ -76,7 +76,7 @@ export const NO_VALUE = Symbol('AWS::NoValue');
 
 export interface ResolveEnv {
   pseudo: Record<string, unknown>;
-  parameters: Record<string, unknown>;
+  parameters: ReadonlyMap<string, unknown>;
   mappings: Record<string, unknown>;
   conditions: (name: string) => boolean;
   ref: (logicalId: string) => unknown;
@@ -92,7 +92,7 @@ function str(value: unknown): string {
 function refValue(name: string, env: ResolveEnv): unknown {
   if (name === 'AWS::NoValue') return NO_VALUE;
   if (name.startsWith('AWS::')) return Object.hasOwn(env.pseudo, name) ? env.pseudo[name] : unresolved(`Ref ${name}`);
-  if (Object.hasOwn(env.parameters, name)) return env.parameters[name];
+  if (env.parameters.has(name)) return env.parameters.get(name);
   return env.ref(name);
 }
 
@@ -252,7 +252,7 @@ function resolveValue(value: unknown, env: ResolveEnv, depth: number): unknown {
           }
         }
         const fallback = arg[3];
-        return isRecord(fallback) && 'DefaultValue' in fallback
+        return isRecord(fallback) && Object.hasOwn(fallback, 'DefaultValue')
           ? r(fallback.DefaultValue, 3, 'DefaultValue')
           : unresolved(`Fn::FindInMap ${names.join('/')}`);
       }

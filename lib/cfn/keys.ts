@@ -1,5 +1,6 @@
 // SSE-KMS keys of the template's buckets, and key references (ids, aliases, ARNs) as key ARNs.
-import { isRecord } from '../model/json';
+import { kmsKeyArn } from '../model/arns';
+import { defineOwn, isRecord } from '../model/json';
 import type { Json, TemplateAnalysis } from './template';
 
 /** Bucket name → key ARN for buckets in the template that use SSE-KMS with a customer managed key. */
@@ -24,22 +25,8 @@ export function collectBucketKeys(t: TemplateAnalysis): Record<string, string> {
         typeof byDefault.KMSMasterKeyID !== 'string'
       )
         continue;
-      keys[String(t.values(id)?.ref)] = keyArn(t, byDefault.KMSMasterKeyID, aliases);
+      defineOwn(keys, String(t.values(id)?.ref), kmsKeyArn(byDefault.KMSMasterKeyID, t.pseudo, aliases));
     }
   }
   return keys;
-}
-
-export function keyArn(t: TemplateAnalysis, reference: string, aliases: Map<string, string>): string {
-  const { partition, region, account } = t.pseudo;
-  const aliasName = reference.startsWith('alias/') ? reference : /:alias\/.+$/.exec(reference)?.[0].slice(1);
-  if (aliasName !== undefined) {
-    const target = aliases.get(aliasName);
-    return target
-      ? keyArn(t, target, aliases)
-      : reference.startsWith('arn:')
-        ? reference
-        : `arn:${partition}:kms:${region}:${account}:${aliasName}`;
-  }
-  return reference.startsWith('arn:') ? reference : `arn:${partition}:kms:${region}:${account}:key/${reference}`;
 }

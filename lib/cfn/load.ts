@@ -1,7 +1,7 @@
 // Loading JSON and YAML documents (CloudFormation short-form tags included) with line numbers on demand.
 import { readFileSync, statSync } from 'node:fs';
 import { jsonPositions, offsetAt } from './json-positions';
-import { InputError } from '../model/errors';
+import { InputError, messageOf } from '../model/errors';
 import {
   isAlias,
   isMap,
@@ -72,7 +72,7 @@ export function readDocumentFile(file: string): LoadedDocument {
         ? 'file not found'
         : code === 'EISDIR'
           ? 'expected a file, got a directory'
-          : `cannot read file (${(error as Error).message})`,
+          : `cannot read file (${messageOf(error)})`,
     );
   }
   return parseDocumentText(text, file);
@@ -97,7 +97,7 @@ export function parseDocumentText(text: string, file: string): LoadedDocument {
         },
       };
     } catch (error) {
-      const message = (error as Error).message;
+      const message = messageOf(error);
       const position = /position (\d+)/.exec(message);
       const where = position ? positionIn(lineStarts(text), Number(position[1])) : undefined;
       throw new InputError(file, `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, where);

@@ -1,15 +1,16 @@
 // The state machines of a template, each with its definition, settings and role.
 import { dirname, resolve as resolvePath } from 'node:path';
 import { isUnresolved } from '../model/arns';
-import { InputError } from '../model/errors';
 import { isRecord } from '../model/json';
-import type { RoleModel, StateMachineModel } from '../model/state-machine';
+import { InputError, messageOf } from '../model/errors';
+import { stateMachineModel, type RoleModel, type StateMachineModel } from '../model/state-machine';
 import { applySubstitutions } from './intrinsics';
-import { collectBucketKeys, keyArn } from './keys';
+import { collectBucketKeys } from './keys';
 import { parseDocumentText, readDocumentFile, type LoadedDocument } from './load';
 import type { ResourceValues } from './resources';
 import { collectRoles, Lookups, type ExternalReferences } from './roles';
 import { samGeneratedRole } from './sam-role';
+import { readStateMachineProperties } from './state-machine-properties';
 import { suppressionsOf } from './suppressions';
 import { TemplateAnalysis, type TemplateOptions } from './template';
 
@@ -33,7 +34,7 @@ export function analyzeTemplateReferences(
   for (const id of t.resourceIds()) {
     const type = t.typeOf(id) as string;
     if (!STATE_MACHINE_TYPES.has(type)) continue;
-    machines.push(stateMachineModel(t, id, type, roles, bucketKeys, lookups));
+    machines.push(templateMachine(t, id, type, roles, bucketKeys, lookups));
   }
   return { machines, external: lookups.external };
 }
@@ -42,19 +43,19 @@ function readLocalDefinition(
   t: TemplateAnalysis,
   location: unknown,
   field: string,
-  s3Definitions: Record<string, string>,
+  s3Definitions: ReadonlyMap<string, string>,
 ): { definition?: unknown; unavailable?: string } {
   const s3Key = isRecord(location)
     ? `${String(location.Bucket)}/${String(location.Key)}`
     : typeof location === 'string' && location.startsWith('s3://')
       ? location.slice(5)
       : undefined;
-  const fetched = s3Key === undefined ? undefined : s3Definitions[s3Key];
+  const fetched = s3Key === undefined ? undefined : s3Definitions.get(s3Key);
   if (fetched !== undefined) {
     try {
       return { definition: parseDocumentText(fetched, `s3://${s3Key}`).value };
     } catch (error) {
-      return { unavailable: `${field} s3://${s3Key} cannot be read: ${(error as Error).message}` };
+      return { unavailable: `${field} s3://${s3Key} cannot be read: ${messageOf(error)}` };
     }
   }
   if (typeof location === 'string' && !location.startsWith('s3://')) {
@@ -65,7 +66,7 @@ function readLocalDefinition(
       const detail =
         error instanceof InputError
           ? `${error.where?.line !== undefined ? `line ${error.where.line}: ` : ''}${error.detail}`
-          : (error as Error).message;
+          : messageOf(error);
       return { unavailable: `${field} ${location} cannot be read: ${detail}` };
     }
   }
@@ -75,7 +76,7 @@ function readLocalDefinition(
   };
 }
 
-function stateMachineModel(
+function templateMachine(
   t: TemplateAnalysis,
   id: string,
   type: string,
@@ -86,65 +87,35 @@ function stateMachineModel(
   const sam = type === 'AWS::Serverless::StateMachine';
   const props = t.properties(id);
   const values = t.values(id) as ResourceValues;
-  const arn = String(values.ref);
-  const name = String(values.attributes.Name);
-  const { partition, region, account } = t.pseudo;
-  const substitutions = t.resolve(props.DefinitionSubstitutions);
-  const subs = isRecord(substitutions) ? substitutions : {};
-
-  let definition: unknown;
-  let unavailable: string | undefined;
-  let definitionField: string;
-  if (props.Definition !== undefined) {
-    definitionField = 'Definition';
-    definition = applySubstitutions(t.resolve(props.Definition), subs);
-  } else if (!sam && props.DefinitionString !== undefined) {
-    definitionField = 'DefinitionString';
-    definition = applySubstitutions(t.resolve(props.DefinitionString), subs);
-  } else {
-    definitionField = sam ? 'DefinitionUri' : 'DefinitionS3Location';
-    const read =
-      props[definitionField] === undefined
-        ? {
+  const read = readStateMachineProperties(props, { sam, resolve: (value) => t.resolve(value), where: t.pseudo });
+  const source = read.definition;
+  const { definition, unavailable } =
+    source.kind === 'inline'
+      ? { definition: source.value, unavailable: undefined }
+      : source.kind === 'location'
+        ? readLocalDefinition(t, source.value, source.field, t.s3Definitions)
+        : {
+            definition: undefined,
             unavailable: `${id} has no definition (Definition, ${sam ? 'DefinitionUri' : 'DefinitionString or DefinitionS3Location'})`,
-          }
-        : readLocalDefinition(t, t.resolve(props[definitionField]), definitionField, t.s3Definitions);
-    definition = read.definition === undefined ? undefined : applySubstitutions(read.definition, subs);
-    unavailable = read.unavailable;
-  }
-
-  const logging = t.resolve(sam ? props.Logging : props.LoggingConfiguration);
-  const tracing = t.resolve(sam ? props.Tracing : props.TracingConfiguration);
-  const encryption = t.resolve(props.EncryptionConfiguration);
-  const machineType = t.resolve(sam ? props.Type : props.StateMachineType);
-  const model: StateMachineModel = {
+          };
+  const model = stateMachineModel({
     id,
-    arn,
-    context: {
-      name,
-      partition,
-      region,
-      account,
-      type: machineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
-      bucketKeys,
-      logging: isRecord(logging) && typeof logging.Level === 'string' && logging.Level !== 'OFF',
-      tracing: isRecord(tracing) && (tracing.Enabled === true || tracing.Enabled === 'true'),
-    },
-    definition,
-    origin: t.origin(id, 'Properties', definitionField),
+    arn: String(values.ref),
+    name: String(values.attributes.Name),
+    ...t.pseudo,
+    type: read.type,
+    bucketKeys,
+    logging: read.logging,
+    tracing: read.tracing,
+    ...(read.encryptionKey !== undefined ? { encryptionKey: read.encryptionKey } : {}),
+    definition: definition === undefined ? undefined : applySubstitutions(definition, read.substitutions),
+    ...(unavailable !== undefined ? { definitionUnavailable: unavailable } : {}),
+    origin: t.origin(id, 'Properties', source.field),
     source: t.file,
     suppressions: suppressionsOf(t, id),
-  };
-  if (unavailable !== undefined) model.definitionUnavailable = unavailable;
-  if (
-    isRecord(encryption) &&
-    encryption.Type === 'CUSTOMER_MANAGED_KMS_KEY' &&
-    typeof encryption.KmsKeyId === 'string'
-  ) {
-    model.context.encryptionKey = keyArn(t, encryption.KmsKeyId, new Map());
-  }
+  });
 
-  const roleArn = t.resolve(sam ? props.Role : props.RoleArn);
+  const roleArn = read.role;
   if (typeof roleArn === 'string' && !isUnresolved(roleArn)) {
     model.role = roles.get(roleArn) ?? lookups.role(roleArn);
   } else if (roleArn !== undefined) {

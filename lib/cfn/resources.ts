@@ -2,6 +2,7 @@
 // without an explicit name get a stable synthetic physical name, so `Ref Machine` in a policy and the
 // machine's own ARN agree, as they do once CloudFormation names them.
 import { createHash } from 'node:crypto';
+import { own } from '../model/json';
 import { unresolved } from './intrinsics';
 
 export interface Pseudo {
@@ -199,7 +200,7 @@ export function physicalValues(type: string, logicalId: string, physicalId: stri
     case 'AWS::SQS::Queue':
       return resourceValues(type, logicalId, { QueueName: last('/') }, p);
     default: {
-      const nameProperty = PHYSICAL_NAME_PROPERTY[type];
+      const nameProperty = own(PHYSICAL_NAME_PROPERTY, type);
       return nameProperty
         ? resourceValues(type, logicalId, { [nameProperty]: physicalId }, p)
         : { ref: physicalId, attributes: {} };

@@ -1,7 +1,7 @@
 // IAM roles and policies in a template, joined to their roles by name in any order, plus the managed
 // policies and roles outside the template looked up in the snapshot.
 import { displayValue } from '../model/arns';
-import { isRecord } from '../model/json';
+import { isRecord, own } from '../model/json';
 import { managedPolicy, snapshotRole, type AccountSnapshot } from '../model/snapshot';
 import type { Origin, PolicySource, RoleModel } from '../model/state-machine';
 import type { ResourceValues } from './resources';
@@ -184,6 +184,6 @@ export function noteUnresolvedPolicies(role: RoleModel): void {
 
 export function knownManaged(arn: string): PolicySource | undefined {
   const match = /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn);
-  const document = match ? KNOWN_AWS_MANAGED[match[1] as string] : undefined;
+  const document = match ? own(KNOWN_AWS_MANAGED, match[1] as string) : undefined;
   return document ? { id: arn, name: `AWS managed policy ${match?.[1]}`, document, fixedActions: true } : undefined;
 }

@@ -1,5 +1,5 @@
 // The role SAM generates for an AWS::Serverless::StateMachine: Policies, policy templates, connectors, tracing.
-import { isRecord } from '../model/json';
+import { isRecord, own } from '../model/json';
 import type { RoleModel } from '../model/state-machine';
 import { unresolved } from './intrinsics';
 import { physicalName } from './resources';
@@ -37,7 +37,7 @@ export function samGeneratedRole(
       );
     } else if (isRecord(entry) && Object.keys(entry).length === 1) {
       const [templateName] = Object.keys(entry) as [string];
-      const template = SAM_POLICY_TEMPLATES[templateName];
+      const template = own(SAM_POLICY_TEMPLATES, templateName);
       if (!template) {
         role.unknown.push(`SAM policy template ${templateName} (not modelled by dmap-guard)`);
         return;
@@ -91,14 +91,15 @@ function connectorStatements(t: TemplateAnalysis, id: string): Array<[string, un
       if (!isRecord(destination)) continue;
       const destId = typeof destination.Id === 'string' ? destination.Id : undefined;
       const rawType = destId ? t.typeOf(destId) : String(destination.Type);
-      const type = CONNECTOR_TYPE_ALIASES[rawType ?? ''] ?? rawType ?? '';
+      const type = own(CONNECTOR_TYPE_ALIASES, rawType ?? '') ?? rawType ?? '';
       const values = destId ? t.values(destId) : undefined;
       const arn = String(
         values?.attributes.Arn ?? values?.attributes.TopicArn ?? values?.ref ?? t.resolve(destination.Arn),
       );
       const destName = String(values?.attributes.Name ?? values?.ref ?? t.resolve(destination.Name));
       for (const access of Array.isArray(permissions) ? permissions : []) {
-        const profile = SAM_CONNECTOR_PROFILES[type]?.[access as 'Read' | 'Write'];
+        if (access !== 'Read' && access !== 'Write') continue;
+        const profile = own(SAM_CONNECTOR_PROFILES, type)?.[access as 'Read' | 'Write'];
         if (profile)
           statements.push(
             ...profile(

@@ -3,7 +3,7 @@
 import type { AccountSnapshot } from '../model/snapshot';
 import type { Origin } from '../model/state-machine';
 import { InputError } from '../model/errors';
-import { isRecord } from '../model/json';
+import { isRecord, own } from '../model/json';
 import { evaluateCondition, resolve, unresolved, type ResolveEnv } from './intrinsics';
 import type { LoadedDocument } from './load';
 import { physicalValues, resourceValues, type Pseudo, type ResourceValues } from './resources';
@@ -20,7 +20,7 @@ export interface TemplateOptions {
   /** Physical ids of resources that already exist (a deployed stack), by logical id. */
   physicalIds?: Record<string, string>;
   /** Definition texts stored in S3, by "bucket/key", fetched beforehand (the analysis itself does no I/O but local files). */
-  s3Definitions?: Record<string, string>;
+  s3Definitions?: ReadonlyMap<string, string>;
 }
 
 export type Json = Record<string, unknown>;
@@ -46,7 +46,7 @@ export class TemplateAnalysis {
   readonly file: string;
   readonly template: Json;
   readonly pseudo: Pseudo;
-  readonly s3Definitions: Record<string, string>;
+  readonly s3Definitions: ReadonlyMap<string, string>;
   private readonly env: ResolveEnv;
   private readonly resources: Json;
   private readonly valueCache = new Map<string, ResourceValues>();
@@ -66,7 +66,7 @@ export class TemplateAnalysis {
         path: 'Resources',
       });
     this.resources = this.template.Resources;
-    this.s3Definitions = options.s3Definitions ?? {};
+    this.s3Definitions = options.s3Definitions ?? new Map();
     this.pseudo = {
       partition: options.partition,
       region: options.region,
@@ -91,35 +91,40 @@ export class TemplateAnalysis {
       getAtt: (id, attribute) => {
         const values = this.values(id);
         if (!values) return unresolved(`${id}.${attribute}`);
-        return attribute in values.attributes ? values.attributes[attribute] : unresolved(`${id}.${attribute}`);
+        return Object.hasOwn(values.attributes, attribute)
+          ? values.attributes[attribute]
+          : unresolved(`${id}.${attribute}`);
       },
     };
   }
 
-  private parameters(): Record<string, unknown> {
+  private parameters(): Map<string, unknown> {
     const declared = isRecord(this.template.Parameters) ? this.template.Parameters : {};
     const overrides = this.options.parameterOverrides ?? {};
-    const unknownOverride = Object.keys(overrides).find((name) => !(name in declared));
+    const unknownOverride = Object.keys(overrides).find((name) => !Object.hasOwn(declared, name));
     if (unknownOverride !== undefined)
       throw new InputError(
         this.file,
         `--parameter-overrides names ${unknownOverride}, which the template does not declare`,
         { path: 'Parameters' },
       );
-    const values: Record<string, unknown> = {};
+    const values = new Map<string, unknown>();
     for (const [name, spec] of Object.entries(declared)) {
       const type = isRecord(spec) && typeof spec.Type === 'string' ? spec.Type : 'String';
       const raw =
-        overrides[name] ??
+        own(overrides, name) ??
         (isRecord(spec) && !type.startsWith('AWS::SSM::Parameter::Value') ? spec.Default : undefined);
-      if (raw === undefined) values[name] = unresolved(`parameter ${name}`);
+      if (raw === undefined) values.set(name, unresolved(`parameter ${name}`));
       else if (type === 'CommaDelimitedList' || type.startsWith('List<'))
-        values[name] = Array.isArray(raw)
-          ? raw.map(String)
-          : String(raw)
-              .split(',')
-              .map((s) => s.trim());
-      else values[name] = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
+        values.set(
+          name,
+          Array.isArray(raw)
+            ? raw.map(String)
+            : String(raw)
+                .split(',')
+                .map((s) => s.trim()),
+        );
+      else values.set(name, typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw);
     }
     return values;
   }
@@ -128,7 +133,7 @@ export class TemplateAnalysis {
     const cached = this.conditionCache.get(name);
     if (cached !== undefined) return cached;
     const conditions = isRecord(this.template.Conditions) ? this.template.Conditions : {};
-    if (this.inProgress.has(`condition:${name}`) || !(name in conditions)) return false;
+    if (this.inProgress.has(`condition:${name}`) || !Object.hasOwn(conditions, name)) return false;
     this.inProgress.add(`condition:${name}`);
     const value = evaluateCondition(conditions[name], this.env);
     this.inProgress.delete(`condition:${name}`);
@@ -138,7 +143,7 @@ export class TemplateAnalysis {
 
   /** Resources that exist: no Condition, or a Condition that holds. */
   resource(id: string): Json | undefined {
-    const resource = this.resources[id];
+    const resource = own(this.resources, id);
     if (!isRecord(resource)) return undefined;
     if (typeof resource.Condition === 'string' && !this.condition(resource.Condition)) return undefined;
     return resource;
@@ -163,7 +168,7 @@ export class TemplateAnalysis {
     if (cached) return cached;
     const type = this.typeOf(id);
     if (type === undefined || this.inProgress.has(id)) return undefined;
-    const physicalId = this.options.physicalIds?.[id];
+    const physicalId = own(this.options.physicalIds, id);
     if (physicalId !== undefined) {
       const known = physicalValues(type, id, physicalId, this.pseudo);
       this.valueCache.set(id, known);
@@ -172,7 +177,7 @@ export class TemplateAnalysis {
     this.inProgress.add(id);
     const props = this.properties(id);
     const names: Json = {};
-    for (const key of NAME_PROPERTIES) if (key in props) names[key] = this.resolve(props[key]);
+    for (const key of NAME_PROPERTIES) if (Object.hasOwn(props, key)) names[key] = this.resolve(props[key]);
     this.inProgress.delete(id);
     const values = resourceValues(type, id, names, this.pseudo);
     this.valueCache.set(id, values);

@@ -2,7 +2,8 @@
 import { DefinitionError, parseDefinition } from '../asl/definition';
 import type { AccessRequest } from '../iam';
 import type { StateMachineModel } from '../model/state-machine';
-import { deriveNeeds } from '../needs';
+import { own } from '../model/json';
+import { deriveBaseNeeds, type BaseNeeds } from '../needs';
 import type { Need, NeedsResult } from '../needs/types';
 import { RULES } from './registry';
 import { needRequests } from './requests';
@@ -13,24 +14,38 @@ import type { Finding, MachineAnalysis, NeedResult, Rule } from './types';
 
 const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [] };
 
-function readNeeds(machine: StateMachineModel): {
-  needs: NeedsResult;
-  definitionError?: { path: string; message: string };
-} {
+/** The SSE-KMS key of a bucket in the account, undefined for none (Backend.bucketKey). */
+export type BucketKeyLookup = (bucket: string) => Promise<string | undefined>;
+
+/** Needs derived once: the keys of the static buckets they name come from `bucketKey` over the machine's own. */
+async function readNeeds(
+  machine: StateMachineModel,
+  bucketKey: BucketKeyLookup | undefined,
+): Promise<{ needs: NeedsResult; definitionError?: { path: string; message: string } }> {
   if (machine.definitionUnavailable !== undefined)
     return { needs: EMPTY_NEEDS, definitionError: { path: '$', message: machine.definitionUnavailable } };
+  let base: BaseNeeds;
   try {
-    return { needs: deriveNeeds(parseDefinition(machine.definition), machine.context) };
+    base = deriveBaseNeeds(parseDefinition(machine.definition), machine.context);
   } catch (error) {
     if (error instanceof DefinitionError)
       return { needs: EMPTY_NEEDS, definitionError: { path: error.path, message: error.detail } };
     throw error;
   }
+  const live = new Map<string, string>();
+  if (bucketKey)
+    for (const bucket of base.keyedBuckets) {
+      const key = await bucketKey(bucket);
+      if (key !== undefined) live.set(bucket, key);
+    }
+  return { needs: base.withBucketKeys((bucket) => live.get(bucket) ?? own(machine.context.bucketKeys, bucket)) };
 }
 
 export interface CheckOptions {
   simulator: Simulator;
   rules?: Rule[];
+  /** Asks a live account for bucket keys; each bucket is asked once per call. */
+  bucketKey?: BucketKeyLookup;
 }
 
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
@@ -38,7 +53,17 @@ export async function checkStateMachines(
   machines: StateMachineModel[],
   options: CheckOptions,
 ): Promise<{ findings: Finding[]; analyses: MachineAnalysis[] }> {
-  const prepared = machines.map((machine) => ({ machine, ...readNeeds(machine) }));
+  const asked = new Map<string, Promise<string | undefined>>();
+  const lookup = options.bucketKey;
+  const bucketKey: BucketKeyLookup | undefined = lookup
+    ? (bucket) => {
+        const known = asked.get(bucket) ?? lookup(bucket);
+        asked.set(bucket, known);
+        return known;
+      }
+    : undefined;
+  const prepared = [];
+  for (const machine of machines) prepared.push({ machine, ...(await readNeeds(machine, bucketKey)) });
   const needsByRole = new Map<string, Need[]>();
   for (const { machine, needs } of prepared) {
     if (!machine.role) continue;

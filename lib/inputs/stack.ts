@@ -1,6 +1,6 @@
 // Template analysis against a live account: the stack's own template, physical ids of what exists, and
 // roles, managed policies and S3-hosted definitions outside the template read through the Backend.
-import { parseDocumentText } from '../cfn/load';
+import { parseDocumentText, type LoadedDocument } from '../cfn/load';
 import { analyzeTemplateReferences } from '../cfn/machines';
 import type { TemplateOptions } from '../cfn/template';
 import type { StateMachineModel } from '../model/state-machine';
@@ -30,17 +30,25 @@ function s3DefinitionLocations(template: unknown): Array<{ bucket: string; key: 
   return locations;
 }
 
-/** Analyse template text with the account behind `backend`: two passes, the second with what the first looked up. */
+/** Analyse template text with the account behind `backend` (see analyzeDocumentWithBackend). */
 export async function analyzeWithBackend(
   text: string,
   file: string,
   options: TemplateOptions,
   backend: Backend,
 ): Promise<StateMachineModel[]> {
-  const doc = parseDocumentText(text, file);
-  const s3Definitions: Record<string, string> = {};
+  return analyzeDocumentWithBackend(parseDocumentText(text, file), options, backend);
+}
+
+/** Analyse a parsed template with the account behind `backend`: two passes, the second with what the first looked up. */
+export async function analyzeDocumentWithBackend(
+  doc: LoadedDocument,
+  options: TemplateOptions,
+  backend: Backend,
+): Promise<StateMachineModel[]> {
+  const s3Definitions = new Map<string, string>();
   for (const { bucket, key, version } of s3DefinitionLocations(doc.value)) {
-    s3Definitions[`${bucket}/${key}`] = await backend.objectText(bucket, key, version);
+    s3Definitions.set(`${bucket}/${key}`, await backend.objectText(bucket, key, version));
   }
   const first = analyzeTemplateReferences(doc, { ...options, s3Definitions });
   if (first.external.roles.size === 0 && first.external.policies.size === 0) return first.machines;

@@ -1,5 +1,7 @@
 // Custom::DistributedMapPermissionCheck: Create/Update check a state machine and fail the resource with
 // the findings as Reason; Delete always succeeds. The response body stays within CloudFormation's 4 KB.
+import { applySubstitutions } from '../cfn/intrinsics';
+import { readStateMachineProperties } from '../cfn/state-machine-properties';
 import { checkStateMachines } from '../checks/analyze';
 import { definitionModel, deployedModel } from '../inputs/deployed';
 import type { Backend } from '../ports/backend';
@@ -79,13 +81,21 @@ export async function customResourceResponse(
     typeof props.RoleArn === 'string'
   ) {
     if (!stack) return failure(event, `StackId "${event.StackId}" is not a stack ARN`);
+    // The properties mirror AWS::StepFunctions::StateMachine's, and are read the same way.
+    const read = readStateMachineProperties(props, { where: stack });
+    const definition = read.definition.kind === 'inline' ? read.definition.value : undefined;
     machine = await definitionModel(
       {
-        definition: props.Definition ?? props.DefinitionString,
+        definition: applySubstitutions(definition, read.substitutions),
         roleArn: props.RoleArn,
         name: typeof props.StateMachineName === 'string' ? props.StateMachineName : event.LogicalResourceId,
-        ...stack,
-        type: props.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+        partition: stack.partition,
+        region: stack.region,
+        account: stack.account,
+        type: read.type,
+        logging: read.logging,
+        tracing: read.tracing,
+        ...(read.encryptionKey !== undefined ? { encryptionKey: read.encryptionKey } : {}),
         source: stack.stackName,
         id: event.LogicalResourceId,
       },
@@ -94,7 +104,10 @@ export async function customResourceResponse(
   } else {
     return failure(event, 'Properties need StateMachineArn, or Definition (or DefinitionString) with RoleArn');
   }
-  const { findings } = await checkStateMachines([machine], { simulator: backend.simulator([]) });
+  const { findings } = await checkStateMachines([machine], {
+    simulator: backend.simulator([]),
+    bucketKey: (bucket) => backend.bucketKey(bucket),
+  });
   const active = findings.filter((f) => !f.suppressed);
   const failing = active.filter((f) => failsAt(f, failOn));
   const data = {

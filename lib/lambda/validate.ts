@@ -1,5 +1,5 @@
 // Manual validation: {stateMachineArn} | {definition, roleArn} | {template} → the check report.
-import { checkStateMachines } from '../checks/analyze';
+import { checkStateMachines, type CheckOptions } from '../checks/analyze';
 import { EmbeddedSimulator } from '../offline/simulator';
 import { definitionModel, deployedModel } from '../inputs/deployed';
 import { analyzeWithBackend } from '../inputs/stack';
@@ -30,6 +30,8 @@ export async function validate(request: ValidateRequest, backend: Backend, where
   const failOn: FailOn = request.failOn ?? 'error';
   let machines: StateMachineModel[];
   let simulator = backend.simulator([]);
+  // Deployed machines and definitions name buckets that exist: their keys are asked of the account.
+  let bucketKey: CheckOptions['bucketKey'] = (bucket) => backend.bucketKey(bucket);
   if (typeof request.stateMachineArn === 'string') {
     machines = [await deployedModel(request.stateMachineArn, backend)];
   } else if (request.definition !== undefined && typeof request.roleArn === 'string') {
@@ -50,9 +52,10 @@ export async function validate(request: ValidateRequest, backend: Backend, where
     machines = await analyzeWithBackend(text, 'template', { ...where }, backend);
     // Roles defined in the template do not exist yet: judge their documents with the embedded evaluator.
     simulator = new EmbeddedSimulator();
+    bucketKey = undefined;
   } else {
     throw new ValidateRequestError('expected {stateMachineArn}, {definition, roleArn} or {template}');
   }
-  const { findings, analyses } = await checkStateMachines(machines, { simulator });
+  const { findings, analyses } = await checkStateMachines(machines, { simulator, bucketKey });
   return buildReport(analyses, findings, failOn);
 }

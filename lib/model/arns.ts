@@ -109,3 +109,26 @@ export function parseStateMachineArn(
 export function partitionOf(region: string): string {
   return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
+
+/**
+ * A KMS key as a template, hook event or API names it (key id, alias name, key or alias ARN) → an ARN.
+ * `aliases` maps alias names to their target key, followed until a key (or an alias outside it) is reached.
+ */
+export function kmsKeyArn(
+  reference: string,
+  where: { partition: string; region: string; account: string },
+  aliases: ReadonlyMap<string, string> = new Map(),
+  seen: ReadonlySet<string> = new Set(),
+): string {
+  const { partition, region, account } = where;
+  const aliasName = reference.startsWith('alias/') ? reference : /:alias\/.+$/.exec(reference)?.[0].slice(1);
+  if (aliasName !== undefined) {
+    const target = seen.has(aliasName) ? undefined : aliases.get(aliasName);
+    return target !== undefined
+      ? kmsKeyArn(target, where, aliases, new Set([...seen, aliasName]))
+      : reference.startsWith('arn:')
+        ? reference
+        : `arn:${partition}:kms:${region}:${account}:${aliasName}`;
+  }
+  return reference.startsWith('arn:') ? reference : `arn:${partition}:kms:${region}:${account}:key/${reference}`;
+}

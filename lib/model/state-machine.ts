@@ -1,4 +1,4 @@
-// The state machine model every input resolves to: template, hook event or deployed ARN.
+// The state machine model every input resolves to: template, hook event or deployed ARN, and its one factory.
 
 /** Where something came from in a template, for line numbers and suppressions. */
 export interface Origin {
@@ -45,7 +45,10 @@ export interface StateMachineContext {
   region: string;
   account: string;
   type: 'STANDARD' | 'EXPRESS';
-  /** SSE-KMS key per bucket name, from the template, the CLI or GetBucketEncryption. */
+  /**
+   * SSE-KMS key per bucket name, from the template or the CLI; read with `own` (names come from input).
+   * Live paths ask the backend for the rest while checking (CheckOptions.bucketKey).
+   */
   bucketKeys: Record<string, string>;
   logging: boolean;
   tracing: boolean;
@@ -69,4 +72,55 @@ export interface StateMachineModel {
   /** Template, for findings ("template.yaml"), or the account for deployed machines. */
   source: string;
   suppressions: Suppression[];
+}
+
+/** What every input knows of a state machine; the rest has defaults. */
+export interface StateMachineModelInput {
+  id: string;
+  name: string;
+  partition: string;
+  region: string;
+  account: string;
+  /** Defaults to the ARN the name gives in that partition, region and account. */
+  arn?: string;
+  type?: 'STANDARD' | 'EXPRESS';
+  definition: unknown;
+  definitionUnavailable?: string;
+  bucketKeys?: Record<string, string>;
+  logging?: boolean;
+  tracing?: boolean;
+  encryptionKey?: string;
+  role?: RoleModel;
+  roleReference?: string;
+  origin?: Origin;
+  source: string;
+  suppressions?: Suppression[];
+}
+
+/** The one way a StateMachineModel is made, so template, hook, custom resource, validate and audit agree. */
+export function stateMachineModel(input: StateMachineModelInput): StateMachineModel {
+  const context: StateMachineContext = {
+    name: input.name,
+    partition: input.partition,
+    region: input.region,
+    account: input.account,
+    type: input.type ?? 'STANDARD',
+    bucketKeys: input.bucketKeys ?? {},
+    logging: input.logging ?? false,
+    tracing: input.tracing ?? false,
+  };
+  if (input.encryptionKey !== undefined) context.encryptionKey = input.encryptionKey;
+  const model: StateMachineModel = {
+    id: input.id,
+    arn: input.arn ?? `arn:${input.partition}:states:${input.region}:${input.account}:stateMachine:${input.name}`,
+    context,
+    definition: input.definition,
+    source: input.source,
+    suppressions: input.suppressions ?? [],
+  };
+  if (input.definitionUnavailable !== undefined) model.definitionUnavailable = input.definitionUnavailable;
+  if (input.role !== undefined) model.role = input.role;
+  if (input.roleReference !== undefined) model.roleReference = input.roleReference;
+  if (input.origin !== undefined) model.origin = input.origin;
+  return model;
 }

@@ -10,11 +10,22 @@ const WRITER_RESOURCE = /^arn:[^:]+:states:::s3:putObject$/;
 // Label rules from the Map state reference: ≤ 40 characters, none of whitespace ? * brackets : ; , \ | ^ ~ $ # % & ` " or controls.
 const INVALID_LABEL_CHAR = /[\s?*<>{}[\]:;,\\|^~$#%&`"\u0000-\u001f\u007f-\u009f]/;
 
+/** A need that exists only when a bucket uses SSE-KMS: made once its key is known (template, CLI or live). */
+export class BucketKeyNeed {
+  constructor(
+    readonly bucket: string,
+    readonly make: (key: string) => Need,
+  ) {}
+}
+
+/** Needs in definition order; bucket key needs wait for the keys, which a live path looks up afterwards. */
+export type NeedSlot = Need | BucketKeyNeed;
+
 export function distributedMapNeeds(
   state: StateNode,
   ctx: StateMachineContext,
-): { needs: Need[]; problems: DefinitionProblem[] } {
-  const needs: Need[] = [];
+): { needs: NeedSlot[]; problems: DefinitionProblem[] } {
+  const needs: NeedSlot[] = [];
   const problems: DefinitionProblem[] = [];
   const body = state.body;
   const at = (field: string) => ({ state: state.path, field });
@@ -91,12 +102,10 @@ function keyNeeds(
   actions: string[],
   base: Omit<Need, 'sid' | 'actions' | 'resources' | 'why' | 'runtime'>,
   role: 'reader' | 'writer',
-): Need[] {
+): BucketKeyNeed[] {
   if (bucket.runtime) return [];
-  const key = ctx.bucketKeys[bucket.value];
-  if (key === undefined) return [];
   return [
-    {
+    new BucketKeyNeed(bucket.value, (key) => ({
       ...base,
       sid: role === 'reader' ? 'DecryptItemReaderObjects' : 'EncryptResultWriterObjects',
       actions,
@@ -114,11 +123,11 @@ function keyNeeds(
               docs: DOCS.distributedMap,
             },
       runtime: false,
-    },
+    })),
   ];
 }
 
-function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: DefinitionProblem[]): Need[] {
+function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: DefinitionProblem[]): NeedSlot[] {
   const reader = state.body.ItemReader;
   if (!isObject(reader)) {
     problems.push({
@@ -142,7 +151,7 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
     field: 'Bucket',
   };
   const source = { state: state.path, field: `${argsField}.${bucket.field}` };
-  const needs: Need[] = [];
+  const needs: NeedSlot[] = [];
 
   if (match[1] === 'listObjectsV2') {
     const prefix = readString(args?.value, 'Prefix');
@@ -243,7 +252,7 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
   return needs;
 }
 
-function resultWriterNeeds(state: StateNode, ctx: StateMachineContext, problems: DefinitionProblem[]): Need[] {
+function resultWriterNeeds(state: StateNode, ctx: StateMachineContext, problems: DefinitionProblem[]): NeedSlot[] {
   const writer = state.body.ResultWriter;
   if (!isObject(writer) || (writer.Resource === undefined && writer.WriterConfig === undefined)) {
     problems.push({

@@ -1,7 +1,9 @@
-// deriveNeeds: every permission a state machine's execution role needs, from its definition and settings.
+// Every permission a state machine's execution role needs, from its definition and settings: derived in one walk
+// (deriveBaseNeeds), completed with the SSE-KMS keys of the buckets it names once those are known.
 import { isDistributedMap, type Definition } from '../asl/definition';
 import { stateMachineArn } from '../model/arns';
-import { distributedMapNeeds } from './distributed-map';
+import { own } from '../model/json';
+import { BucketKeyNeed, distributedMapNeeds, type NeedSlot } from './distributed-map';
 import { taskNeeds } from './tasks';
 import type { StateMachineContext } from '../model/state-machine';
 import { DOCS, type Need, type NeedsResult } from './types';
@@ -25,22 +27,51 @@ const XRAY_ACTIONS = [
   'xray:GetSamplingTargets',
 ];
 
-export function deriveNeeds(definition: Definition, ctx: StateMachineContext): NeedsResult {
-  const result: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [] };
+/** Needs derived in one walk of the definition, before the SSE-KMS keys of the buckets it names are known. */
+export interface BaseNeeds {
+  /** Static bucket names (ItemReader, ResultWriter) whose SSE-KMS key adds a need; each once. */
+  keyedBuckets: string[];
+  /** The needs, with a key need for each keyed bucket `keyOf` knows a key for. Walks nothing again. */
+  withBucketKeys(keyOf: (bucket: string) => string | undefined): NeedsResult;
+}
+
+export function deriveBaseNeeds(definition: Definition, ctx: StateMachineContext): BaseNeeds {
+  const slots: NeedSlot[] = [];
+  const problems: NeedsResult['problems'] = [];
+  const unmodeled: NeedsResult['unmodeled'] = [];
+  const distributedMaps: string[] = [];
   for (const state of definition.states) {
     if (isDistributedMap(state.body)) {
-      result.distributedMaps.push(state.path);
-      const { needs, problems } = distributedMapNeeds(state, ctx);
-      result.needs.push(...needs);
-      result.problems.push(...problems);
+      distributedMaps.push(state.path);
+      const { needs, problems: found } = distributedMapNeeds(state, ctx);
+      slots.push(...needs);
+      problems.push(...found);
     } else if (state.type === 'Task') {
-      const { needs, unmodeled } = taskNeeds(state, ctx);
-      result.needs.push(...needs);
-      result.unmodeled.push(...unmodeled);
+      const { needs, unmodeled: found } = taskNeeds(state, ctx);
+      slots.push(...needs);
+      unmodeled.push(...found);
     }
   }
-  result.needs.push(...settingNeeds(ctx));
-  return result;
+  slots.push(...settingNeeds(ctx));
+  const keyedBuckets = [...new Set(slots.filter((slot) => slot instanceof BucketKeyNeed).map((slot) => slot.bucket))];
+  return {
+    keyedBuckets,
+    withBucketKeys: (keyOf) => ({
+      needs: slots.flatMap((slot) => {
+        if (!(slot instanceof BucketKeyNeed)) return [slot];
+        const key = keyOf(slot.bucket);
+        return key === undefined ? [] : [slot.make(key)];
+      }),
+      problems: [...problems],
+      unmodeled: [...unmodeled],
+      distributedMaps: [...distributedMaps],
+    }),
+  };
+}
+
+/** Every need, with the bucket keys the context knows (template, CLI). */
+export function deriveNeeds(definition: Definition, ctx: StateMachineContext): NeedsResult {
+  return deriveBaseNeeds(definition, ctx).withBucketKeys((bucket) => own(ctx.bucketKeys, bucket));
 }
 
 function settingNeeds(ctx: StateMachineContext): Need[] {

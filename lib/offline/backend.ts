@@ -3,6 +3,7 @@ import type { Simulator } from '../ports/simulator';
 import { EmbeddedSimulator } from './simulator';
 import type { RoleModel } from '../model/state-machine';
 import type { Backend, DeployedStateMachine } from '../ports/backend';
+import { own } from '../model/json';
 import { snapshotRole, type AccountSnapshot } from '../model/snapshot';
 
 export interface EmbeddedOptions {
@@ -33,7 +34,7 @@ export class EmbeddedBackend implements Backend {
   }
 
   async bucketKey(bucket: string): Promise<string | undefined> {
-    return this.options.bucketKeys?.[bucket];
+    return own(this.options.bucketKeys, bucket);
   }
 
   async stackTemplate(): Promise<string | undefined> {

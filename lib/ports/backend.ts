@@ -1,5 +1,5 @@
 // The ports between the pure core and the outside world. lib/aws implements them with the AWS SDK;
-// lib/embedded.ts implements them offline (snapshot, local files, the embedded evaluator).
+// lib/offline implements them offline (snapshot, local files, the embedded evaluator).
 import type { Simulator } from './simulator';
 import type { RoleModel } from '../model/state-machine';
 import type { AccountSnapshot } from '../model/snapshot';

@@ -25,7 +25,10 @@ export async function runAudit(argv: string[], io: CliIO): Promise<number> {
   const machines = [];
   for (const arn of arns) machines.push(await deployedModel(arn, backend));
   const simulator = args.strings.evaluator === 'local' ? new EmbeddedSimulator() : backend.simulator([]);
-  const { findings, analyses } = await checkStateMachines(machines, { simulator });
+  const { findings, analyses } = await checkStateMachines(machines, {
+    simulator,
+    bucketKey: (bucket) => backend.bucketKey(bucket),
+  });
   const report = buildReport(analyses, findings, (args.strings['fail-on'] as FailOn | undefined) ?? 'error');
   const format = args.strings.format ?? 'text';
   io.out(renderReport(report, format as ReportFormat, VERSION));

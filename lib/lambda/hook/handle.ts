@@ -2,6 +2,7 @@
 // unexpected errors answer InternalFailure (or pass, with ON_ERROR=pass); work that does not fit the time
 // budget answers IN_PROGRESS with what is done in callbackContext, at most three times.
 import type { Finding } from '../../checks/types';
+import { messageOf, nameOf } from '../../model/errors';
 import { isRecord } from '../../model/json';
 import type { Backend } from '../../ports/backend';
 import { clip } from '../../report/message';
@@ -51,11 +52,7 @@ export async function handleHookRequest(
   } catch (error) {
     // Last resort: nothing in a request may make the hook throw.
     return {
-      response: internalFailure(
-        token,
-        `unexpected ${(error as Error)?.name ?? 'error'}: ${(error as Error)?.message ?? ''}`,
-        config.onError,
-      ),
+      response: internalFailure(token, `unexpected ${nameOf(error)}: ${messageOf(error)}`, config.onError),
       findings: [],
       subject: 'unknown target',
     };
@@ -93,8 +90,10 @@ async function handle(
   const budget = new Budget(config.budgetMs);
   const invocation = typeof request.requestContext?.invocation === 'number' ? request.requestContext.invocation : 1;
   const carried = request.requestContext?.callbackContext;
-  const done: Record<string, Finding[]> =
-    isRecord(carried) && isRecord(carried.done) ? (carried.done as Record<string, Finding[]>) : {};
+  // Unit ids are logical ids: a Map, so "constructor" or "__proto__" is a unit like any other.
+  const done = new Map<string, Finding[]>(
+    isRecord(carried) && isRecord(carried.done) ? (Object.entries(carried.done) as Array<[string, Finding[]]>) : [],
+  );
   try {
     const work = async () => {
       const backend = backendFor(budget.controller.signal);
@@ -110,10 +109,13 @@ async function handle(
           subject: plan.subject,
         };
       for (const unit of plan.units) {
-        if (unit.id in done) continue;
-        done[unit.id] = (await unit.run()).map(({ origin: _origin, ...finding }) => finding);
+        if (done.has(unit.id)) continue;
+        done.set(
+          unit.id,
+          (await unit.run()).map(({ origin: _origin, ...finding }) => finding),
+        );
       }
-      const findings = Object.values(done).flat();
+      const findings = [...done.values()].flat();
       return { response: verdict(token, plan.subject, findings, config.failOn), findings, subject: plan.subject };
     };
     // The budget holds even when a call ignores the abort signal.
@@ -124,9 +126,9 @@ async function handle(
         return {
           response: {
             hookStatus: 'IN_PROGRESS',
-            message: `dmap-guard: ${Object.keys(done).length} state machine(s) checked so far; continuing.`,
+            message: `dmap-guard: ${done.size} state machine(s) checked so far; continuing.`,
             clientRequestToken: token,
-            callbackContext: { done },
+            callbackContext: { done: Object.fromEntries(done) },
             callbackDelaySeconds: 1,
           },
           findings: [],
@@ -144,7 +146,7 @@ async function handle(
       };
     }
     return {
-      response: internalFailure(token, `${(error as Error).name}: ${(error as Error).message}`, config.onError),
+      response: internalFailure(token, `${nameOf(error)}: ${messageOf(error)}`, config.onError),
       findings: [],
       subject,
     };

@@ -5,11 +5,11 @@ import { applySubstitutions } from '../../cfn/intrinsics';
 import { physicalName } from '../../cfn/resources';
 import { checkStateMachines } from '../../checks/analyze';
 import type { Finding } from '../../checks/types';
-import { bucketKeysFor } from '../../inputs/deployed';
-import { analyzeWithBackend } from '../../inputs/stack';
-import { isRecord } from '../../model/json';
+import { readStateMachineProperties, type DefinitionSource } from '../../cfn/state-machine-properties';
+import { analyzeDocumentWithBackend, analyzeWithBackend } from '../../inputs/stack';
+import { isRecord, own } from '../../model/json';
 import { parseStackId, type StackContext } from '../../model/stack';
-import type { StateMachineModel } from '../../model/state-machine';
+import { stateMachineModel, type StateMachineModel } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Backend } from '../../ports/backend';
 import type { Simulator } from '../../ports/simulator';
@@ -67,31 +67,39 @@ async function stackMachines(
   const text = await backend.stackTemplate(stack.stackId);
   if (text === undefined) return [];
   const doc = parseDocumentText(text, stack.stackName);
-  if (
-    replace &&
-    isRecord(doc.value) &&
-    isRecord(doc.value.Resources) &&
-    isRecord(doc.value.Resources[replace.logicalId])
-  ) {
-    (doc.value.Resources[replace.logicalId] as Record<string, unknown>).Properties = replace.properties;
+  if (replace) {
+    const resources = isRecord(doc.value) && isRecord(doc.value.Resources) ? doc.value.Resources : undefined;
+    const resource = own(resources, replace.logicalId);
+    if (isRecord(resource)) resource.Properties = replace.properties;
   }
   const physicalIds = await backend.stackResources(stack.stackId);
-  return analyzeWithBackend(JSON.stringify(doc.value), stack.stackName, { ...stack, physicalIds }, backend);
+  return analyzeDocumentWithBackend(doc, { ...stack, physicalIds }, backend);
 }
 
-async function check(machine: StateMachineModel, simulator: Simulator): Promise<Finding[]> {
-  return (await checkStateMachines([machine], { simulator })).findings;
+/** One machine judged by `simulator`; the keys of the buckets its needs name are asked of the account. */
+async function check(machine: StateMachineModel, simulator: Simulator, backend: Backend): Promise<Finding[]> {
+  return (await checkStateMachines([machine], { simulator, bucketKey: (bucket) => backend.bucketKey(bucket) }))
+    .findings;
 }
 
 /** A machine from the stack's template: live bucket keys over the template's, judged by the given simulator. */
 function templateMachineUnit(machine: StateMachineModel, backend: Backend, simulator: Simulator): Unit {
-  return {
-    id: machine.id,
-    run: async () => {
-      machine.context.bucketKeys = { ...machine.context.bucketKeys, ...(await bucketKeysFor(machine, backend)) };
-      return check(machine, simulator);
-    },
-  };
+  return { id: machine.id, run: () => check(machine, simulator, backend) };
+}
+
+/** The definition the event's properties give, read from S3 when they point there. */
+async function eventDefinition(
+  source: DefinitionSource,
+  backend: Backend,
+): Promise<{ definition?: unknown; unavailable?: string }> {
+  if (source.kind === 'inline') return { definition: source.value };
+  const location = source.kind === 'location' ? source.value : undefined;
+  if (isRecord(location) && typeof location.Bucket === 'string' && typeof location.Key === 'string') {
+    const version = typeof location.Version === 'string' ? location.Version : undefined;
+    const text = await backend.objectText(location.Bucket, location.Key, version);
+    return { definition: parseDocumentText(text, `s3://${location.Bucket}/${location.Key}`).value };
+  }
+  return { unavailable: 'the resource properties carry no Definition, DefinitionString or DefinitionS3Location' };
 }
 
 async function stateMachinePlan(request: HookRequest, backend: Backend): Promise<Plan> {
@@ -105,55 +113,9 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
     typeof props.StateMachineName === 'string'
       ? props.StateMachineName
       : (fromTemplate?.context.name ?? physicalName({ ...stack }, logicalId, { maxLength: 80, withStack: false }));
-  const substitutions = isRecord(props.DefinitionSubstitutions) ? props.DefinitionSubstitutions : {};
-  let definition: unknown = props.Definition ?? props.DefinitionString;
-  let unavailable: string | undefined;
-  const location = props.DefinitionS3Location;
-  if (
-    definition === undefined &&
-    isRecord(location) &&
-    typeof location.Bucket === 'string' &&
-    typeof location.Key === 'string'
-  ) {
-    const text = await backend.objectText(
-      location.Bucket,
-      location.Key,
-      typeof location.Version === 'string' ? location.Version : undefined,
-    );
-    definition = parseDocumentText(text, `s3://${location.Bucket}/${location.Key}`).value;
-  }
-  if (definition === undefined)
-    unavailable = 'the resource properties carry no Definition, DefinitionString or DefinitionS3Location';
-  const encryption = isRecord(props.EncryptionConfiguration) ? props.EncryptionConfiguration : {};
-  const roleArn = typeof props.RoleArn === 'string' ? props.RoleArn : '';
-  const machine: StateMachineModel = {
-    id: logicalId,
-    arn: `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${name}`,
-    context: {
-      name,
-      partition: stack.partition,
-      region: stack.region,
-      account: stack.account,
-      type: props.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
-      bucketKeys: {},
-      logging:
-        isRecord(props.LoggingConfiguration) &&
-        typeof props.LoggingConfiguration.Level === 'string' &&
-        props.LoggingConfiguration.Level !== 'OFF',
-      tracing: isRecord(props.TracingConfiguration) && props.TracingConfiguration.Enabled === true,
-      ...(encryption.Type === 'CUSTOMER_MANAGED_KMS_KEY' && typeof encryption.KmsKeyId === 'string'
-        ? { encryptionKey: encryption.KmsKeyId }
-        : {}),
-    },
-    definition: applySubstitutions(
-      definition,
-      Object.fromEntries(Object.entries(substitutions).map(([k, v]) => [k, String(v)])),
-    ),
-    source: stack.stackName,
-    suppressions: fromTemplate?.suppressions ?? [],
-  };
-  if (unavailable !== undefined) machine.definitionUnavailable = unavailable;
-  if (roleArn === '') machine.roleReference = 'none (RoleArn is missing)';
+  const read = readStateMachineProperties(props, { where: stack });
+  const { definition, unavailable } = await eventDefinition(read.definition, backend);
+  const roleArn = typeof read.role === 'string' ? read.role : '';
   // The template's view of the role includes policies the stack creates later (CDK's DistributedMapPolicy).
   const role =
     fromTemplate?.role?.arn === roleArn
@@ -161,22 +123,28 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
       : roleArn === ''
         ? undefined
         : await backend.readRole(roleArn);
-  if (role) machine.role = role;
+  const machine = stateMachineModel({
+    id: logicalId,
+    name,
+    partition: stack.partition,
+    region: stack.region,
+    account: stack.account,
+    type: read.type,
+    bucketKeys: fromTemplate?.context.bucketKeys ?? {},
+    logging: read.logging,
+    tracing: read.tracing,
+    ...(read.encryptionKey !== undefined ? { encryptionKey: read.encryptionKey } : {}),
+    definition: applySubstitutions(definition, read.substitutions),
+    ...(unavailable !== undefined ? { definitionUnavailable: unavailable } : {}),
+    ...(role ? { role } : {}),
+    ...(roleArn === '' ? { roleReference: 'none (RoleArn is missing)' } : {}),
+    source: stack.stackName,
+    suppressions: fromTemplate?.suppressions ?? [],
+  });
   const pending = (role?.identityPolicies ?? []).filter((p) => p.origin !== undefined).map((p) => p.document);
   return {
     subject,
-    units: [
-      {
-        id: logicalId,
-        run: async () => {
-          machine.context.bucketKeys = {
-            ...fromTemplate?.context.bucketKeys,
-            ...(await bucketKeysFor(machine, backend)),
-          };
-          return check(machine, backend.simulator(pending));
-        },
-      },
-    ],
+    units: [{ id: logicalId, run: () => check(machine, backend.simulator(pending), backend) }],
   };
 }
 
@@ -188,7 +156,7 @@ function attachedRoleNames(
   physicalIds: Record<string, string>,
 ): Set<string> {
   if (target === 'AWS::IAM::Role')
-    return new Set([typeof props.RoleName === 'string' ? props.RoleName : (physicalIds[logicalId] ?? '')]);
+    return new Set([typeof props.RoleName === 'string' ? props.RoleName : (own(physicalIds, logicalId) ?? '')]);
   if (target === 'AWS::IAM::RolePolicy') return new Set([String(props.RoleName ?? '')]);
   return new Set(Array.isArray(props.Roles) ? props.Roles.map(String) : []);
 }
