@@ -56,6 +56,20 @@ export interface StateMachineContext {
   encryptionKey?: string;
 }
 
+/**
+ * Something dmap-guard could not decide for a machine (an unreadable definition or resource, a parameter without
+ * a value, an integration it does not model …), with what the user can do about it. Reported by the
+ * `unverifiable` rule; a machine with any is UNVERIFIED, never PASS.
+ */
+export interface Unverifiable {
+  /** What could not be decided: "definition s3://bucket/key", "parameter Env", "context key aws:SourceIp". */
+  subject: string;
+  /** Why: "GetObject was denied (AccessDenied)". */
+  reason: string;
+  /** What the user can do: "grant the hook's role s3:GetObject on …", "pass --parameter-overrides Env=…". */
+  remedy: string;
+}
+
 export interface StateMachineModel {
   /** Logical id in a template, or the ARN for a deployed state machine. */
   id: string;
@@ -72,6 +86,8 @@ export interface StateMachineModel {
   /** Template, for findings ("template.yaml"), or the account for deployed machines. */
   source: string;
   suppressions: Suppression[];
+  /** What the input could not read or decide for this machine; see Unverifiable. */
+  unverifiable: Unverifiable[];
 }
 
 /** What every input knows of a state machine; the rest has defaults. */
@@ -95,6 +111,7 @@ export interface StateMachineModelInput {
   origin?: Origin;
   source: string;
   suppressions?: Suppression[];
+  unverifiable?: Unverifiable[];
 }
 
 /** The one way a StateMachineModel is made, so template, hook, custom resource, validate and audit agree. */
@@ -117,6 +134,7 @@ export function stateMachineModel(input: StateMachineModelInput): StateMachineMo
     definition: input.definition,
     source: input.source,
     suppressions: input.suppressions ?? [],
+    unverifiable: input.unverifiable ?? [],
   };
   if (input.definitionUnavailable !== undefined) model.definitionUnavailable = input.definitionUnavailable;
   if (input.role !== undefined) model.role = input.role;
