@@ -1,4 +1,5 @@
 // Condition operators, with the documented rules for missing keys, IfExists and the set qualifiers.
+import { variableKeys, type UnknownKeyTest } from './knowledge';
 import { arnMatches, globMatch, literal, substituteVariables, UNRESOLVED, type RequestContext } from './match';
 
 type Compare = (requestValue: string, policyValue: string) => boolean;
@@ -98,6 +99,11 @@ const OPERATORS: Record<string, OperatorDef> = {
   arnnotlike: { compare: arn, negated: true },
 };
 
+/** A condition's outcome: decided, or 'unknown' when its key or a variable in its values has an unknown value. */
+export type Truth = boolean | 'unknown';
+
+const NOTHING_UNKNOWN: UnknownKeyTest = () => false;
+
 export interface CompiledCondition {
   /** The operator as written ("ForAnyValue:StringLikeIfExists"). */
   operator: string;
@@ -105,7 +111,10 @@ export interface CompiledCondition {
   key: string;
   lookup: string;
   values: string[];
-  test(context: RequestContext): boolean;
+  /** Lower-cased keys of the policy variables in the values. */
+  variables: string[];
+  /** `isUnknown` tells, for a key the context does not carry, whether it is unknown rather than absent. */
+  test(context: RequestContext, isUnknown?: UnknownKeyTest): Truth;
 }
 
 /** Compile one operator/key/values triple; unknown operators give an error message instead. */
@@ -120,14 +129,15 @@ export function compileCondition(operator: string, key: string, values: string[]
     name = name.slice('foranyvalue:'.length);
   }
   const lookup = key.toLowerCase();
-  const base = { operator, key, lookup, values };
+  const base = { operator, key, lookup, values, variables: [...new Set(values.flatMap(variableKeys))] };
 
   if (name === 'null') {
     if (set) return `${operator}: Null takes no set qualifier`;
     return {
       ...base,
-      test: (context) => {
+      test: (context, isUnknown = NOTHING_UNKNOWN) => {
         const present = (context.get(lookup)?.length ?? 0) > 0;
+        if (!context.has(lookup) && isUnknown(lookup)) return 'unknown';
         return values.some((v) =>
           v.toLowerCase() === 'true' ? !present : v.toLowerCase() === 'false' ? present : false,
         );
@@ -143,9 +153,10 @@ export function compileCondition(operator: string, key: string, values: string[]
 
   return {
     ...base,
-    test(context) {
+    test(context, isUnknown = NOTHING_UNKNOWN) {
       const requestValues = context.get(lookup);
       const missing = requestValues === undefined || requestValues.length === 0;
+      if (requestValues === undefined && isUnknown(lookup)) return 'unknown';
       if (missing) {
         if (ifExists) return true;
         if (set === 'all') return true;
@@ -157,7 +168,8 @@ export function compileCondition(operator: string, key: string, values: string[]
         const resolved: string[] = [];
         for (const value of values) {
           const substituted = substituteVariables(value, context);
-          if (substituted === UNRESOLVED) return false;
+          if (substituted === UNRESOLVED)
+            return base.variables.some((k) => !context.has(k) && isUnknown(k)) ? 'unknown' : false;
           resolved.push(substituted);
         }
         policyValues = resolved;
