@@ -44,7 +44,8 @@ export interface Rule extends RuleMeta {
   check(analysis: MachineAnalysis): FindingDraft[];
 }
 
-export type NeedStatus = 'allowed' | 'denied' | 'unproven' | 'runtime';
+/** unknown: a request's outcome depends on context dmap-guard cannot know; its evaluation names the statements and keys. */
+export type NeedStatus = 'allowed' | 'denied' | 'unproven' | 'unknown' | 'runtime';
 
 export interface RequestResult {
   request: AccessRequest;
