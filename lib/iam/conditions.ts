@@ -111,7 +111,7 @@ export interface CompiledCondition {
   key: string;
   lookup: string;
   values: string[];
-  /** Lower-cased keys of the policy variables in the values. */
+  /** Keys of the policy variables in the values, as written. */
   variables: string[];
   /** `isUnknown` tells, for a key the context does not carry, whether it is unknown rather than absent. */
   test(context: RequestContext, isUnknown?: UnknownKeyTest): Truth;
@@ -169,7 +169,9 @@ export function compileCondition(operator: string, key: string, values: string[]
         for (const value of values) {
           const substituted = substituteVariables(value, context);
           if (substituted === UNRESOLVED)
-            return base.variables.some((k) => !context.has(k) && isUnknown(k)) ? 'unknown' : false;
+            return base.variables.some((k) => !context.has(k.toLowerCase()) && isUnknown(k.toLowerCase()))
+              ? 'unknown'
+              : false;
           resolved.push(substituted);
         }
         policyValues = resolved;

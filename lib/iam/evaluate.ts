@@ -28,7 +28,7 @@ export interface MatchedStatement {
 
 /** A statement that matches the action and resource but whose condition or variables cannot be decided. */
 export interface UnknownStatement extends MatchedStatement {
-  /** The condition keys and policy variables it could not decide, as written in the policy (variables lower-cased). */
+  /** The condition keys and policy variables it could not decide, as written in the policy. */
   keys: string[];
 }
 
@@ -190,7 +190,7 @@ function resourceHits(
     const pattern = compiled.resourceVariables ? substituteVariables(raw, context) : raw;
     if (pattern === UNRESOLVED) {
       // A pattern whose variable has no value matches nothing; one whose variable is unknown may match.
-      const unknownKeys = variableKeys(raw).filter((k) => !context.has(k) && isUnknown(k));
+      const unknownKeys = variableKeys(raw).filter((k) => !context.has(k.toLowerCase()) && isUnknown(k.toLowerCase()));
       if (unknownKeys.length > 0) {
         hit = 'unknown';
         for (const k of unknownKeys) undecided.add(k);
@@ -231,7 +231,8 @@ function statementApplies(
     if (outcome === 'unknown') {
       truth = 'unknown';
       if (!context.has(condition.lookup) && isUnknown(condition.lookup)) undecided.add(condition.key);
-      for (const k of condition.variables) if (!context.has(k) && isUnknown(k)) undecided.add(k);
+      for (const k of condition.variables)
+        if (!context.has(k.toLowerCase()) && isUnknown(k.toLowerCase())) undecided.add(k);
     }
   }
   return truth;

@@ -15,7 +15,7 @@ export function unknownKeyTest(missing: MissingKeys | undefined): UnknownKeyTest
   return (key) => missing(key) === 'unknown';
 }
 
-/** Lower-cased context keys named by the policy variables of a string (`${aws:PrincipalTag/team}`, `${k, 'd'}`). */
+/** Context keys (as written) named by the policy variables of a string (`${aws:PrincipalTag/team}`, `${k, 'd'}`). */
 export function variableKeys(text: string): string[] {
   if (!text.includes('${')) return [];
   const keys: string[] = [];
@@ -23,7 +23,7 @@ export function variableKeys(text: string): string[] {
     const inner = (match[1] as string).trim();
     if (inner === '*' || inner === '?' || inner === '$') continue;
     const comma = inner.indexOf(',');
-    keys.push((comma < 0 ? inner : inner.slice(0, comma)).trim().toLowerCase());
+    keys.push((comma < 0 ? inner : inner.slice(0, comma)).trim());
   }
   return keys;
 }

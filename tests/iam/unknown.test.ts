@@ -80,7 +80,7 @@ describe('unknown keys (a key not in the context is unknown unless declared abse
     };
     const evaluation = run({ identity: [doc(own)] }, request());
     expect(evaluation.decision).toBe('unknown');
-    expect(evaluation.unknown?.[0]?.keys).toEqual(['aws:principaltag/team']);
+    expect(evaluation.unknown?.[0]?.keys).toEqual(['aws:PrincipalTag/team']);
     expect(run({ identity: [doc(own)] }, request('absent')).decision).toBe('implicitDeny');
     expect(run({ identity: [doc(own)] }, request(undefined, { 'aws:PrincipalTag/team': ['Parent'] })).decision).toBe(
       'allowed',
