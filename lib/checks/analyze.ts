@@ -63,14 +63,16 @@ export async function checkStateMachines(
           evaluation: evaluations[offset + i] as (typeof evaluations)[number],
         }));
         offset += own.length;
-        // An explicit deny decides; other denials are proven only when the whole role was read (else unproven);
-        // without a denial, a request whose outcome depends on unknown context makes the need unknown.
+        // An explicit deny decides; other denials are proven only when the decision saw the whole role (read in
+        // full, or decided by IAM itself), else unproven; without a denial, a request whose outcome depends on
+        // unknown context makes the need unknown.
         const decisions = results.map((r) => r.evaluation.decision);
+        const partialRole = role.unknown.length > 0 && !results.every((r) => r.evaluation.wholeRole === true);
         const status: NeedStatus = decisions.every((d) => d === 'allowed')
           ? 'allowed'
           : decisions.includes('explicitDeny')
             ? 'denied'
-            : role.unknown.length > 0
+            : partialRole
               ? 'unproven'
               : decisions.includes('implicitDeny')
                 ? 'denied'

@@ -46,6 +46,8 @@ export interface Evaluation {
   unknown?: UnknownStatement[];
   allowedByBoundary?: boolean;
   allowedByOrganizations?: boolean;
+  /** Decided on every policy of the role (SimulatePrincipalPolicy), so parts dmap-guard could not read do not weaken it. */
+  wholeRole?: boolean;
 }
 
 export interface PolicySetInput {
