@@ -10,7 +10,10 @@ export function missingFindings(analysis: MachineAnalysis, tier: 'required' | 'r
     if (result.need.tier !== tier || result.status !== 'denied') continue;
     const failure = firstFailure(result);
     if (!failure) continue;
-    const failing = result.results.filter((r) => r.evaluation.decision !== 'allowed').map((r) => r.request.action);
+    // Requests whose outcome is unknown are reported by unverifiable-policy, not as missing.
+    const failing = result.results
+      .filter((r) => r.evaluation.decision === 'explicitDeny' || r.evaluation.decision === 'implicitDeny')
+      .map((r) => r.request.action);
     drafts.push({
       state: result.need.source.state,
       action: [...new Set(failing)].join(', '),
