@@ -185,7 +185,7 @@ function resourceHits(
   resource: string,
   context: RequestContext,
   isUnknown: UnknownKeyTest,
-  undecided: Set<string>,
+  undecided: string[],
 ): Truth {
   let hit: Truth = false;
   for (const raw of compiled.resourcePatterns) {
@@ -195,7 +195,7 @@ function resourceHits(
       const unknownKeys = variableKeys(raw).filter((k) => !context.has(k.toLowerCase()) && isUnknown(k.toLowerCase()));
       if (unknownKeys.length > 0) {
         hit = 'unknown';
-        for (const k of unknownKeys) undecided.add(k);
+        undecided.push(...unknownKeys);
       }
       continue;
     }
@@ -213,13 +213,13 @@ function not(truth: Truth): Truth {
 
 /**
  * Does this statement apply to the request (action, resource and every condition)? 'unknown' when it can only
- * be decided with the value of a key that is unknown; those keys are added to `undecided`.
+ * be decided with the value of a key that is unknown; those keys are pushed to `undecided`.
  */
 function statementApplies(
   compiled: CompiledStatement,
   request: { action: string; resource: string; context: RequestContext; isUnknown: UnknownKeyTest },
   missing: Set<string>,
-  undecided: Set<string>,
+  undecided: string[],
 ): Truth {
   const { context, isUnknown } = request;
   if (!actionHits(compiled, request.action)) return false;
@@ -232,9 +232,9 @@ function statementApplies(
     if (outcome === false) return false;
     if (outcome === 'unknown') {
       truth = 'unknown';
-      if (!context.has(condition.lookup) && isUnknown(condition.lookup)) undecided.add(condition.key);
+      if (!context.has(condition.lookup) && isUnknown(condition.lookup)) undecided.push(condition.key);
       for (const k of condition.variables)
-        if (!context.has(k.toLowerCase()) && isUnknown(k.toLowerCase())) undecided.add(k);
+        if (!context.has(k.toLowerCase()) && isUnknown(k.toLowerCase())) undecided.push(k);
     }
   }
   return truth;
@@ -259,13 +259,15 @@ function evaluateLayer(
   missing: Set<string>,
 ): LayerResult {
   const result: LayerResult = { allows: [], denies: [], unknownAllows: [], unknownDenies: [] };
+  // Scratch list of the keys a statement could not decide, copied only for undecided statements.
+  const undecided: string[] = [];
   for (const compiled of index.candidates(service)) {
-    const undecided = new Set<string>();
+    undecided.length = 0;
     const applies = statementApplies(compiled, request, missing, undecided);
     const deny = compiled.statement.effect === 'Deny';
     if (applies === true) (deny ? result.denies : result.allows).push(compiled);
     else if (applies === 'unknown')
-      (deny ? result.unknownDenies : result.unknownAllows).push({ compiled, keys: [...undecided] });
+      (deny ? result.unknownDenies : result.unknownAllows).push({ compiled, keys: [...new Set(undecided)] });
   }
   return result;
 }
@@ -348,17 +350,15 @@ export function evaluate(set: CompiledPolicySet, request: AccessRequest): Evalua
     return { decision: 'implicitDeny', matched: [], blockedBy: 'boundary', missingContextKeys, ...details };
 
   // Every layer allows or may allow: undecided Denies, and the undecided Allows of layers that need them, decide.
-  const layers: Array<[Layer, LayerResult]> = [
+  const layers: Array<[Layer, LayerResult | undefined]> = [
     ...scps.map((level): [Layer, LayerResult] => ['scp', level]),
     ['identity', identity],
-    ...(boundary ? [['boundary', boundary] as [Layer, LayerResult]] : []),
+    ['boundary', boundary],
   ];
-  const unknown: UnknownStatement[] = [
-    ...layers.flatMap(([layer, result]) => unknownOf(layer, result.unknownDenies)),
-    ...layers.flatMap(([layer, result]) =>
-      allowsIn(result) === 'maybe' ? unknownOf(layer, result.unknownAllows) : [],
-    ),
-  ];
+  const unknown: UnknownStatement[] = [];
+  for (const [layer, result] of layers) if (result) unknown.push(...unknownOf(layer, result.unknownDenies));
+  for (const [layer, result] of layers)
+    if (result && allowsIn(result) === 'maybe') unknown.push(...unknownOf(layer, result.unknownAllows));
   if (unknown.length > 0) return { decision: 'unknown', matched: [], unknown, missingContextKeys, ...details };
   return { decision: 'allowed', matched: matchedOf('identity', identity.allows), missingContextKeys, ...details };
 }
