@@ -65,7 +65,8 @@ function toEvaluation(result: EvaluationResult, resource: string): Evaluation {
 
 /**
  * IAM decides a key it was not given as absent. Where dmap-guard does not know the key is absent, that decision
- * may be wrong either way, so it becomes unknown, naming the keys (and the statements IAM matched).
+ * may be wrong either way, so it becomes unknown, naming the keys (and the statements IAM matched). IAM does not
+ * list keys only SCPs reference (aws-cli#10525), so an SCP on an unknown key is not caught here.
  */
 function withUnknownKeys(evaluation: Evaluation, request: AccessRequest): Evaluation {
   const given = new Set(Object.keys(request.context ?? {}).map((k) => k.toLowerCase()));

@@ -1,19 +1,10 @@
 // The concrete requests that prove a need, with the context the calling service sends (lib/needs/context.ts).
 import type { AccessRequest } from '../iam';
 import type { RoleModel, StateMachineModel } from '../model/state-machine';
-import { requestContext, sampleResource, type RequestFacts } from '../needs/context';
+import { requestContext, sampleResource } from '../needs/context';
 import type { Need } from '../needs/types';
 
 export { sampleResource };
-
-function factsOf(machine: StateMachineModel, role: RoleModel, now: Date): Omit<RequestFacts, 'action' | 'resource'> {
-  return {
-    machine: machine.context,
-    principal: { arn: role.arn, ...(role.tags ? { tags: role.tags } : {}) },
-    serviceContext: {},
-    now,
-  };
-}
 
 /** Context every request of this role carries: who calls, from which account, in which Region. */
 export function baseContext(machine: StateMachineModel, role: RoleModel): Record<string, string[]> {
@@ -31,7 +22,12 @@ export function needRequests(
   role: RoleModel,
   now: Date = new Date(),
 ): AccessRequest[] {
-  const base = { ...factsOf(machine, role, now), serviceContext: need.context ?? {} };
+  const base = {
+    machine: machine.context,
+    principal: { arn: role.arn, ...(role.tags ? { tags: role.tags } : {}) },
+    serviceContext: need.context ?? {},
+    now,
+  };
   return need.actions.flatMap((action) =>
     need.resources.map((pattern) => {
       const resource = sampleResource(pattern);
