@@ -165,13 +165,12 @@ export function compileCondition(operator: string, key: string, values: string[]
       }
       let policyValues = values;
       if (hasVariables) {
+        // A variable with an unknown value is undecided, even where a default would stand in for an absent one.
+        if (base.variables.some((k) => !context.has(k.toLowerCase()) && isUnknown(k.toLowerCase()))) return 'unknown';
         const resolved: string[] = [];
         for (const value of values) {
           const substituted = substituteVariables(value, context);
-          if (substituted === UNRESOLVED)
-            return base.variables.some((k) => !context.has(k.toLowerCase()) && isUnknown(k.toLowerCase()))
-              ? 'unknown'
-              : false;
+          if (substituted === UNRESOLVED) return false;
           resolved.push(substituted);
         }
         policyValues = resolved;

@@ -189,16 +189,18 @@ function resourceHits(
 ): Truth {
   let hit: Truth = false;
   for (const raw of compiled.resourcePatterns) {
-    const pattern = compiled.resourceVariables ? substituteVariables(raw, context) : raw;
-    if (pattern === UNRESOLVED) {
-      // A pattern whose variable has no value matches nothing; one whose variable is unknown may match.
+    if (compiled.resourceVariables) {
+      // A pattern whose variable is unknown may match, even where a default would stand in for an absent value.
       const unknownKeys = variableKeys(raw).filter((k) => !context.has(k.toLowerCase()) && isUnknown(k.toLowerCase()));
       if (unknownKeys.length > 0) {
         hit = 'unknown';
         undecided.push(...unknownKeys);
+        continue;
       }
-      continue;
     }
+    const pattern = compiled.resourceVariables ? substituteVariables(raw, context) : raw;
+    // A pattern whose variable has no value matches nothing.
+    if (pattern === UNRESOLVED) continue;
     if (arnMatches(pattern, resource)) {
       hit = true;
       break;

@@ -140,7 +140,7 @@ const knownCondition = fc.option(
         'Null',
       ),
       key: fc.constantFrom(...KEYS),
-      value: fc.constantFrom('a', 'b*', '${aws:PrincipalTag/team}'),
+      value: fc.constantFrom('a', 'b*', '${aws:PrincipalTag/team}', "${aws:PrincipalTag/team, 'a'}"),
     })
     .map(({ op, key, value }) => ({ [op]: { [key]: op === 'Null' ? (value === 'a' ? 'true' : 'false') : value } })),
   { nil: undefined },
@@ -149,10 +149,16 @@ const conditionalStatement = (effect: 'Allow' | 'Deny') =>
   fc
     .record({
       action: fc.array(actionPattern, { minLength: 1, maxLength: 2 }),
-      resource: fc.array(fc.oneof(resourcePattern, fc.constant('arn:aws:s3:::${aws:PrincipalTag/team}')), {
-        minLength: 1,
-        maxLength: 2,
-      }),
+      resource: fc.array(
+        fc.oneof(
+          resourcePattern,
+          fc.constantFrom('arn:aws:s3:::${aws:PrincipalTag/team}', "arn:aws:s3:::${aws:PrincipalTag/team, 'bucket'}"),
+        ),
+        {
+          minLength: 1,
+          maxLength: 2,
+        },
+      ),
       condition: knownCondition,
     })
     .map(({ action, resource, condition: c }) => ({

@@ -87,6 +87,19 @@ describe('unknown keys (a key not in the context is unknown unless declared abse
     );
   });
 
+  it("a variable's default stands in only for an absent key, not an unknown one", () => {
+    const own = {
+      Effect: 'Allow',
+      Action: 'states:*',
+      Resource: "arn:aws:states:*:*:stateMachine:${aws:PrincipalTag/team, 'Parent'}",
+    };
+    expect(run({ identity: [doc(own)] }, request()).decision).toBe('unknown');
+    expect(run({ identity: [doc(own)] }, request('absent')).decision).toBe('allowed');
+    expect(run({ identity: [doc(own)] }, request(undefined, { 'aws:PrincipalTag/team': ['Other'] })).decision).toBe(
+      'implicitDeny',
+    );
+  });
+
   it('a Null condition on an unknown key is undecided', () => {
     const pinned = { ...allowAll, Condition: { Null: { 'aws:SourceVpce': 'false' } } };
     expect(run({ identity: [doc(pinned)] }, request()).decision).toBe('unknown');
