@@ -11,6 +11,7 @@ import {
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetBucketEncryptionCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
+import { messageOf } from '../model/errors';
 import type { PolicySource, RoleModel } from '../model/state-machine';
 import type { Backend, DeployedStateMachine } from '../ports/backend';
 import type { AccountSnapshot } from '../model/snapshot';
@@ -103,7 +104,7 @@ export class AwsBackend implements Backend {
       if (boundary) model.boundary = await this.managedPolicy(boundary);
     } catch (error) {
       if (errorName(error) === 'AbortError') throw error;
-      model.unknown.push(`role ${arn} could not be read (${errorName(error) || 'error'}: ${(error as Error).message})`);
+      model.unknown.push(`role ${arn} could not be read (${errorName(error) || 'error'}: ${messageOf(error)})`);
     }
     return model;
   }

@@ -10,7 +10,7 @@ import { needRequests } from './requests';
 import type { Simulator } from '../ports/simulator';
 import { compileRole } from './role';
 import { runRules } from './run-rules';
-import type { Finding, MachineAnalysis, NeedResult, Rule } from './types';
+import type { Finding, MachineAnalysis, NeedResult, NeedStatus, Rule } from './types';
 
 const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [] };
 
@@ -71,12 +71,14 @@ export async function checkStateMachines(
   }
 
   const analyses: MachineAnalysis[] = [];
+  // One request time for the whole check, so requests differ in context only where the service sends different keys.
+  const now = new Date();
   for (const { machine, needs, definitionError } of prepared) {
     const role = machine.role;
     const needResults: NeedResult[] = [];
     if (role) {
       const simulated = needs.needs.filter((need) => !need.runtime);
-      const requests = simulated.map((need) => needRequests(need, machine, role));
+      const requests = simulated.map((need) => needRequests(need, machine, role, now));
       const evaluations = await options.simulator.simulate(role, requests.flat());
       let offset = 0;
       simulated.forEach((need, index) => {
@@ -86,12 +88,20 @@ export async function checkStateMachines(
           evaluation: evaluations[offset + i] as (typeof evaluations)[number],
         }));
         offset += own.length;
+        // An explicit deny decides; other denials are proven only when the decision saw the whole role (read in
+        // full, or decided by IAM itself), else unproven; without a denial, a request whose outcome depends on
+        // unknown context makes the need unknown.
         const decisions = results.map((r) => r.evaluation.decision);
-        const status = decisions.every((d) => d === 'allowed')
+        const partialRole = role.unknown.length > 0 && !results.every((r) => r.evaluation.wholeRole === true);
+        const status: NeedStatus = decisions.every((d) => d === 'allowed')
           ? 'allowed'
-          : decisions.includes('explicitDeny') || role.unknown.length === 0
+          : decisions.includes('explicitDeny')
             ? 'denied'
-            : 'unproven';
+            : partialRole
+              ? 'unproven'
+              : decisions.includes('implicitDeny')
+                ? 'denied'
+                : 'unknown';
         needResults.push({ need, status, results });
       });
       for (const need of needs.needs.filter((n) => n.runtime))

@@ -82,7 +82,8 @@ export function defineRule<MessageId extends string, FixId extends string = neve
   return { ...rule, fixes: rule.fixes ?? ({} as Record<FixId, string>) };
 }
 
-export type NeedStatus = 'allowed' | 'denied' | 'unproven' | 'runtime';
+/** unknown: a request's outcome depends on context dmap-guard cannot know; its evaluation names the statements and keys. */
+export type NeedStatus = 'allowed' | 'denied' | 'unproven' | 'unknown' | 'runtime';
 
 export interface RequestResult {
   request: AccessRequest;

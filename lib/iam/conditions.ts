@@ -1,4 +1,5 @@
 // Condition operators, with the documented rules for missing keys, IfExists and the set qualifiers.
+import { variableKeys, type UnknownKeyTest } from './knowledge';
 import { arnMatches, globMatch, literal, substituteVariables, UNRESOLVED, type RequestContext } from './match';
 
 type Compare = (requestValue: string, policyValue: string) => boolean;
@@ -138,6 +139,11 @@ function malformedValue(kind: ValueKind, value: string): string | undefined {
   }
 }
 
+/** A condition's outcome: decided, or 'unknown' when its key or a variable in its values has an unknown value. */
+export type Truth = boolean | 'unknown';
+
+const NOTHING_UNKNOWN: UnknownKeyTest = () => false;
+
 export interface CompiledCondition {
   /** The operator as written ("ForAnyValue:StringLikeIfExists"). */
   operator: string;
@@ -145,7 +151,10 @@ export interface CompiledCondition {
   key: string;
   lookup: string;
   values: string[];
-  test(context: RequestContext): boolean;
+  /** Keys of the policy variables in the values, as written. */
+  variables: string[];
+  /** `isUnknown` tells, for a key the context does not carry, whether it is unknown rather than absent. */
+  test(context: RequestContext, isUnknown?: UnknownKeyTest): Truth;
 }
 
 /** Compile one operator/key/values triple; unknown operators give an error message instead. */
@@ -160,7 +169,7 @@ export function compileCondition(operator: string, key: string, values: string[]
     name = name.slice('foranyvalue:'.length);
   }
   const lookup = key.toLowerCase();
-  const base = { operator, key, lookup, values };
+  const base = { operator, key, lookup, values, variables: [...new Set(values.flatMap(variableKeys))] };
 
   if (name === 'null') {
     if (set) return `${operator}: Null takes no set qualifier`;
@@ -168,8 +177,9 @@ export function compileCondition(operator: string, key: string, values: string[]
     if (notBool !== undefined) return `${operator} ${key}: "${notBool}": expected true or false`;
     return {
       ...base,
-      test: (context) => {
+      test: (context, isUnknown = NOTHING_UNKNOWN) => {
         const present = (context.get(lookup)?.length ?? 0) > 0;
+        if (!context.has(lookup) && isUnknown(lookup)) return 'unknown';
         return values.some((v) => (v.toLowerCase() === 'true' ? !present : present));
       },
     };
@@ -189,9 +199,10 @@ export function compileCondition(operator: string, key: string, values: string[]
 
   return {
     ...base,
-    test(context) {
+    test(context, isUnknown = NOTHING_UNKNOWN) {
       const requestValues = context.get(lookup);
       const missing = requestValues === undefined || requestValues.length === 0;
+      if (requestValues === undefined && isUnknown(lookup)) return 'unknown';
       if (missing) {
         if (ifExists) return true;
         if (set === 'all') return true;
@@ -200,6 +211,8 @@ export function compileCondition(operator: string, key: string, values: string[]
       }
       let policyValues = values;
       if (hasVariables) {
+        // A variable with an unknown value is undecided, even where a default would stand in for an absent one.
+        if (base.variables.some((k) => !context.has(k.toLowerCase()) && isUnknown(k.toLowerCase()))) return 'unknown';
         const resolved: string[] = [];
         for (const value of values) {
           const substituted = substituteVariables(value, context);

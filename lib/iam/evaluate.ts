@@ -1,9 +1,11 @@
 // The evaluator: identity policies, an optional permissions boundary and SCP levels, per AWS's evaluation logic.
-import { compileCondition, type CompiledCondition } from './conditions';
+import { compileCondition, type CompiledCondition, type Truth } from './conditions';
+import { unknownKeyTest, variableKeys, type MissingKeys, type UnknownKeyTest } from './knowledge';
 import { actionMatches, arnMatches, substituteVariables, UNRESOLVED, type RequestContext } from './match';
 import type { Policy, PolicyProblem, Statement } from './policy';
 
-export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
+/** 'unknown': the outcome depends on context keys dmap-guard cannot know (see Evaluation.unknown). */
+export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny' | 'unknown';
 export type Layer = 'identity' | 'boundary' | 'scp';
 
 export interface AccessRequest {
@@ -11,6 +13,8 @@ export interface AccessRequest {
   resource: string;
   /** Context keys (any case) and their values. */
   context?: Readonly<Record<string, readonly string[]>>;
+  /** Keys the context does not carry: absent (AWS sends none) or unknown. Default: every one is unknown. */
+  missingKeys?: MissingKeys;
 }
 
 export interface MatchedStatement {
@@ -20,6 +24,12 @@ export interface MatchedStatement {
   sid?: string;
   effect: 'Allow' | 'Deny';
   statement: Record<string, unknown>;
+}
+
+/** A statement that matches the action and resource but whose condition or variables cannot be decided. */
+export interface UnknownStatement extends MatchedStatement {
+  /** The condition keys and policy variables it could not decide, as written in the policy. */
+  keys: string[];
 }
 
 export interface Evaluation {
@@ -32,8 +42,12 @@ export interface Evaluation {
   scpLevel?: number;
   /** Context keys that statements matching the action and resource referenced but the request did not carry. */
   missingContextKeys: string[];
+  /** For an unknown decision: the undecided statements the outcome depends on. */
+  unknown?: UnknownStatement[];
   allowedByBoundary?: boolean;
   allowedByOrganizations?: boolean;
+  /** Decided on every policy of the role (SimulatePrincipalPolicy), so parts dmap-guard could not read do not weaken it. */
+  wholeRole?: boolean;
 }
 
 export interface PolicySetInput {
@@ -166,9 +180,24 @@ function actionHits(compiled: CompiledStatement, action: string): boolean {
   return compiled.actionNegated ? !hit : hit;
 }
 
-function resourceHits(compiled: CompiledStatement, resource: string, context: RequestContext): boolean {
-  let hit = false;
+function resourceHits(
+  compiled: CompiledStatement,
+  resource: string,
+  context: RequestContext,
+  isUnknown: UnknownKeyTest,
+  undecided: string[],
+): Truth {
+  let hit: Truth = false;
   for (const raw of compiled.resourcePatterns) {
+    if (compiled.resourceVariables) {
+      // A pattern whose variable is unknown may match, even where a default would stand in for an absent value.
+      const unknownKeys = variableKeys(raw).filter((k) => !context.has(k.toLowerCase()) && isUnknown(k.toLowerCase()));
+      if (unknownKeys.length > 0) {
+        hit = 'unknown';
+        undecided.push(...unknownKeys);
+        continue;
+      }
+    }
     const pattern = compiled.resourceVariables ? substituteVariables(raw, context) : raw;
     // A pattern whose variable has no value matches nothing.
     if (pattern === UNRESOLVED) continue;
@@ -177,41 +206,70 @@ function resourceHits(compiled: CompiledStatement, resource: string, context: Re
       break;
     }
   }
-  return compiled.resourceNegated ? !hit : hit;
+  return compiled.resourceNegated ? not(hit) : hit;
 }
 
-/** Does this statement apply to the request (action, resource and every condition)? */
-export function statementApplies(
+function not(truth: Truth): Truth {
+  return truth === 'unknown' ? truth : !truth;
+}
+
+/**
+ * Does this statement apply to the request (action, resource and every condition)? 'unknown' when it can only
+ * be decided with the value of a key that is unknown; those keys are pushed to `undecided`.
+ */
+function statementApplies(
   compiled: CompiledStatement,
-  action: string,
-  resource: string,
-  context: RequestContext,
-  missing?: Set<string>,
-): boolean {
-  if (!actionHits(compiled, action) || !resourceHits(compiled, resource, context)) return false;
-  if (missing)
-    for (const condition of compiled.conditions) if (!context.has(condition.lookup)) missing.add(condition.key);
-  return compiled.conditions.every((condition) => condition.test(context));
+  request: { action: string; resource: string; context: RequestContext; isUnknown: UnknownKeyTest },
+  missing: Set<string>,
+  undecided: string[],
+): Truth {
+  const { context, isUnknown } = request;
+  if (!actionHits(compiled, request.action)) return false;
+  const resource = resourceHits(compiled, request.resource, context, isUnknown, undecided);
+  if (resource === false) return false;
+  for (const condition of compiled.conditions) if (!context.has(condition.lookup)) missing.add(condition.key);
+  let truth: Truth = resource;
+  for (const condition of compiled.conditions) {
+    const outcome = condition.test(context, isUnknown);
+    if (outcome === false) return false;
+    if (outcome === 'unknown') {
+      truth = 'unknown';
+      if (!context.has(condition.lookup) && isUnknown(condition.lookup)) undecided.push(condition.key);
+      for (const k of condition.variables)
+        if (!context.has(k.toLowerCase()) && isUnknown(k.toLowerCase())) undecided.push(k);
+    }
+  }
+  return truth;
+}
+
+interface Undecided {
+  compiled: CompiledStatement;
+  keys: string[];
 }
 
 interface LayerResult {
   allows: CompiledStatement[];
   denies: CompiledStatement[];
+  unknownAllows: Undecided[];
+  unknownDenies: Undecided[];
 }
 
 function evaluateLayer(
   index: StatementIndex,
   service: string,
-  action: string,
-  resource: string,
-  context: RequestContext,
+  request: { action: string; resource: string; context: RequestContext; isUnknown: UnknownKeyTest },
   missing: Set<string>,
 ): LayerResult {
-  const result: LayerResult = { allows: [], denies: [] };
+  const result: LayerResult = { allows: [], denies: [], unknownAllows: [], unknownDenies: [] };
+  // Scratch list of the keys a statement could not decide, copied only for undecided statements.
+  const undecided: string[] = [];
   for (const compiled of index.candidates(service)) {
-    if (statementApplies(compiled, action, resource, context, missing)) {
-      (compiled.statement.effect === 'Deny' ? result.denies : result.allows).push(compiled);
-    }
+    undecided.length = 0;
+    const applies = statementApplies(compiled, request, missing, undecided);
+    const deny = compiled.statement.effect === 'Deny';
+    if (applies === true) (deny ? result.denies : result.allows).push(compiled);
+    else if (applies === 'unknown')
+      (deny ? result.unknownDenies : result.unknownAllows).push({ compiled, keys: [...new Set(undecided)] });
   }
   return result;
 }
@@ -227,18 +285,33 @@ function matchedOf(layer: Layer, statements: CompiledStatement[]): MatchedStatem
   }));
 }
 
+function unknownOf(layer: Layer, undecided: Undecided[]): UnknownStatement[] {
+  return undecided.map(({ compiled, keys }) => ({
+    ...(matchedOf(layer, [compiled])[0] as MatchedStatement),
+    keys,
+  }));
+}
+
+/** A layer that must allow: 'yes' with a statement that applies, 'maybe' with only undecided ones, else 'no'. */
+function allowsIn(layer: LayerResult): 'yes' | 'maybe' | 'no' {
+  return layer.allows.length > 0 ? 'yes' : layer.unknownAllows.length > 0 ? 'maybe' : 'no';
+}
+
 export function evaluate(set: CompiledPolicySet, request: AccessRequest): Evaluation {
   const context = toRequestContext(request.context);
   const colon = request.action.indexOf(':');
   const service = (colon < 0 ? request.action : request.action.slice(0, colon)).toLowerCase();
   const missing = new Set<string>();
-  const identity = evaluateLayer(set.identity, service, request.action, request.resource, context, missing);
-  const boundary = set.boundary
-    ? evaluateLayer(set.boundary, service, request.action, request.resource, context, missing)
-    : undefined;
-  const scps = set.scps.map((level) =>
-    evaluateLayer(level, service, request.action, request.resource, context, new Set()),
-  );
+  const input = {
+    action: request.action,
+    resource: request.resource,
+    context,
+    isUnknown: unknownKeyTest(request.missingKeys),
+  };
+  const identity = evaluateLayer(set.identity, service, input, missing);
+  const boundary = set.boundary ? evaluateLayer(set.boundary, service, input, missing) : undefined;
+  // Like the AWS simulator, keys only SCPs reference are not listed as missing.
+  const scps = set.scps.map((level) => evaluateLayer(level, service, input, new Set()));
   const missingContextKeys = [...missing].sort();
   const details = {
     ...(boundary ? { allowedByBoundary: boundary.denies.length === 0 && boundary.allows.length > 0 } : {}),
@@ -247,6 +320,7 @@ export function evaluate(set: CompiledPolicySet, request: AccessRequest): Evalua
       : {}),
   };
 
+  // An explicit Deny that applies decides, whatever is unknown.
   const denies: MatchedStatement[] = [
     ...scps.flatMap((level) => matchedOf('scp', level.denies)),
     ...matchedOf('boundary', boundary?.denies ?? []),
@@ -261,7 +335,8 @@ export function evaluate(set: CompiledPolicySet, request: AccessRequest): Evalua
       ...details,
     };
   }
-  const scpGap = scps.findIndex((level) => level.allows.length === 0);
+  // A layer with no allow, not even an undecided one, denies whatever the undecided Denies turn out to be.
+  const scpGap = scps.findIndex((level) => allowsIn(level) === 'no');
   if (scpGap >= 0)
     return {
       decision: 'implicitDeny',
@@ -271,9 +346,21 @@ export function evaluate(set: CompiledPolicySet, request: AccessRequest): Evalua
       missingContextKeys,
       ...details,
     };
-  if (identity.allows.length === 0)
+  if (allowsIn(identity) === 'no')
     return { decision: 'implicitDeny', matched: [], blockedBy: 'identity', missingContextKeys, ...details };
-  if (boundary && boundary.allows.length === 0)
+  if (boundary && allowsIn(boundary) === 'no')
     return { decision: 'implicitDeny', matched: [], blockedBy: 'boundary', missingContextKeys, ...details };
+
+  // Every layer allows or may allow: undecided Denies, and the undecided Allows of layers that need them, decide.
+  const layers: Array<[Layer, LayerResult | undefined]> = [
+    ...scps.map((level): [Layer, LayerResult] => ['scp', level]),
+    ['identity', identity],
+    ['boundary', boundary],
+  ];
+  const unknown: UnknownStatement[] = [];
+  for (const [layer, result] of layers) if (result) unknown.push(...unknownOf(layer, result.unknownDenies));
+  for (const [layer, result] of layers)
+    if (result && allowsIn(result) === 'maybe') unknown.push(...unknownOf(layer, result.unknownAllows));
+  if (unknown.length > 0) return { decision: 'unknown', matched: [], unknown, missingContextKeys, ...details };
   return { decision: 'allowed', matched: matchedOf('identity', identity.allows), missingContextKeys, ...details };
 }

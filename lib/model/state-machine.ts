@@ -25,6 +25,8 @@ export interface RoleModel {
   boundary?: PolicySource;
   /** The trust policy (AssumeRolePolicyDocument), when known. */
   trust?: PolicySource;
+  /** The role's tags (aws:PrincipalTag/*), when read; undefined when unknown. */
+  tags?: Map<string, string>;
   /** Parts of the role dmap-guard could not read; any entry means a pass cannot be proven. */
   unknown: string[];
   origin?: Origin;
@@ -50,6 +52,8 @@ export interface StateMachineContext {
    * Live paths ask the backend for the rest while checking (CheckOptions.bucketKey).
    */
   bucketKeys: Record<string, string>;
+  /** Whether a bucket's SSE-KMS uses an S3 Bucket Key (BucketKeyEnabled), per bucket name, where known. */
+  bucketKeyEnabled?: ReadonlyMap<string, boolean>;
   logging: boolean;
   tracing: boolean;
   /** Customer managed key of the state machine itself. */

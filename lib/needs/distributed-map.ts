@@ -2,6 +2,7 @@
 import { argumentsOf, isJsonataExpression, isObject, type JsonObject, type StateNode } from '../asl/definition';
 import { bucketArn, executionArn, objectArn, stateMachineArn, underPrefix } from '../model/arns';
 import type { StateMachineContext } from '../model/state-machine';
+import { sampleResource } from './context';
 import { DOCS, type DefinitionProblem, type Need } from './types';
 import { readString, runtimeOf, type StringValue } from './values';
 
@@ -102,15 +103,29 @@ function keyNeeds(
   actions: string[],
   base: Omit<Need, 'sid' | 'actions' | 'resources' | 'why' | 'runtime'>,
   role: 'reader' | 'writer',
+  /** The objects' ARN pattern, when their keys are known before the run. */
+  objects?: string,
 ): BucketKeyNeed[] {
   if (bucket.runtime) return [];
+  // S3 calls KMS with the encryption context aws:s3:arn: the object's ARN, or the bucket's with an S3 Bucket Key.
+  const bucketKey = ctx.bucketKeyEnabled?.get(bucket.value);
+  const s3Arn =
+    bucketKey === true
+      ? bucketArn(ctx, bucket.value)
+      : bucketKey === false && objects !== undefined
+        ? sampleResource(objects)
+        : undefined;
   return [
     new BucketKeyNeed(bucket.value, (key) => ({
       ...base,
       sid: role === 'reader' ? 'DecryptItemReaderObjects' : 'EncryptResultWriterObjects',
       actions,
       resources: [key],
-      context: { 'kms:ViaService': [`s3.${ctx.region}.amazonaws.com`] },
+      context: {
+        'kms:ViaService': [`s3.${ctx.region}.amazonaws.com`],
+        'kms:EncryptionContextKeys': ['aws:s3:arn'],
+        ...(s3Arn !== undefined ? { 'kms:EncryptionContext:aws:s3:arn': [s3Arn] } : {}),
+      },
       tier: 'required',
       why:
         role === 'reader'
@@ -185,7 +200,8 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
         why: { text: 'LOAD_AND_FLATTEN reads the content of every listed object.', docs: DOCS.itemReader },
         ...runtimeOf(bucket, prefix),
       });
-      needs.push(...keyNeeds(ctx, bucket, ['kms:Decrypt'], { tier: 'required', source }, 'reader'));
+      const objects = prefix?.runtime === true ? undefined : objectArn(ctx, bucket.value, keyPattern);
+      needs.push(...keyNeeds(ctx, bucket, ['kms:Decrypt'], { tier: 'required', source }, 'reader', objects));
     }
     return needs;
   }
@@ -213,6 +229,7 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
       docs: DOCS.itemReader,
     },
     ...runtimeOf(bucket, key),
+    ...(version !== undefined && !version.runtime ? { context: { 's3:VersionId': [version.value] } } : {}),
   });
   if (inventory) {
     // manifest.json sits in <dest-prefix>/<source-bucket>/<config-id>/<YYYY-MM-DDTHH-MMZ>/; the data files in <config-id>/data/.
@@ -248,7 +265,9 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
       runtimeExpression: `the data files listed in the manifest ${key.value}`,
     });
   }
-  needs.push(...keyNeeds(ctx, bucket, ['kms:Decrypt'], { tier: 'required', source }, 'reader'));
+  // Manifests and Athena data files name further objects: the context names the one read first.
+  const objects = key.runtime || inventory || athena ? undefined : objectArn(ctx, bucket.value, key.value);
+  needs.push(...keyNeeds(ctx, bucket, ['kms:Decrypt'], { tier: 'required', source }, 'reader', objects));
   return needs;
 }
 
@@ -307,6 +326,7 @@ function resultWriterNeeds(state: StateNode, ctx: StateMachineContext, problems:
       ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
       { tier: 'required', source },
       'writer',
+      prefix?.runtime === true ? undefined : objectArn(ctx, bucket.value, keys),
     ),
   ];
 }

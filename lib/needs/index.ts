@@ -111,7 +111,10 @@ function settingNeeds(ctx: StateMachineContext): Need[] {
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: [ctx.encryptionKey],
       conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': [arn] } },
-      context: { 'kms:EncryptionContext:aws:states:stateMachineArn': [arn] },
+      context: {
+        'kms:EncryptionContext:aws:states:stateMachineArn': [arn],
+        'kms:EncryptionContextKeys': ['aws:states:stateMachineArn'],
+      },
       tier: 'required',
       source: { state: '$', field: 'EncryptionConfiguration.KmsKeyId' },
       why: { text: 'The state machine encrypts its data with this customer managed key.', docs: DOCS.encryption },

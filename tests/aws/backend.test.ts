@@ -97,11 +97,30 @@ describe('AwsBackend.readRole', () => {
     });
   });
 
-  it.each([['NoSuchEntity'], ['AccessDenied']])(
+  it.each([['NoSuchEntity'], ['AccessDenied'], ['Throttling']])(
     'turns %s into an unknown part of the role, never a silent pass',
     async (name) => {
       iam.on(GetRoleCommand).rejects(awsError(name));
       const role = await backend().readRole(ROLE);
+      expect(role.unknown).toEqual([expect.stringContaining(name)]);
+    },
+  );
+
+  it.each([['AccessDenied'], ['Throttling']])(
+    'keeps what it read and marks the role unknown when listing attached policies fails with %s',
+    async (name) => {
+      iam.on(GetRoleCommand).resolves({
+        Role: { RoleName: 'orders-dmap-role', Arn: ROLE, Path: '/', RoleId: 'AROA', CreateDate: new Date() },
+      });
+      iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['a'] });
+      iam.on(GetRolePolicyCommand).resolves({
+        RoleName: 'orders-dmap-role',
+        PolicyName: 'a',
+        PolicyDocument: doc({ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }),
+      });
+      iam.on(ListAttachedRolePoliciesCommand).rejects(awsError(name));
+      const role = await backend().readRole(ROLE);
+      expect(role.identityPolicies.map((p) => p.id)).toEqual(['orders-dmap-role/a']);
       expect(role.unknown).toEqual([expect.stringContaining(name)]);
     },
   );

@@ -50,6 +50,53 @@ describe('dmap-guard simulate-custom-policy', () => {
     expect(results[3].MissingContextValues).toEqual(['s3:prefix']);
   });
 
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html: MissingContextValues lists "context
+  // keys that are required by the included input policies but that were not provided"; the decision treats them as absent.
+  it('decides with unsupplied keys absent, as AWS does, and lists the keys the outcome depends on', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::home/${aws:PrincipalTag/team}/*' },
+        {
+          Sid: 'OnlyThroughVpce',
+          Effect: 'Deny',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } },
+        },
+      ],
+    });
+    const run = async (...context: string[]) =>
+      JSON.parse(
+        (
+          await runCli([
+            'simulate-custom-policy',
+            '--policy-input-list',
+            policy,
+            '--action-names',
+            's3:GetObject',
+            '--resource-arns',
+            'arn:aws:s3:::home/data/x',
+            ...(context.length > 0 ? ['--context-entries', ...context] : []),
+          ])
+        ).stdout,
+      ).EvaluationResults[0];
+    const bare = await run();
+    expect(bare.EvalDecision).toBe('explicitDeny');
+    expect(bare.MatchedStatements.map((m: { Sid?: string }) => m.Sid)).toEqual(['OnlyThroughVpce']);
+    // Both statements are undecided without the keys: the Deny's aws:SourceVpce and the Allow's variable.
+    expect(bare.MissingContextValues).toEqual(['aws:PrincipalTag/team', 'aws:SourceVpce']);
+    const throughVpce = await run(
+      '{"ContextKeyName":"aws:SourceVpce","ContextKeyValues":["vpce-1"],"ContextKeyType":"string"}',
+    );
+    expect(throughVpce.EvalDecision).toBe('implicitDeny');
+    expect(throughVpce.MissingContextValues).toEqual(['aws:PrincipalTag/team']);
+    const tagged = await run(
+      '[{"ContextKeyName":"aws:SourceVpce","ContextKeyValues":["vpce-1"],"ContextKeyType":"string"},{"ContextKeyName":"aws:PrincipalTag/team","ContextKeyValues":["data"],"ContextKeyType":"string"}]',
+    );
+    expect(tagged).toMatchObject({ EvalDecision: 'allowed', MissingContextValues: [] });
+  });
+
   it('takes context entries and a permissions boundary', async () => {
     const { stdout } = await runCli([
       'simulate-custom-policy',

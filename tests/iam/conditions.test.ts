@@ -9,7 +9,7 @@ type Row = [
   expected: boolean,
 ];
 
-function run([operator, key, values, context]: Row): boolean {
+function run([operator, key, values, context]: Row): boolean | 'unknown' {
   const condition = compileCondition(operator, key, values);
   if (typeof condition === 'string') throw new Error(condition);
   return condition.test(toRequestContext(context));

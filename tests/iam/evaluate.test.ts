@@ -188,7 +188,7 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
         identity: [
           doc(allow('s3:ListBucket', 'arn:aws:s3:::b', { Condition: { StringLike: { 's3:prefix': ['data/*'] } } })),
         ],
-        request: req('s3:ListBucket', 'arn:aws:s3:::b'),
+        request: { ...req('s3:ListBucket', 'arn:aws:s3:::b'), missingKeys: 'absent' },
         decision: 'implicitDeny',
       },
     ],
@@ -276,7 +276,7 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
             ),
           ],
         ],
-        request: req('states:StartExecution', SM),
+        request: { ...req('states:StartExecution', SM), missingKeys: 'absent' },
         decision: 'explicitDeny',
         blockedBy: 'scp',
       },
@@ -293,7 +293,7 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
       'a resource variable without a value matches nothing',
       {
         identity: [doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:PrincipalTag/team}/*'))],
-        request: req('s3:GetObject', 'arn:aws:s3:::home//x'),
+        request: { ...req('s3:GetObject', 'arn:aws:s3:::home//x'), missingKeys: 'absent' },
         decision: 'implicitDeny',
       },
     ],

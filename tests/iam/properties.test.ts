@@ -124,3 +124,143 @@ describe('evaluator invariants (fast-check)', () => {
     );
   });
 });
+
+// Three-valued evaluation: a key dmap-guard cannot know may be absent or carry any value.
+const KEYS = ['s3:prefix', 'aws:SourceVpce', 'aws:PrincipalTag/team'] as const;
+const knownCondition = fc.option(
+  fc
+    .record({
+      op: fc.constantFrom(
+        'StringLike',
+        'StringNotEquals',
+        'StringEqualsIfExists',
+        'StringNotEqualsIfExists',
+        'ForAnyValue:StringEquals',
+        'ForAllValues:StringLike',
+        'Null',
+      ),
+      key: fc.constantFrom(...KEYS),
+      value: fc.constantFrom('a', 'b*', '${aws:PrincipalTag/team}', "${aws:PrincipalTag/team, 'a'}"),
+    })
+    .map(({ op, key, value }) => ({ [op]: { [key]: op === 'Null' ? (value === 'a' ? 'true' : 'false') : value } })),
+  { nil: undefined },
+);
+const conditionalStatement = (effect: 'Allow' | 'Deny') =>
+  fc
+    .record({
+      action: fc.array(actionPattern, { minLength: 1, maxLength: 2 }),
+      resource: fc.array(
+        fc.oneof(
+          resourcePattern,
+          fc.constantFrom('arn:aws:s3:::${aws:PrincipalTag/team}', "arn:aws:s3:::${aws:PrincipalTag/team, 'bucket'}"),
+        ),
+        {
+          minLength: 1,
+          maxLength: 2,
+        },
+      ),
+      condition: knownCondition,
+    })
+    .map(({ action, resource, condition: c }) => ({
+      Effect: effect,
+      Action: action,
+      Resource: resource,
+      ...(c ? { Condition: c } : {}),
+    }));
+const policyOf = (id: string) =>
+  fc
+    .array(fc.oneof(conditionalStatement('Allow'), conditionalStatement('Allow'), conditionalStatement('Deny')), {
+      maxLength: 4,
+    })
+    .map((Statement) => parsePolicy({ Version: '2012-10-17', Statement }, id).policy);
+const policySet = fc
+  .record({
+    identity: policyOf('identity'),
+    boundary: fc.option(policyOf('boundary'), { nil: undefined }),
+    scps: fc.option(fc.array(policyOf('scp'), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+  })
+  .map(({ identity, boundary, scps }) =>
+    compilePolicySet({ identity: [identity], ...(boundary ? { boundary } : {}), ...(scps ? { scps: [scps] } : {}) }),
+  );
+/** Per key: unknown, known to be absent, or a value. */
+const knowledge = fc.record({
+  's3:prefix': fc.constantFrom<string | null | undefined>(undefined, null, 'a', 'bx'),
+  'aws:SourceVpce': fc.constantFrom<string | null | undefined>(undefined, null, 'a', 'vpce-1'),
+  'aws:PrincipalTag/team': fc.constantFrom<string | null | undefined>(undefined, null, 'a', 'bucket'),
+});
+type Knowledge = Record<(typeof KEYS)[number], string | null | undefined>;
+
+function requestWith(action: string, resource: string, known: Knowledge): AccessRequest {
+  const context: Record<string, string[]> = {};
+  const absent = new Set<string>();
+  for (const key of KEYS) {
+    const value = known[key];
+    if (typeof value === 'string') context[key] = [value];
+    else if (value === null) absent.add(key.toLowerCase());
+  }
+  return { action, resource, context, missingKeys: (key) => (absent.has(key) ? 'absent' : 'unknown') };
+}
+/** Learning more about a key: an unknown one becomes absent or gets a value; known ones stay. */
+const refine = (known: Knowledge, learned: Knowledge): Knowledge => {
+  const result = { ...known };
+  for (const key of KEYS) if (result[key] === undefined) result[key] = learned[key];
+  return result;
+};
+const outcome = (decision: string) =>
+  decision === 'explicitDeny' || decision === 'implicitDeny' ? 'denied' : decision;
+const requestTarget = fc.record({
+  action: fc.tuple(fc.constantFrom(...services), fc.constantFrom(...actionNames)).map(([s, a]) => `${s}:${a}`),
+  resource: fc.constantFrom(...resources, 'arn:aws:s3:::bucket'),
+});
+
+describe('three-valued evaluation invariants (fast-check)', () => {
+  it('adding knowledge only turns unknown into allowed or denied, never flips a decided answer', () => {
+    fc.assert(
+      fc.property(policySet, requestTarget, knowledge, knowledge, (set, target, known, learned) => {
+        const before = evaluate(set, requestWith(target.action, target.resource, known));
+        const after = evaluate(set, requestWith(target.action, target.resource, refine(known, learned)));
+        if (before.decision !== 'unknown') expect(outcome(after.decision)).toBe(outcome(before.decision));
+        if (before.decision === 'allowed' || before.decision === 'explicitDeny')
+          expect(after.decision).toBe(before.decision);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('with every key known nothing is unknown; an unknown decision names its statements and keys', () => {
+    fc.assert(
+      fc.property(policySet, requestTarget, knowledge, knowledge, (set, target, known, learned) => {
+        const full = refine(refine(known, learned), {
+          's3:prefix': null,
+          'aws:SourceVpce': null,
+          'aws:PrincipalTag/team': null,
+        });
+        expect(evaluate(set, requestWith(target.action, target.resource, full)).decision).not.toBe('unknown');
+        const partial = evaluate(set, requestWith(target.action, target.resource, known));
+        if (partial.decision === 'unknown') {
+          expect(partial.unknown?.length).toBeGreaterThan(0);
+          for (const statement of partial.unknown ?? []) expect(statement.keys.length).toBeGreaterThan(0);
+        } else expect(partial.unknown).toBeUndefined();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a decided answer holds in every world that fixes the unknown keys', () => {
+    fc.assert(
+      fc.property(policySet, requestTarget, knowledge, (set, target, known) => {
+        const decision = evaluate(set, requestWith(target.action, target.resource, known)).decision;
+        if (decision === 'unknown') return;
+        for (const learned of [
+          { 's3:prefix': null, 'aws:SourceVpce': null, 'aws:PrincipalTag/team': null },
+          { 's3:prefix': 'a', 'aws:SourceVpce': 'a', 'aws:PrincipalTag/team': 'a' },
+          { 's3:prefix': 'bx', 'aws:SourceVpce': 'vpce-1', 'aws:PrincipalTag/team': 'bucket' },
+        ])
+          expect(
+            outcome(evaluate(set, requestWith(target.action, target.resource, refine(known, learned))).decision),
+          ).toBe(outcome(decision));
+      }),
+      { numRuns: 800 },
+    );
+  });
+});

@@ -18,8 +18,13 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
     if (result.need.tier !== tier || result.status !== 'denied') continue;
     const failure = firstFailure(result);
     if (!failure) continue;
+    // Requests whose outcome is unknown are reported by unverifiable-policy, not as missing.
     const failing = [
-      ...new Set(result.results.filter((r) => r.evaluation.decision !== 'allowed').map((r) => r.request.action)),
+      ...new Set(
+        result.results
+          .filter((r) => r.evaluation.decision === 'explicitDeny' || r.evaluation.decision === 'implicitDeny')
+          .map((r) => r.request.action),
+      ),
     ];
     const { need } = result;
     drafts.push({

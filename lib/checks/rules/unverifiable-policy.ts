@@ -1,7 +1,9 @@
 import { sourceOf } from '../describe';
+import type { MachineAnalysis } from '../types';
 import { defineRule, type FindingDraft } from '../types';
 
-type MessageId = 'roleUnresolved' | 'roleUnreadable' | 'policiesUnreadable' | 'needUnproven';
+type MessageId = 'roleUnresolved' | 'roleUnreadable' | 'policiesUnreadable' | 'needUnproven' | 'needUndecided';
+type FixId = 'undecided';
 
 export const unverifiablePolicy = defineRule({
   id: 'unverifiable-policy',
@@ -18,32 +20,79 @@ export const unverifiablePolicy = defineRule({
       'Role {{role}} has permissions dmap-guard cannot read: {{unknown}}. Grants in them are neither credited nor judged.',
     needUnproven:
       'Cannot prove {{tier}} {{actions}} on {{resources}} ({{source}}): the policies dmap-guard can read do not allow it, and the unread ones might.',
+    needUndecided:
+      'Cannot decide {{tier}} {{actions}} on {{resources}} ({{source}}): {{reasons}}, a value dmap-guard cannot know for the requests Step Functions makes.',
   },
-  check(analysis): FindingDraft<MessageId>[] {
-    const { role, machine } = analysis;
-    const needs = analysis.needResults.length;
-    if (!role) {
-      return [{ messageId: 'roleUnresolved', data: { role: machine.roleReference ?? 'unknown', needs } }];
-    }
-    if (role.unknown.length === 0) return [];
-    const unknown = role.unknown.join('; ');
-    if (role.identityPolicies.length === 0) {
-      return [{ messageId: 'roleUnreadable', data: { role: role.arn, unknown, needs }, resources: [role.arn] }];
-    }
-    const drafts: FindingDraft<MessageId>[] = [
-      { messageId: 'policiesUnreadable', data: { role: role.arn, unknown }, resources: [role.arn] },
-    ];
-    for (const result of analysis.needResults) {
-      if (result.status !== 'unproven' || result.need.tier === 'optional') continue;
-      const { need } = result;
-      drafts.push({
-        messageId: 'needUnproven',
-        data: { tier: need.tier, actions: need.actions, resources: need.resources, source: sourceOf(need) },
-        state: need.source.state,
-        actions: need.actions,
-        resources: need.resources,
-      });
-    }
-    return drafts;
+  fixes: {
+    undecided:
+      'Make the condition hold without that key (for example with an ...IfExists operator), or verify the call in the account (dmap-guard audit, or the Map Run itself).',
+  },
+  check(analysis): FindingDraft<MessageId, FixId>[] {
+    return [...unreadRoleFindings(analysis), ...undecidedContextFindings(analysis)];
   },
 });
+
+function unreadRoleFindings(analysis: MachineAnalysis): FindingDraft<MessageId, FixId>[] {
+  const { role, machine } = analysis;
+  const needs = analysis.needResults.length;
+  if (!role) {
+    return [{ messageId: 'roleUnresolved', data: { role: machine.roleReference ?? 'unknown', needs } }];
+  }
+  if (role.unknown.length === 0) return [];
+  const unknown = role.unknown.join('; ');
+  if (role.identityPolicies.length === 0) {
+    return [{ messageId: 'roleUnreadable', data: { role: role.arn, unknown, needs }, resources: [role.arn] }];
+  }
+  const drafts: FindingDraft<MessageId, FixId>[] = [
+    { messageId: 'policiesUnreadable', data: { role: role.arn, unknown }, resources: [role.arn] },
+  ];
+  for (const result of analysis.needResults) {
+    if (result.status !== 'unproven' || result.need.tier === 'optional') continue;
+    const { need } = result;
+    drafts.push({
+      messageId: 'needUnproven',
+      data: { tier: need.tier, actions: need.actions, resources: need.resources, source: sourceOf(need) },
+      state: need.source.state,
+      actions: need.actions,
+      resources: need.resources,
+    });
+  }
+  return drafts;
+}
+
+/** Where a statement's condition or variables need a context key dmap-guard cannot know: name them. */
+function undecidedContextFindings(analysis: MachineAnalysis): FindingDraft<MessageId, FixId>[] {
+  const drafts: FindingDraft<MessageId, FixId>[] = [];
+  for (const result of analysis.needResults) {
+    if (result.status !== 'unknown' || result.need.tier === 'optional') continue;
+    const undecided = result.results.filter((r) => r.evaluation.decision === 'unknown');
+    const statements = new Map<string, Set<string>>();
+    for (const { evaluation } of undecided)
+      for (const statement of evaluation.unknown ?? []) {
+        const name = `${statement.effect} ${statement.sid !== undefined ? `statement ${statement.sid}` : statement.index >= 0 ? `statement #${statement.index}` : 'statement'} of ${statement.policyId}${statement.layer === 'identity' ? '' : ` (${statement.layer === 'scp' ? 'SCP' : 'permissions boundary'})`}`;
+        const keys = statements.get(name) ?? new Set<string>();
+        for (const key of statement.keys) keys.add(key);
+        statements.set(name, keys);
+      }
+    const reasons = [...statements].map(([name, keys]) =>
+      keys.size > 0 ? `${name} depends on ${[...keys].join(', ')}` : name,
+    );
+    const actions = [...new Set(undecided.map((r) => r.request.action))];
+    const { need } = result;
+    drafts.push({
+      messageId: 'needUndecided',
+      data: {
+        tier: need.tier,
+        actions,
+        resources: need.resources,
+        source: sourceOf(need),
+        reasons: reasons.join('; '),
+      },
+      state: need.source.state,
+      actions,
+      resources: need.resources,
+      fix: 'undecided',
+    });
+  }
+  return drafts;
+}

@@ -1,6 +1,14 @@
 // dmap-guard simulate-custom-policy: an offline counterpart of `aws iam simulate-custom-policy`.
 import { readFileSync } from 'node:fs';
-import { compilePolicySet, evaluate, parsePolicy, type Evaluation, type Policy } from '../../iam';
+import {
+  compilePolicySet,
+  evaluate,
+  parsePolicy,
+  type AccessRequest,
+  type CompiledPolicySet,
+  type Evaluation,
+  type Policy,
+} from '../../iam';
 import { ipInRange } from '../../iam/conditions';
 import { parseArgs, UsageError, type CommandSpec } from '../args';
 import type { CliIO } from '../io';
@@ -140,6 +148,20 @@ function parseContextEntries(values: string[]): Record<string, string[]> {
   return context;
 }
 
+/**
+ * AWS evaluates a key the request does not carry as absent and lists it in MissingContextValues. So does this:
+ * EvalDecision is the decision with unsupplied keys absent, which is also the decision whenever the outcome does
+ * not depend on them; MissingContextValues adds the keys (and policy variables) the outcome does depend on.
+ */
+function simulate(set: CompiledPolicySet, request: AccessRequest): Evaluation {
+  const asAws = evaluate(set, { ...request, missingKeys: 'absent' });
+  const undecided = evaluate(set, { ...request, missingKeys: 'unknown' }).unknown ?? [];
+  const keys = new Map(asAws.missingContextKeys.map((k) => [k.toLowerCase(), k]));
+  for (const key of undecided.flatMap((s) => s.keys))
+    if (!keys.has(key.toLowerCase())) keys.set(key.toLowerCase(), key);
+  return { ...asAws, missingContextKeys: [...keys.values()].sort() };
+}
+
 function resultEntry(action: string, resource: string, evaluation: Evaluation, hasBoundary: boolean) {
   return {
     EvalActionName: action,
@@ -204,7 +226,7 @@ export function runSimulateCustomPolicy(argv: string[], io: CliIO): number {
 
   const EvaluationResults = actions.flatMap((action) =>
     resources.map((resource) =>
-      resultEntry(action, resource, evaluate(set, { action, resource, context }), boundaryInputs.length === 1),
+      resultEntry(action, resource, simulate(set, { action, resource, context }), boundaryInputs.length === 1),
     ),
   );
   io.out(`${JSON.stringify({ EvaluationResults }, null, 2)}\n`);
