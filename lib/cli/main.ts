@@ -43,11 +43,14 @@ function usageMessage(error: CommanderError, command: string | undefined): strin
   const text = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
   const invalid = /^option '(--[\w-]+)[^']*' argument '[^']*' is invalid\. (.*)$/s.exec(text);
   const missing = /^missing required argument '(.+)'$/.exec(text);
+  const noValue = /^option '(--[\w-]+) (<[^>]+>)' argument missing$/.exec(text);
   const message = invalid
     ? `${invalid[1]} ${invalid[2]}`
     : missing
       ? `expected at least 1 ${missing[1]} argument`
-      : text.replace(/'(--?[\w-]+)'/g, '$1');
+      : noValue
+        ? `${noValue[1]} needs a value ${noValue[2]}`
+        : text.replace(/'(--?[\w-]+)'/g, '$1');
   return command !== undefined && !message.startsWith(`${command}:`) ? `${command}: ${message}` : message;
 }
 

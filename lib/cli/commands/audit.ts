@@ -24,6 +24,9 @@ export async function runAudit(args: AuditOptions, io: CliIO): Promise<number> {
     throw new UsageError(
       `--state-machine-arn must look like arn:aws:states:<region>:<account>:stateMachine:<name>; got "${badArn}"`,
     );
+  // The SDK warns on every Node 20 run that later SDK releases need Node 22; dmap-guard supports Node 20, so
+  // the banner is switched off the documented way (https://github.com/aws/aws-sdk-js-v3/issues/7983).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const clients = createClients({
     ...(args.region ? { region: args.region } : {}),
     ...(endpoint ? { endpoint } : {}),
