@@ -60,9 +60,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     const findings = byMachine.get(machineKey(machine.template, machine.stateMachine)) ?? [];
     const active = findings.filter((f) => !f.suppressed);
     const stack = options.stacks?.get(machine.template);
-    out.push(
-      `${machine.template}${stack !== undefined ? ` (stack ${stack})` : ''}: ${machine.stateMachine} (${machine.type}, ${machine.distributedMaps} Distributed Map${machine.distributedMaps === 1 ? '' : 's'}) — ${verdict(machine.verdict.toUpperCase())}`,
-    );
+    const header = `${machine.template}${stack !== undefined ? ` (stack ${stack})` : ''}: ${machine.stateMachine} (${machine.type}, ${machine.distributedMaps} Distributed Map${machine.distributedMaps === 1 ? '' : 's'}) — `;
+    out.push(`${wrap(header, width, 0, 2)}${verdict(machine.verdict.toUpperCase())}`);
     if (machine.role) out.push(`  role ${machine.role}`);
     for (const finding of active) {
       // file:line:col, as compilers print it, so that editors and terminals link to the place.
@@ -82,14 +81,14 @@ export function renderText(report: Report, options: TextOptions = {}): string {
           f.rule === 'missing-recommended-permission',
       )
     ) {
-      out.push('  Least-privilege policy for this state machine (YAML, paste as a PolicyDocument):');
+      out.push(wrap('  Least-privilege policy for this state machine (YAML, paste as a PolicyDocument):', width, 2, 4));
       out.push(indent(stringify(machine.leastPrivilegePolicy).trimEnd(), 4));
     }
     out.push('');
   }
   if (report.stateMachines.length === 0)
     out.push('No state machine found (AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine).');
-  out.push(summaryLine(report));
+  out.push(wrap(summaryLine(report), width, 0, 2));
   return `${out.join('\n')}\n`;
 }
 
