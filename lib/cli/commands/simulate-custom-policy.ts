@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { compilePolicySet, evaluate, parsePolicy, type Evaluation, type Policy } from '../../iam';
 import { ipInRange } from '../../iam/conditions';
+import { messageOf } from '../../model/errors';
 import { Option, type Command } from '@commander-js/extra-typings';
 import { single, UsageError } from '../args';
 import type { CommandContext } from '../io';
@@ -55,7 +56,7 @@ function readInput(value: string, option: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new UsageError(
-      `--${option}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `--${option}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`,
     );
   }
 }
@@ -100,7 +101,7 @@ function parseContextEntries(values: string[]): Record<string, string[]> {
       parsed = JSON.parse(readInput(value, 'context-entries'));
     } catch (error) {
       throw new UsageError(
-        `--context-entries: expected JSON, got ${JSON.stringify(value.slice(0, 80))} (${(error as Error).message})`,
+        `--context-entries: expected JSON, got ${JSON.stringify(value.slice(0, 80))} (${messageOf(error)})`,
       );
     }
     entries.push(...(Array.isArray(parsed) ? parsed : [parsed]));
