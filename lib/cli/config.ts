@@ -1,6 +1,6 @@
 // The check configuration file: --config, else `.dmap-guard.yaml` in the working directory, else in the
 // templates' folder. Suppressions name rules the registry knows (or an alias of one).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readDocumentFile } from '../cfn/load';
 import { parseSuppressions } from '../cfn/suppressions';
@@ -88,9 +88,12 @@ export function findConfig(explicit: string | undefined, cwd: string, templateFi
   if (explicit !== undefined) return readConfig(explicit);
   const inCwd = join(cwd, CONFIG_FILE);
   if (existsSync(inCwd)) return readConfig(inCwd);
-  const beside = [...new Set(templateFiles.map((f) => join(dirname(resolve(cwd, f)), CONFIG_FILE)))].filter((f) =>
-    existsSync(f),
-  );
+  // A folder argument (templates, cdk.out) is its own "template folder".
+  const folderOf = (arg: string) => {
+    const path = resolve(cwd, arg);
+    return existsSync(path) && statSync(path).isDirectory() ? path : dirname(path);
+  };
+  const beside = [...new Set(templateFiles.map((f) => join(folderOf(f), CONFIG_FILE)))].filter((f) => existsSync(f));
   if (beside.length > 1)
     throw new UsageError(`several ${CONFIG_FILE} files apply (${beside.join(', ')}); choose one with --config`);
   return beside[0] !== undefined ? readConfig(beside[0]) : { parameterOverrides: {}, bucketKeys: {}, suppress: [] };

@@ -239,6 +239,24 @@ describe('config file by convention', () => {
     expect(overridden.code).toBe(1);
   });
 
+  it('reads .dmap-guard.yaml in a folder given as the template argument', async () => {
+    const dir = tmp();
+    copyFileSync(fixture('start-execution-on-star'), join(dir, 'template.json'));
+    place(dir, '.dmap-guard.yaml', 'failOn: warning\n');
+    expect((await runCli(['check', dir])).code).toBe(1);
+  });
+
+  it('asks for --config when templates in several folders have one each', async () => {
+    const [a, b] = [tmp(), tmp()];
+    for (const dir of [a, b]) {
+      copyFileSync(fixture('start-execution-on-star'), join(dir, 'template.json'));
+      place(dir, '.dmap-guard.yaml', 'failOn: warning\n');
+    }
+    const { code, stderr } = await runCli(['check', join(a, 'template.json'), join(b, 'template.json')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/several \.dmap-guard\.yaml files apply .*; choose one with --config/);
+  });
+
   it('reads .dmap-guard.yaml in the working directory first', async () => {
     const dir = tmp();
     place(dir, '.dmap-guard.yaml', 'failOn: warning\n');
