@@ -300,3 +300,19 @@ describe('config file by convention', () => {
     }
   });
 });
+
+describe('README', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+  it('gives the exit codes of every command the CLI has', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    const commands = [...help.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    expect(commands).toContain('check');
+    const table = readme.slice(readme.indexOf('#### Exit codes'), readme.indexOf('#### CLI conventions'));
+    for (const command of commands) expect(table).toContain(`\`${command}\``);
+  });
+
+  it('says how to install the CLI globally, build step included', () => {
+    expect(readme).toContain('npm ci && npm run build && npm install -g .');
+  });
+});
