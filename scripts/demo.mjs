@@ -7,6 +7,8 @@ const steps = [
     ['check', 'examples/image-pipeline/template.yaml'],
   ],
   ['The same app with the role fixed as suggested (exit 0)', ['check', 'examples/image-pipeline-fixed/template.yaml']],
+  ['Every template of a folder, printing only what fails the run (as in CI logs)', ['check', 'examples/', '--quiet']],
+  ['The rules, their levels and references', ['rules']],
   [
     'The least-privilege policy for its definition',
     [

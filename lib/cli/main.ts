@@ -1,61 +1,83 @@
-// dmap-guard command line: dispatches to a command and maps errors to exit codes (2 = usage or unreadable input).
+// dmap-guard command line: commander parses the commands and their options; errors map to exit codes
+// (2 = usage or unreadable input, printed as one line).
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { AwsUsageError } from '../aws/errors';
 import { ResolutionLimitError } from '../cfn/intrinsics';
 import { InputError } from '../model/errors';
-import { helpText, UsageError, type CommandSpec } from './args';
-import { policySpec, runPolicy } from './commands/policy';
-import { runSimulateCustomPolicy, simulateSpec } from './commands/simulate-custom-policy';
-import { processIO, type CliIO } from './io';
+import { UsageError } from './args';
+import { registerAudit } from './commands/audit-spec';
+import { registerCheck } from './commands/check';
+import { registerHook } from './commands/hook';
+import { registerPolicy } from './commands/policy';
+import { registerRules } from './commands/rules';
+import { registerSimulate } from './commands/simulate-custom-policy';
+import { processIO, type CliIO, type CommandContext } from './io';
 import { VERSION } from './version';
-import { auditSpec } from './commands/audit-spec';
-import { checkSpec, runCheck } from './commands/check';
-import { hookSpec, runHook } from './commands/hook';
 
-type Runner = (argv: string[], io: CliIO) => number | Promise<number>;
+function program(context: CommandContext): Command {
+  const { io } = context;
+  const root = new Command('dmap-guard')
+    .description('Checks that Step Functions Distributed Map execution roles grant exactly what the definition needs.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text),
+      writeErr: (text) => io.err(text.trimEnd()),
+      // Errors are printed once, by main, in the CLI's own one-line form.
+      outputError: () => undefined,
+      ...(io.terminal?.stdoutIsTTY && io.terminal.columns ? { getOutHelpWidth: () => io.terminal?.columns ?? 80 } : {}),
+    });
+  registerCheck(root, context);
+  registerPolicy(root, context);
+  registerSimulate(root, context);
+  registerAudit(root, context);
+  registerHook(root, context);
+  registerRules(root, context);
+  return root;
+}
 
-const COMMANDS: Array<{ spec: CommandSpec; run: Runner }> = [
-  { spec: checkSpec, run: runCheck },
-  { spec: policySpec, run: runPolicy },
-  { spec: simulateSpec, run: runSimulateCustomPolicy },
-  // The AWS SDK is loaded only when audit runs: every other command starts without it.
-  { spec: auditSpec, run: async (argv, io) => (await import('./commands/audit')).runAudit(argv, io) },
-  { spec: hookSpec, run: runHook },
-];
-
-function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
-  return [
-    `dmap-guard ${VERSION}: checks that Step Functions Distributed Map execution roles grant exactly what the definition needs.`,
-    '',
-    'Usage: dmap-guard <command> [options]   (dmap-guard <command> --help for its options)',
-    '',
-    'Commands:',
-    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary}`),
-  ].join('\n');
+/** Commander's message in the CLI's form: "check: unknown option --verbose", "--format must be one of …". */
+function usageMessage(error: CommanderError, command: string | undefined): string {
+  const text = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  const invalid = /^option '(--[\w-]+)[^']*' argument '[^']*' is invalid\. (.*)$/s.exec(text);
+  const missing = /^missing required argument '(.+)'$/.exec(text);
+  const noValue = /^option '(--[\w-]+) (<[^>]+>)' argument missing$/.exec(text);
+  const message = invalid
+    ? `${invalid[1]} ${invalid[2]}`
+    : missing
+      ? `expected at least 1 ${missing[1]} argument`
+      : noValue
+        ? `${noValue[1]} needs a value ${noValue[2]}`
+        : text.replace(/'(--?[\w-]+)'/g, '$1');
+  return command !== undefined && !message.startsWith(`${command}:`) ? `${command}: ${message}` : message;
 }
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(`${mainHelp()}\n`);
-    return name === undefined ? 2 : 0;
-  }
-  if (name === '--version') {
-    io.out(`${VERSION}\n`);
-    return 0;
-  }
-  const command = COMMANDS.find((c) => c.spec.name === name);
-  if (!command) {
-    io.err(`dmap-guard: unknown command "${name}"\n\n${mainHelp()}`);
+  let code = 0;
+  const root = program({ io, exit: (c) => (code = c) });
+  if (argv.length === 0) {
+    io.out(root.helpInformation());
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`${helpText(command.spec)}\n`);
-    return 0;
-  }
+  const command = root.commands.find((c) => c.name() === argv[0])?.name();
   try {
-    return await command.run(rest, io);
+    await root.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof InputError || error instanceof ResolutionLimitError) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      io.err(`dmap-guard: ${usageMessage(error, command)}${command ? ` (see dmap-guard ${command} --help)` : ''}`);
+      return 2;
+    }
+    if (
+      error instanceof UsageError ||
+      error instanceof InputError ||
+      error instanceof AwsUsageError ||
+      error instanceof ResolutionLimitError
+    ) {
       io.err(`dmap-guard: ${error.message}`);
       return 2;
     }

@@ -1,11 +1,31 @@
 // SARIF 2.1.0 for GitHub code scanning: one rule per registry entry, results with template line numbers.
 import { createHash } from 'node:crypto';
-import type { RuleMeta } from '../checks/types';
+import { isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Finding, RuleMeta } from '../checks/types';
 import type { Report } from './report';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
-export function renderSarif(report: Report, rules: RuleMeta[], version: string): string {
+export interface SarifOptions {
+  /** Template paths are written relative to this folder (the run's %SRCROOT%). */
+  cwd?: string;
+  /** Whether a suppressed finding was suppressed outside the template (a config file): `external`, else `inSource`. */
+  isExternalSuppression?: (finding: Finding) => boolean;
+  /** Stack (CDK construct path) of each template file. */
+  stacks?: ReadonlyMap<string, string>;
+}
+
+/** A relative URI reference: forward slashes, each segment percent-encoded. */
+export function relativeUri(file: string, cwd: string | undefined): string {
+  const path = cwd !== undefined && isAbsolute(file) ? relative(cwd, file) : file;
+  return path.split(sep).join('/').replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+}
+
+export function renderSarif(report: Report, rules: RuleMeta[], version: string, options: SarifOptions = {}): string {
+  const { cwd } = options;
+  // A deployed state machine has no file: its ARN is where the finding is.
+  const deployed = (finding: Finding) => finding.line === undefined && finding.stateMachine.startsWith('arn:');
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -28,21 +48,45 @@ export function renderSarif(report: Report, rules: RuleMeta[], version: string):
             })),
           },
         },
+        ...(cwd !== undefined
+          ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${cwd}${sep}`).href } } }
+          : {}),
         results: report.findings.map((finding) => ({
           ruleId: finding.rule,
           level: LEVEL[finding.severity],
           message: { text: `${finding.stateMachine}: ${finding.message}` },
           locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: finding.template.replace(/\\/g, '/') },
-                region: {
-                  startLine: finding.line ?? 1,
-                  ...(finding.column !== undefined ? { startColumn: finding.column } : {}),
+            deployed(finding)
+              ? {
+                  logicalLocations: [
+                    {
+                      name: finding.stateMachine.slice(finding.stateMachine.lastIndexOf(':') + 1),
+                      fullyQualifiedName: finding.stateMachine,
+                      kind: 'resource',
+                    },
+                  ],
+                }
+              : {
+                  physicalLocation: {
+                    artifactLocation: {
+                      uri: relativeUri(finding.template, cwd),
+                      ...(cwd !== undefined ? { uriBaseId: '%SRCROOT%' } : {}),
+                    },
+                    region: {
+                      startLine: finding.line ?? 1,
+                      ...(finding.column !== undefined ? { startColumn: finding.column } : {}),
+                    },
+                  },
+                  logicalLocations: [
+                    {
+                      name: finding.stateMachine,
+                      ...(options.stacks?.has(finding.template)
+                        ? { fullyQualifiedName: `${options.stacks.get(finding.template)}/${finding.stateMachine}` }
+                        : {}),
+                      kind: 'resource',
+                    },
+                  ],
                 },
-              },
-              logicalLocations: [{ name: finding.stateMachine, kind: 'resource' }],
-            },
           ],
           partialFingerprints: {
             'dmapGuardFinding/v1': createHash('sha256')
@@ -66,7 +110,14 @@ export function renderSarif(report: Report, rules: RuleMeta[], version: string):
             resources: finding.resources,
           },
           ...(finding.suppressed
-            ? { suppressions: [{ kind: 'inSource', justification: finding.suppressed.reason }] }
+            ? {
+                suppressions: [
+                  {
+                    kind: options.isExternalSuppression?.(finding) ? 'external' : 'inSource',
+                    justification: finding.suppressed.reason,
+                  },
+                ],
+              }
             : {}),
         })),
       },

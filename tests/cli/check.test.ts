@@ -50,7 +50,7 @@ describe('dmap-guard check', () => {
   it('groups text output per state machine with a least-privilege YAML snippet to paste', async () => {
     const { stdout } = await runCli(['check', check('missing-start-execution')]);
     expect(stdout).toMatch(/Machine \(STANDARD, 1 Distributed Map\) — FAIL/);
-    expect(stdout).toMatch(/error {3}missing-permission \(line \d+\)/);
+    expect(stdout).toMatch(/error {3}missing-permission \S+missing-start-execution\.json:\d+:\d+: /);
     expect(stdout).toMatch(/Least-privilege policy for this state machine \(YAML/);
     expect(stdout).toMatch(/- Sid: StartChildWorkflowExecutions/);
   });

@@ -1,95 +1,23 @@
-// dmap-guard check: analyse CloudFormation/SAM templates offline with the embedded evaluator.
+// dmap-guard check: analyse CloudFormation/SAM templates (files, folders, cdk.out, stdin) offline.
+import { Option, type Command } from '@commander-js/extra-typings';
 import { analyzeTemplate } from '../../cfn/machines';
-import { parseSuppressions } from '../../cfn/suppressions';
-import { partitionOf } from '../../model/arns';
 import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
-import { InputError } from '../../model/errors';
 import { checkStateMachines } from '../../checks/analyze';
-import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Finding } from '../../checks/types';
-import type { StateMachineModel, Suppression } from '../../model/state-machine';
-import { buildReport, type FailOn } from '../../report/report';
-import { renderReport, type ReportFormat } from '../../report/render';
-import { parseSnapshot, type AccountSnapshot } from '../../model/snapshot';
-import { parseArgs, parsePairs, UsageError, type CommandSpec } from '../args';
-import type { CliIO } from '../io';
-import { VERSION } from '../version';
+import { partitionOf } from '../../model/arns';
+import { InputError } from '../../model/errors';
 import { isRecord } from '../../model/json';
-
-export const checkSpec: CommandSpec = {
-  name: 'check',
-  summary: 'check the state machines of CloudFormation/SAM templates against their execution roles',
-  usage:
-    'dmap-guard check <template>... [--parameter-overrides K=V ...] [--region R] [--account-id A] [--partition P] [--snapshot <file>] [--bucket-key <bucket>=<keyArn>]... [--format text|json|sarif] [--fail-on error|warning|never] [--config <file>]',
-  positionals: { min: 1, max: Number.MAX_SAFE_INTEGER, name: 'template' },
-  options: {
-    'parameter-overrides': {
-      kind: 'list',
-      placeholder: 'Key=Value',
-      help: 'template parameter values (defaults are used otherwise)',
-    },
-    region: { kind: 'string', placeholder: 'region', help: 'AWS::Region for the templates (default us-east-1)' },
-    'account-id': {
-      kind: 'string',
-      placeholder: 'account',
-      help: 'AWS::AccountId for the templates (default 123456789012)',
-    },
-    partition: { kind: 'string', placeholder: 'partition', help: 'AWS::Partition (default aws)' },
-    snapshot: {
-      kind: 'string',
-      placeholder: 'file',
-      help: 'output of aws iam get-account-authorization-details, for roles and managed policies outside the templates',
-    },
-    'bucket-key': { kind: 'list', placeholder: 'bucket=keyArn', help: 'SSE-KMS key of a bucket outside the templates' },
-    format: { kind: 'string', choices: ['text', 'json', 'sarif'], help: 'output format (default text)' },
-    'fail-on': {
-      kind: 'string',
-      choices: ['error', 'warning', 'never'],
-      help: 'exit 1 when a finding reaches this severity (default error)',
-    },
-    config: {
-      kind: 'string',
-      placeholder: 'file',
-      help: 'YAML/JSON file with failOn, parameterOverrides, bucketKeys and suppress: [{rule, reason, stateMachine?, action?, resource?}]',
-    },
-  },
-};
-
-interface Config {
-  failOn?: FailOn;
-  parameterOverrides: Record<string, string>;
-  bucketKeys: Record<string, string>;
-  suppress: Array<Suppression & { stateMachine?: string }>;
-}
-
-function stringMap(value: unknown, file: string, path: string): Record<string, string> {
-  if (value === undefined) return {};
-  if (!isRecord(value)) throw new InputError(file, 'expected a mapping of names to strings', { path });
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
-}
-
-export function readConfig(file: string): Config {
-  const value = readDocumentFile(file).value ?? {};
-  if (!isRecord(value))
-    throw new InputError(file, 'expected a mapping with failOn, parameterOverrides, bucketKeys and/or suppress');
-  const known = ['failOn', 'parameterOverrides', 'bucketKeys', 'suppress'];
-  const unknown = Object.keys(value).find((k) => !known.includes(k));
-  if (unknown !== undefined)
-    throw new InputError(file, `unknown setting; expected one of ${known.join(', ')}`, { path: unknown });
-  if (value.failOn !== undefined && !['error', 'warning', 'never'].includes(String(value.failOn)))
-    throw new InputError(file, 'expected error, warning or never', { path: 'failOn' });
-  const suppress = value.suppress === undefined ? [] : parseSuppressions(value.suppress, file, 'suppress');
-  const raw = Array.isArray(value.suppress) ? value.suppress : [];
-  return {
-    ...(value.failOn !== undefined ? { failOn: value.failOn as FailOn } : {}),
-    parameterOverrides: stringMap(value.parameterOverrides, file, 'parameterOverrides'),
-    bucketKeys: stringMap(value.bucketKeys, file, 'bucketKeys'),
-    suppress: suppress.map((s, i) => {
-      const machine = isRecord(raw[i]) ? (raw[i] as Record<string, unknown>).stateMachine : undefined;
-      return typeof machine === 'string' ? { ...s, stateMachine: machine } : s;
-    }),
-  };
-}
+import { parseSnapshot, type AccountSnapshot } from '../../model/snapshot';
+import type { StateMachineModel, Suppression } from '../../model/state-machine';
+import { EmbeddedSimulator } from '../../offline/simulator';
+import { buildReport, machineKey } from '../../report/report';
+import { globMatch } from '../../iam/match';
+import { parsePairs, single, UsageError } from '../args';
+import { failOnOption, formatOption, outputOption, quietOption } from './options';
+import { checkedSuppressions, CONFIG_FILE, findConfig } from '../config';
+import type { CommandContext } from '../io';
+import { printReport } from '../report-output';
+import { readTemplates } from '../templates';
 
 export function readSnapshot(file: string): AccountSnapshot {
   const { snapshot, error } = parseSnapshot(readDocumentFile(file).value);
@@ -106,34 +34,90 @@ export function locateFindings(findings: Finding[], docs: Map<string, LoadedDocu
   });
 }
 
-export async function runCheck(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, checkSpec);
-  const config: Config =
-    args.strings.config !== undefined
-      ? readConfig(args.strings.config)
-      : { parameterOverrides: {}, bucketKeys: {}, suppress: [] };
-  const region = args.strings.region ?? 'us-east-1';
-  const account = args.strings['account-id'] ?? '123456789012';
+/** The match the rules apply (lib/checks/run-rules.ts), to tell which suppression took a finding. */
+function suppresses(s: Suppression, f: Finding): boolean {
+  return (
+    s.rule === f.rule &&
+    (s.action === undefined || globMatch(s.action.toLowerCase(), f.action.toLowerCase())) &&
+    (s.resource === undefined || globMatch(s.resource, f.resource))
+  );
+}
+
+function defineCheck(program: Command) {
+  return program
+    .command('check')
+    .summary('check the state machines of CloudFormation/SAM templates against their execution roles')
+    .description(
+      'Checks the state machines of CloudFormation/SAM templates against their execution roles, offline. ' +
+        'A template is a file, - (standard input), a folder (its YAML/JSON templates with a state machine, ' +
+        'outside node_modules, .git, cdk.out and .aws-sam) or a CDK cloud assembly (a folder with manifest.json).',
+    )
+    .argument('<template...>', 'template files, folders, cdk.out or -')
+    .option('--parameter-overrides <Key=Value...>', 'template parameter values (defaults are used otherwise)')
+    .addOption(new Option('--region <region>', 'AWS::Region for the templates (default us-east-1)').argParser(single))
+    .addOption(
+      new Option('--account-id <account>', 'AWS::AccountId for the templates (default 123456789012)').argParser(single),
+    )
+    .addOption(new Option('--partition <partition>', 'AWS::Partition (default aws)').argParser(single))
+    .addOption(
+      new Option(
+        '--snapshot <file>',
+        'output of aws iam get-account-authorization-details, for roles and managed policies outside the templates',
+      ).argParser(single),
+    )
+    .option('--bucket-key <bucket=keyArn...>', 'SSE-KMS key of a bucket outside the templates')
+    .addOption(formatOption())
+    .addOption(failOnOption())
+    .addOption(
+      new Option(
+        '--config <file>',
+        `YAML/JSON file with failOn, parameterOverrides, bucketKeys and suppress: [{rule, reason, stateMachine?, action?, resource?}] (default: ${CONFIG_FILE} in the working directory, else beside the templates)`,
+      ).argParser(single),
+    )
+    .addOption(outputOption())
+    .addOption(quietOption());
+}
+
+type CheckOptions = ReturnType<ReturnType<typeof defineCheck>['opts']>;
+
+export function registerCheck(program: Command, context: CommandContext): void {
+  const command = defineCheck(program);
+  command.action(async (templates, options) => context.exit(await runCheck(templates, options, context)));
+}
+
+async function runCheck(templates: string[], args: CheckOptions, { io }: CommandContext): Promise<number> {
+  const config = findConfig(
+    args.config,
+    process.cwd(),
+    templates.filter((t) => t !== '-'),
+  );
+  const region = args.region ?? 'us-east-1';
+  const account = args.accountId ?? '123456789012';
   if (!/^\d{12}$/.test(account)) throw new UsageError(`--account-id must be 12 digits; got "${account}"`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
     throw new UsageError(`--region must look like us-east-1; got "${region}"`);
-  const partition = args.strings.partition ?? partitionOf(region);
-  const failOn = (args.strings['fail-on'] as FailOn | undefined) ?? config.failOn ?? 'error';
-  const snapshot = args.strings.snapshot !== undefined ? readSnapshot(args.strings.snapshot) : undefined;
+  const partition = args.partition ?? partitionOf(region);
+  const failOn = args.failOn ?? config.failOn ?? 'error';
+  const snapshot = args.snapshot !== undefined ? readSnapshot(args.snapshot) : undefined;
   const parameterOverrides = {
     ...config.parameterOverrides,
-    ...parsePairs(args.lists['parameter-overrides'] ?? [], 'parameter-overrides'),
+    ...parsePairs(args.parameterOverrides ?? [], 'parameter-overrides'),
   };
-  const bucketKeys = { ...config.bucketKeys, ...parsePairs(args.lists['bucket-key'] ?? [], 'bucket-key') };
+  const bucketKeys = { ...config.bucketKeys, ...parsePairs(args.bucketKey ?? [], 'bucket-key') };
 
+  const inputs = await readTemplates(templates, io);
   const docs = new Map<string, LoadedDocument>();
+  const stacks = new Map<string, string>();
   const machines: StateMachineModel[] = [];
-  for (const file of args.positionals) {
-    const doc = readDocumentFile(file);
-    docs.set(file, doc);
+  const configOnes = new Set<Suppression>();
+  for (const { doc, stack } of inputs) {
+    docs.set(doc.file, doc);
+    if (stack !== undefined) stacks.set(doc.file, stack);
     const declared = isRecord(doc.value) && isRecord(doc.value.Parameters) ? doc.value.Parameters : {};
     // Overrides apply to the templates that declare them, as with several stacks deployed together.
-    const overrides = Object.fromEntries(Object.entries(parameterOverrides).filter(([name]) => name in declared));
+    const overrides = Object.fromEntries(
+      Object.entries(parameterOverrides).filter(([name]) => Object.hasOwn(declared, name)),
+    );
     for (const machine of analyzeTemplate(doc, {
       region,
       account,
@@ -142,22 +126,35 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       bucketKeys,
       ...(snapshot ? { snapshot } : {}),
     })) {
-      machine.suppressions.push(
-        ...config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id),
+      machine.suppressions = checkedSuppressions(
+        machine.suppressions,
+        doc.file,
+        `Resources.${machine.id}.Metadata.dmap-guard.suppress`,
       );
+      const fromConfig = config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id);
+      for (const s of fromConfig) configOnes.add(s);
+      // Template suppressions come first, so a finding both suppress is marked as suppressed in source.
+      machine.suppressions.push(...fromConfig);
       machines.push(machine);
     }
   }
   const undeclared = Object.keys(parameterOverrides).find(
     (name) =>
-      ![...docs.values()].some((d) => isRecord(d.value) && isRecord(d.value.Parameters) && name in d.value.Parameters),
+      ![...docs.values()].some(
+        (d) => isRecord(d.value) && isRecord(d.value.Parameters) && Object.hasOwn(d.value.Parameters, name),
+      ),
   );
   if (undeclared !== undefined)
     throw new UsageError(`--parameter-overrides: no template declares the parameter ${undeclared}`);
 
   const { findings, analyses } = await checkStateMachines(machines, { simulator: new EmbeddedSimulator() });
   const report = buildReport(analyses, locateFindings(findings, docs), failOn);
-  const format = args.strings.format ?? 'text';
-  io.out(renderReport(report, format as ReportFormat, VERSION));
+  const templateSuppressions = new Map(
+    machines.map((m) => [machineKey(m.source, m.id), m.suppressions.filter((s) => !configOnes.has(s))]),
+  );
+  // Suppressed by the config file when no suppression in the template matches (those are looked at first).
+  const isExternalSuppression = (f: Finding) =>
+    !(templateSuppressions.get(machineKey(f.template, f.stateMachine)) ?? []).some((s) => suppresses(s, f));
+  printReport(report, args, { stacks, isExternalSuppression }, io);
   return report.summary.failed ? 1 : 0;
 }

@@ -6,41 +6,45 @@ import { InputError } from '../../model/errors';
 import { parseStateMachineArn } from '../../model/arns';
 import { deriveNeeds } from '../../needs';
 import { leastPrivilegePolicy } from '../../needs/policy';
-import { parseArgs, parsePairs, UsageError, type CommandSpec } from '../args';
+import { Option, type Command } from '@commander-js/extra-typings';
+import { choice, parsePairs, single, UsageError } from '../args';
+import type { CommandContext } from '../io';
 import type { CliIO } from '../io';
 
-export const policySpec: CommandSpec = {
-  name: 'policy',
-  summary: 'print the least-privilege execution role policy for a state machine definition',
-  usage:
-    'dmap-guard policy <definition.json|yaml> --state-machine-arn <arn> [--state-machine-type STANDARD|EXPRESS] [--kms-key <bucket>=<keyArn>]... [--format json|yaml]',
-  positionals: { min: 1, max: 1, name: 'definition file' },
-  options: {
-    'state-machine-arn': {
-      kind: 'string',
-      placeholder: 'arn',
-      help: 'ARN of the state machine (its name scopes StartExecution and execution ARNs)',
-    },
-    'state-machine-type': {
-      kind: 'string',
-      choices: ['STANDARD', 'EXPRESS'],
-      help: 'type of the state machine (default STANDARD)',
-    },
-    'kms-key': { kind: 'list', placeholder: 'bucket=keyArn', help: 'a bucket that uses SSE-KMS and its key' },
-    format: { kind: 'string', choices: ['json', 'yaml'], help: 'output format (default json)' },
-  },
-};
+function definePolicy(program: Command) {
+  return program
+    .command('policy')
+    .description('print the least-privilege execution role policy for a state machine definition')
+    .argument('<definition>', 'definition file (JSON or YAML)')
+    .addOption(
+      new Option(
+        '--state-machine-arn <arn>',
+        'ARN of the state machine (its name scopes StartExecution and execution ARNs)',
+      ).argParser(single),
+    )
+    .addOption(
+      new Option('--state-machine-type <STANDARD|EXPRESS>', 'type of the state machine (default STANDARD)').argParser(
+        choice(['STANDARD', 'EXPRESS']),
+      ),
+    )
+    .option('--kms-key <bucket=keyArn...>', 'a bucket that uses SSE-KMS and its key')
+    .addOption(new Option('--format <json|yaml>', 'output format (default json)').argParser(choice(['json', 'yaml'])));
+}
 
-export function runPolicy(argv: string[], io: CliIO): number {
-  const args = parseArgs(argv, policySpec);
-  const arn = args.strings['state-machine-arn'];
+type PolicyOptions = ReturnType<ReturnType<typeof definePolicy>['opts']>;
+
+export function registerPolicy(program: Command, context: CommandContext): void {
+  definePolicy(program).action((file, options) => context.exit(runPolicy(file, options, context.io)));
+}
+
+function runPolicy(file: string, args: PolicyOptions, io: CliIO): number {
+  const arn = args.stateMachineArn;
   if (arn === undefined) throw new UsageError('policy: --state-machine-arn is required');
   const parts = parseStateMachineArn(arn);
   if (!parts)
     throw new UsageError(
       `policy: --state-machine-arn must look like arn:aws:states:<region>:<account>:stateMachine:<name>; got "${arn}"`,
     );
-  const file = args.positionals[0] as string;
   const doc = readDocumentFile(file);
   let definition;
   try {
@@ -51,13 +55,13 @@ export function runPolicy(argv: string[], io: CliIO): number {
   }
   const result = deriveNeeds(definition, {
     ...parts,
-    type: (args.strings['state-machine-type'] as 'STANDARD' | 'EXPRESS' | undefined) ?? 'STANDARD',
-    bucketKeys: parsePairs(args.lists['kms-key'] ?? [], 'kms-key'),
+    type: args.stateMachineType ?? 'STANDARD',
+    bucketKeys: parsePairs(args.kmsKey ?? [], 'kms-key'),
     logging: false,
     tracing: false,
   });
   const policy = leastPrivilegePolicy(result.needs);
-  io.out(args.strings.format === 'yaml' ? stringify(policy) : `${JSON.stringify(policy, null, 2)}\n`);
+  io.out(args.format === 'yaml' ? stringify(policy) : `${JSON.stringify(policy, null, 2)}\n`);
   for (const problem of result.problems) io.err(`warning: ${problem.state}.${problem.field}: ${problem.message}`);
   for (const need of result.needs.filter((n) => n.runtime)) {
     io.err(

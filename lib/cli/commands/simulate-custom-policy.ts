@@ -10,44 +10,37 @@ import {
   type Policy,
 } from '../../iam';
 import { ipInRange } from '../../iam/conditions';
-import { parseArgs, UsageError, type CommandSpec } from '../args';
+import { messageOf } from '../../model/errors';
+import { Option, type Command } from '@commander-js/extra-typings';
+import { single, UsageError } from '../args';
+import type { CommandContext } from '../io';
 import type { CliIO } from '../io';
 
-export const simulateSpec: CommandSpec = {
-  name: 'simulate-custom-policy',
-  summary: 'evaluate IAM policies offline, as aws iam simulate-custom-policy does',
-  usage:
-    'dmap-guard simulate-custom-policy --policy-input-list <file://path|json>... --action-names <action>... [--resource-arns <arn>...] [--context-entries <json>...] [--permissions-boundary-policy-input-list <file://path|json>] [--caller-arn <arn>]',
-  positionals: { min: 0, max: 0, name: '' },
-  options: {
-    'policy-input-list': {
-      kind: 'list',
-      placeholder: 'file://path|json',
-      help: 'identity policy documents (JSON text or file://path)',
-    },
-    'action-names': { kind: 'list', placeholder: 'service:Action', help: 'actions to evaluate' },
-    'resource-arns': {
-      kind: 'list',
-      placeholder: 'arn',
-      help: 'resources to evaluate each action against (default *)',
-    },
-    'context-entries': {
-      kind: 'list',
-      placeholder: 'json',
-      help: 'JSON array (or objects) of {ContextKeyName, ContextKeyValues, ContextKeyType}, or file://path',
-    },
-    'permissions-boundary-policy-input-list': {
-      kind: 'list',
-      placeholder: 'file://path|json',
-      help: 'a permissions boundary document',
-    },
-    'caller-arn': {
-      kind: 'string',
-      placeholder: 'arn',
-      help: 'ARN of the simulated caller: sets aws:PrincipalArn (and aws:username for an IAM user) unless given as context',
-    },
-  },
-};
+function defineSimulate(program: Command) {
+  return program
+    .command('simulate-custom-policy')
+    .description('evaluate IAM policies offline, as aws iam simulate-custom-policy does')
+    .option('--policy-input-list <file://path|json...>', 'identity policy documents (JSON text or file://path)')
+    .option('--action-names <service:Action...>', 'actions to evaluate')
+    .option('--resource-arns <arn...>', 'resources to evaluate each action against (default *)')
+    .option(
+      '--context-entries <json...>',
+      'JSON array (or objects) of {ContextKeyName, ContextKeyValues, ContextKeyType}, or file://path',
+    )
+    .option('--permissions-boundary-policy-input-list <file://path|json...>', 'a permissions boundary document')
+    .addOption(
+      new Option(
+        '--caller-arn <arn>',
+        'ARN of the simulated caller: sets aws:PrincipalArn (and aws:username for an IAM user) unless given as context',
+      ).argParser(single),
+    );
+}
+
+type SimulateOptions = ReturnType<ReturnType<typeof defineSimulate>['opts']>;
+
+export function registerSimulate(program: Command, context: CommandContext): void {
+  defineSimulate(program).action((options) => context.exit(runSimulateCustomPolicy(options, context.io)));
+}
 
 const CONTEXT_TYPES = [
   'string',
@@ -71,7 +64,7 @@ function readInput(value: string, option: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new UsageError(
-      `--${option}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `--${option}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`,
     );
   }
 }
@@ -116,7 +109,7 @@ function parseContextEntries(values: string[]): Record<string, string[]> {
       parsed = JSON.parse(readInput(value, 'context-entries'));
     } catch (error) {
       throw new UsageError(
-        `--context-entries: expected JSON, got ${JSON.stringify(value.slice(0, 80))} (${(error as Error).message})`,
+        `--context-entries: expected JSON, got ${JSON.stringify(value.slice(0, 80))} (${messageOf(error)})`,
       );
     }
     entries.push(...(Array.isArray(parsed) ? parsed : [parsed]));
@@ -181,22 +174,21 @@ function resultEntry(action: string, resource: string, evaluation: Evaluation, h
   };
 }
 
-export function runSimulateCustomPolicy(argv: string[], io: CliIO): number {
-  const args = parseArgs(argv, simulateSpec);
-  const policyInputs = args.lists['policy-input-list'];
+function runSimulateCustomPolicy(args: SimulateOptions, io: CliIO): number {
+  const policyInputs = args.policyInputList;
   if (!policyInputs) throw new UsageError('simulate-custom-policy: --policy-input-list is required');
-  const actions = args.lists['action-names'];
+  const actions = args.actionNames;
   if (!actions) throw new UsageError('simulate-custom-policy: --action-names is required');
   const badAction = actions.find((a) => !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(a) || a.length < 3 || a.length > 128);
   if (badAction !== undefined) throw new UsageError(`--action-names: "${badAction}" is not service:Action`);
-  const boundaryInputs = args.lists['permissions-boundary-policy-input-list'] ?? [];
+  const boundaryInputs = args.permissionsBoundaryPolicyInputList ?? [];
   if (boundaryInputs.length > 1) throw new UsageError('--permissions-boundary-policy-input-list takes one policy');
-  const resources = args.lists['resource-arns'] ?? ['*'];
+  const resources = args.resourceArns ?? ['*'];
   const badResource = resources.find((r) => r !== '*' && !/^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/.test(r));
   if (badResource !== undefined) throw new UsageError(`--resource-arns: "${badResource}" is not an ARN`);
 
-  const context = parseContextEntries(args.lists['context-entries'] ?? []);
-  const caller = args.strings['caller-arn'];
+  const context = parseContextEntries(args.contextEntries ?? []);
+  const caller = args.callerArn;
   if (caller !== undefined) {
     if (!/^arn:[^:]+:iam::\d{12}:(user|role|group)\/.+/.test(caller))
       throw new UsageError(`--caller-arn: "${caller}" is not an IAM user, group or role ARN`);
