@@ -20,7 +20,7 @@ export const checkSpec: CommandSpec = {
   name: 'check',
   summary: 'check the state machines of CloudFormation/SAM templates against their execution roles',
   usage:
-    'dmap-guard check <template>... [--parameter-overrides K=V ...] [--region R] [--account-id A] [--partition P] [--snapshot <file>] [--bucket-key <bucket>=<keyArn>]... [--format text|json|sarif] [--fail-on error|warning|never] [--config <file>]',
+    'dmap-guard check <template>... [--parameter-overrides K=V ...] [--region R] [--account-id A] [--partition P] [--snapshot <file>] [--bucket-key <bucket>=<keyArn>]... [--format text|json|sarif] [--fail-on error|warning|never] [--config <file>] [--allow-outside-definitions]',
   positionals: { min: 1, max: Number.MAX_SAFE_INTEGER, name: 'template' },
   options: {
     'parameter-overrides': {
@@ -46,6 +46,10 @@ export const checkSpec: CommandSpec = {
       kind: 'string',
       choices: ['error', 'warning', 'never'],
       help: 'exit 1 when a finding reaches this severity (default error)',
+    },
+    'allow-outside-definitions': {
+      kind: 'flag',
+      help: "read definition files (DefinitionS3Location/DefinitionUri paths) outside the template's folder",
     },
     config: {
       kind: 'string',
@@ -141,6 +145,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       parameterOverrides: overrides,
       bucketKeys,
       ...(snapshot ? { snapshot } : {}),
+      localDefinitions: args.flags.has('allow-outside-definitions') ? 'anywhere' : 'template-folder',
     })) {
       machine.suppressions.push(
         ...config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id),
