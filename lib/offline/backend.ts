@@ -43,7 +43,8 @@ export class EmbeddedBackend implements Backend {
     return this.options.stackTemplate;
   }
 
-  async changeSetTemplate(): Promise<string | undefined> {
+  // One change set offline: the template given for it.
+  async changeSetTemplate(_stackId: string, _changeSetId: string): Promise<string | undefined> {
     return this.options.changeSetTemplate ?? this.options.stackTemplate;
   }
 

@@ -13,7 +13,15 @@ import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Backend } from '../../ports/backend';
 import type { HookRequest } from './contract';
 import { iamPlan, IAM_TYPES } from './iam-plan';
-import { check, coerceScalars, physicalIdsOf, stackContextOf, stackMachines, type Plan } from './stack-machines';
+import {
+  check,
+  coerceScalars,
+  physicalIdsOf,
+  stackContextOf,
+  stackMachines,
+  type Plan,
+  type StackMachines,
+} from './stack-machines';
 
 export type { Plan, Unit } from './stack-machines';
 export { coerceScalars } from './stack-machines';
@@ -58,14 +66,23 @@ async function eventDefinition(
   }
 }
 
-/** The logical id of the role a template resource names by `RoleArn: !GetAtt <Role>.Arn`. */
-function roleLogicalId(doc: LoadedDocument | undefined, logicalId: string): string | undefined {
+const propertiesOf = (doc: LoadedDocument | undefined, logicalId: string): Record<string, unknown> | undefined => {
   const resources = isRecord(doc?.value) && isRecord(doc.value.Resources) ? doc.value.Resources : undefined;
   const resource = own(resources, logicalId);
-  const props = isRecord(resource) && isRecord(resource.Properties) ? resource.Properties : undefined;
-  const getAtt = isRecord(props?.RoleArn) ? props.RoleArn['Fn::GetAtt'] : undefined;
+  return isRecord(resource) && isRecord(resource.Properties) ? resource.Properties : undefined;
+};
+
+/**
+ * The logical id of the role the machine names by `RoleArn: !GetAtt <Role>.Arn`, when only CloudFormation knows
+ * that role's name: no RoleName and not created yet, so the event's resolved RoleArn is the only name it has.
+ */
+function generatedRoleId(inStack: StackMachines, logicalId: string): string | undefined {
+  const roleArn = propertiesOf(inStack.doc, logicalId)?.RoleArn;
+  const getAtt = isRecord(roleArn) ? roleArn['Fn::GetAtt'] : undefined;
   const [id, attribute] = typeof getAtt === 'string' ? getAtt.split('.') : Array.isArray(getAtt) ? getAtt : [];
-  return typeof id === 'string' && attribute === 'Arn' ? id : undefined;
+  if (typeof id !== 'string' || attribute !== 'Arn') return undefined;
+  const named = propertiesOf(inStack.doc, id)?.RoleName !== undefined || own(inStack.physicalIds, id) !== undefined;
+  return named ? undefined : id;
 }
 
 async function stateMachinePlan(request: HookRequest, backend: Backend): Promise<Plan> {
@@ -91,7 +108,7 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
     roleArn !== '' &&
     (templateRole.arn === roleArn ||
       (templateRole.origin?.logicalId !== undefined &&
-        templateRole.origin.logicalId === roleLogicalId(inStack.doc, logicalId)));
+        templateRole.origin.logicalId === generatedRoleId(inStack, logicalId)));
   const role = sameRole
     ? { ...templateRole, arn: roleArn, unknown: [...templateRole.unknown] }
     : roleArn === ''

@@ -66,6 +66,8 @@ export interface StackMachines {
   doc?: LoadedDocument;
   /** Reads the account refused: they touch every machine of the stack. */
   unreadable: Unverifiable[];
+  /** Physical ids of the resources that exist, by logical id. */
+  physicalIds: Record<string, string>;
 }
 
 /**
@@ -90,14 +92,14 @@ export async function stackMachines(
   } catch (error) {
     unreadable.push(unverifiableRead(error));
   }
-  if (text === undefined) return { machines: [], unreadable };
+  if (text === undefined) return { machines: [], unreadable, physicalIds: {} };
   const doc = parseDocumentText(text, stack.stackName);
   const analysed: LoadedDocument = replace ? { ...doc, value: replaced(doc.value, replace) } : doc;
   const ids = await physicalIdsOf(stack, backend);
   unreadable.push(...ids.unreadable);
   const machines = await analyzeDocumentWithBackend(analysed, { ...stack, physicalIds: ids.physicalIds }, backend);
   for (const machine of machines) machine.unverifiable.push(...unreadable);
-  return { machines, doc, unreadable };
+  return { machines, doc, unreadable, physicalIds: ids.physicalIds };
 }
 
 /** A copy of the template with one resource's properties replaced (the original is compared against). */
