@@ -3,6 +3,7 @@
 // compared with their previous properties, and a STACK payload without a template never passes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { customResourceResponse } from '../../lib/lambda/custom-resource';
 import { handleHookRequest } from '../../lib/lambda/hook/handle';
 import type { HookResponse } from '../../lib/lambda/hook/contract';
 import type { StateMachineModel } from '../../lib/model/state-machine';
@@ -317,4 +318,25 @@ describe('what reaches the stack (point 5)', () => {
     expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
     expect(response.message).toMatch(/TypeError: a bug/);
   });
+});
+
+describe('the custom resource reads no definition location', () => {
+  it.each(['/dev/zero', '/etc/passwd'])(
+    'fails clearly for DefinitionS3Location %s, without reading it',
+    async (path) => {
+      const response = await customResourceResponse(
+        {
+          RequestType: 'Create',
+          ResponseURL: 'https://example.com',
+          StackId: event('hook-stack-create.json').stackId,
+          RequestId: 'r',
+          LogicalResourceId: 'Check',
+          ResourceProperties: { DefinitionS3Location: path, RoleArn: 'arn:aws:iam::123456789012:role/r' },
+        },
+        new TestBackend(),
+      );
+      expect(response.Status).toBe('FAILED');
+      expect(response.Reason).toBe('Properties need StateMachineArn, or Definition (or DefinitionString) with RoleArn');
+    },
+  );
 });

@@ -11,7 +11,7 @@ import { isRecord, own } from '../../model/json';
 import { stateMachineModel, type Unverifiable } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Backend } from '../../ports/backend';
-import type { HookRequest } from './contract';
+import type { HookRequest, StackPayload } from './contract';
 import { iamPlan, IAM_TYPES } from './iam-plan';
 import {
   check,
@@ -161,7 +161,7 @@ async function payloadTemplate(request: HookRequest, target: string, backend: Ba
     if (error instanceof SyntaxError) throw new Error(`the ${target} payload is not JSON (${error.message})`);
     throw error;
   }
-  const template = isRecord(payload) ? payload.template : undefined;
+  const template = isRecord(payload) ? (payload as StackPayload).template : undefined;
   if (typeof template !== 'string' || template.trim() === '')
     throw new Error(`the ${target} payload has no "template" (a non-empty string), so there is nothing to check`);
   return template;
