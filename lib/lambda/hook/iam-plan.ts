@@ -8,15 +8,7 @@ import type { RoleModel, StateMachineModel } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Backend } from '../../ports/backend';
 import type { HookRequest } from './contract';
-import {
-  check,
-  coerceScalars,
-  stackContextOf,
-  stackMachines,
-  unverifiableRead,
-  type Plan,
-  type Unit,
-} from './stack-machines';
+import { check, coerceScalars, stackContextOf, stackMachines, readStack, type Plan, type Unit } from './stack-machines';
 
 export const IAM_TYPES = new Set([
   'AWS::IAM::Role',
@@ -66,31 +58,28 @@ export async function iamPlan(request: HookRequest, target: string, backend: Bac
   const previousProps = coerceScalars(model?.previousResourceProperties ?? {}) as Record<string, unknown>;
   const hasPrevious = Object.keys(previousProps).length > 0;
   const stack = stackContextOf(request);
-  const physicalIds = await backend.stackResources(stack.stackId).catch((error: unknown) => {
-    unverifiableRead(error); // rethrows anything but a refused read, whose entry stackMachines records
-    return {};
-  });
   const subject = `${target} ${logicalId}`;
+  const read = await readStack(request, stack, backend);
   // The proposed documents replace the current ones: judged with the embedded evaluator, since
   // SimulatePrincipalPolicy would still see the attached policies this change removes.
-  const proposed = await stackMachines(request, stack, backend, { logicalId, properties: props });
+  const proposed = await stackMachines(read, stack, backend, { logicalId, properties: props });
   const previous = hasPrevious
-    ? await stackMachines(request, stack, backend, { logicalId, properties: previousProps })
+    ? await stackMachines(read, stack, backend, { logicalId, properties: previousProps })
     : undefined;
   const affects = (roleNames: Set<string>) => (m: StateMachineModel) =>
     m.role !== undefined && dependsOn(m.role, logicalId, roleNames);
-  const proposedNames = attachedRoleNames(target, logicalId, props, physicalIds);
-  const previousNames = attachedRoleNames(target, logicalId, previousProps, physicalIds);
+  const proposedNames = attachedRoleNames(target, logicalId, props, read.physicalIds);
+  const previousNames = attachedRoleNames(target, logicalId, previousProps, read.physicalIds);
   // A change that detaches the resource from a role affects that role's machines too.
   const ids = new Set([
-    ...proposed.machines.filter(affects(proposedNames)).map((m) => m.id),
-    ...(previous?.machines.filter(affects(previousNames)).map((m) => m.id) ?? []),
+    ...proposed.filter(affects(proposedNames)).map((m) => m.id),
+    ...(previous?.filter(affects(previousNames)).map((m) => m.id) ?? []),
   ]);
-  const machines = proposed.machines.filter((m) => ids.has(m.id));
+  const machines = proposed.filter((m) => ids.has(m.id));
   if (machines.length === 0) {
-    if (proposed.doc === undefined && proposed.unreadable.length > 0)
+    if (read.doc === undefined && read.unreadable.length > 0)
       throw new Error(
-        `${subject}: the stack's template, which says which state machines use it, could not be read (${proposed.unreadable
+        `${subject}: the stack's template, which says which state machines use it, could not be read (${read.unreadable
           .map((u) => `${u.reason}; ${u.remedy}`)
           .join('; ')})`,
       );
@@ -98,7 +87,7 @@ export async function iamPlan(request: HookRequest, target: string, backend: Bac
   }
   const simulator = new EmbeddedSimulator();
   const units: Unit[] = machines.map((machine) => {
-    const before = previous?.machines.find((m) => m.id === machine.id);
+    const before = previous?.find((m) => m.id === machine.id);
     return {
       id: machine.id,
       run: async () => {

@@ -17,10 +17,11 @@ import {
   check,
   coerceScalars,
   physicalIdsOf,
+  readStack,
   stackContextOf,
   stackMachines,
   type Plan,
-  type StackMachines,
+  type StackRead,
 } from './stack-machines';
 
 export type { Plan, Unit } from './stack-machines';
@@ -76,7 +77,7 @@ const propertiesOf = (doc: LoadedDocument | undefined, logicalId: string): Recor
  * The logical id of the role the machine names by `RoleArn: !GetAtt <Role>.Arn`, when only CloudFormation knows
  * that role's name: no RoleName and not created yet, so the event's resolved RoleArn is the only name it has.
  */
-function generatedRoleId(inStack: StackMachines, logicalId: string): string | undefined {
+function generatedRoleId(inStack: StackRead, logicalId: string): string | undefined {
   const roleArn = propertiesOf(inStack.doc, logicalId)?.RoleArn;
   const getAtt = isRecord(roleArn) ? roleArn['Fn::GetAtt'] : undefined;
   const [id, attribute] = typeof getAtt === 'string' ? getAtt.split('.') : Array.isArray(getAtt) ? getAtt : [];
@@ -90,8 +91,8 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
   const subject = `state machine ${logicalId}`;
   const props = coerceScalars(request.requestData?.targetModel?.resourceProperties ?? {}) as Record<string, unknown>;
   const stack = stackContextOf(request);
-  const inStack = await stackMachines(request, stack, backend);
-  const fromTemplate = inStack.machines.find((m) => m.id === logicalId);
+  const inStack = await readStack(request, stack, backend);
+  const fromTemplate = (await stackMachines(inStack, stack, backend)).find((m) => m.id === logicalId);
   // One name for both the needs and the stack's pending policies when the machine has no name yet.
   const name =
     typeof props.StateMachineName === 'string'

@@ -60,26 +60,17 @@ export async function physicalIdsOf(
   }
 }
 
-export interface StackMachines {
-  machines: StateMachineModel[];
-  /** The template as parsed, before any replacement (undefined when there is none or it could not be read). */
+export interface StackRead {
+  /** The template as parsed (undefined when there is none or it could not be read). */
   doc?: LoadedDocument;
-  /** Reads the account refused: they touch every machine of the stack. */
-  unreadable: Unverifiable[];
   /** Physical ids of the resources that exist, by logical id. */
   physicalIds: Record<string, string>;
+  /** Reads the account refused: they touch every machine of the stack. */
+  unreadable: Unverifiable[];
 }
 
-/**
- * The stack's template (the change set's when the request names one) analysed with what already exists: the
- * machines and their roles as they will be, with `replace` standing in for one resource's properties.
- */
-export async function stackMachines(
-  request: HookRequest,
-  stack: StackContext,
-  backend: Backend,
-  replace?: { logicalId: string; properties: Record<string, unknown> },
-): Promise<StackMachines> {
+/** The stack's template (the change set's when the request names one) and what of it exists, read once. */
+export async function readStack(request: HookRequest, stack: StackContext, backend: Backend): Promise<StackRead> {
   const unreadable: Unverifiable[] = [];
   let text: string | undefined;
   try {
@@ -92,14 +83,30 @@ export async function stackMachines(
   } catch (error) {
     unreadable.push(unverifiableRead(error));
   }
-  if (text === undefined) return { machines: [], unreadable, physicalIds: {} };
-  const doc = parseDocumentText(text, stack.stackName);
-  const analysed: LoadedDocument = replace ? { ...doc, value: replaced(doc.value, replace) } : doc;
+  if (text === undefined) return { physicalIds: {}, unreadable };
   const ids = await physicalIdsOf(stack, backend);
-  unreadable.push(...ids.unreadable);
-  const machines = await analyzeDocumentWithBackend(analysed, { ...stack, physicalIds: ids.physicalIds }, backend);
-  for (const machine of machines) machine.unverifiable.push(...unreadable);
-  return { machines, doc, unreadable, physicalIds: ids.physicalIds };
+  return {
+    doc: parseDocumentText(text, stack.stackName),
+    physicalIds: ids.physicalIds,
+    unreadable: [...unreadable, ...ids.unreadable],
+  };
+}
+
+/**
+ * The machines of the stack as read, with their roles as they will be (including policies the stack attaches
+ * later), and `replace` standing in for one resource's properties.
+ */
+export async function stackMachines(
+  read: StackRead,
+  stack: StackContext,
+  backend: Backend,
+  replace?: { logicalId: string; properties: Record<string, unknown> },
+): Promise<StateMachineModel[]> {
+  if (read.doc === undefined) return [];
+  const analysed: LoadedDocument = replace ? { ...read.doc, value: replaced(read.doc.value, replace) } : read.doc;
+  const machines = await analyzeDocumentWithBackend(analysed, { ...stack, physicalIds: read.physicalIds }, backend);
+  for (const machine of machines) machine.unverifiable.push(...read.unreadable);
+  return machines;
 }
 
 /** A copy of the template with one resource's properties replaced (the original is compared against). */
