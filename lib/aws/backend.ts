@@ -13,7 +13,7 @@ import { GetBucketEncryptionCommand, GetObjectCommand } from '@aws-sdk/client-s3
 import { DescribeStateMachineCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { messageOf } from '../model/errors';
 import type { PolicySource, RoleModel } from '../model/state-machine';
-import type { Backend, DeployedStateMachine } from '../ports/backend';
+import { UnreadableError, type Backend, type DeployedStateMachine } from '../ports/backend';
 import type { AccountSnapshot } from '../model/snapshot';
 import type { AwsClients } from './clients';
 import { fetchPresignedPayload, readStreamCapped } from './payload';
@@ -24,6 +24,34 @@ export const MAX_OBJECT_BYTES = 8 * 1024 * 1024;
 
 function errorName(error: unknown): string {
   return (error as { name?: string }).name ?? '';
+}
+
+/** An error the service answered (after the SDK's retries), as opposed to a bug or an abort. */
+function isServiceError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && '$metadata' in error && errorName(error) !== 'AbortError';
+}
+
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'SlowDown',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'KmsThrottlingException',
+]);
+
+/** A service's refusal as UnreadableError naming what could not be read and what to do; anything else rethrown. */
+function unreadable(error: unknown, subject: string, action: string, remedy: string): never {
+  if (!isServiceError(error)) throw error;
+  const name = errorName(error);
+  const reason = THROTTLED.has(name)
+    ? `${action} was throttled after retries (${name}: ${messageOf(error)})`
+    : `${action} failed (${name}: ${messageOf(error)})`;
+  throw new UnreadableError(
+    subject,
+    reason,
+    THROTTLED.has(name) ? `retry the deployment; if it persists, ${remedy}` : remedy,
+  );
 }
 
 const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
@@ -145,7 +173,12 @@ export class AwsBackend implements Backend {
     } catch (error) {
       if (['ServerSideEncryptionConfigurationNotFoundError', 'NoSuchBucket'].includes(errorName(error)))
         return undefined;
-      throw error;
+      unreadable(
+        error,
+        `default encryption of bucket ${bucket}`,
+        'GetBucketEncryption',
+        `grant the functions' role s3:GetEncryptionConfiguration on arn:aws:s3:::${bucket}`,
+      );
     }
     for (const rule of encryption.ServerSideEncryptionConfiguration?.Rules ?? []) {
       const byDefault = rule.ApplyServerSideEncryptionByDefault;
@@ -153,8 +186,17 @@ export class AwsBackend implements Backend {
       const key = byDefault.KMSMasterKeyID;
       if (/^arn:[^:]+:kms:[^:]+:\d{12}:key\//.test(key)) return key;
       // An alias or a bare key id: KMS knows the key ARN.
-      const described = await this.clients.kms.send(new DescribeKeyCommand({ KeyId: key }), this.options);
-      return described.KeyMetadata?.Arn ?? key;
+      try {
+        const described = await this.clients.kms.send(new DescribeKeyCommand({ KeyId: key }), this.options);
+        return described.KeyMetadata?.Arn ?? key;
+      } catch (error) {
+        unreadable(
+          error,
+          `key ${key} of bucket ${bucket}`,
+          'DescribeKey',
+          `grant the functions' role kms:DescribeKey on that key`,
+        );
+      }
     }
     return undefined;
   }
@@ -168,7 +210,31 @@ export class AwsBackend implements Backend {
       return response.TemplateBody;
     } catch (error) {
       if (errorName(error) === 'ValidationError') return undefined;
-      throw error;
+      unreadable(
+        error,
+        `template of stack ${stackId}`,
+        'GetTemplate',
+        "grant the functions' role cloudformation:GetTemplate",
+      );
+    }
+  }
+
+  async changeSetTemplate(stackId: string, changeSetId: string): Promise<string | undefined> {
+    try {
+      // With ChangeSetName, GetTemplate returns the template of that change set (API_GetTemplate).
+      const response = await this.clients.cloudformation.send(
+        new GetTemplateCommand({ StackName: stackId, ChangeSetName: changeSetId, TemplateStage: 'Processed' }),
+        this.options,
+      );
+      return response.TemplateBody;
+    } catch (error) {
+      if (errorName(error) === 'ValidationError' || errorName(error) === 'ChangeSetNotFoundException') return undefined;
+      unreadable(
+        error,
+        `template of change set ${changeSetId}`,
+        'GetTemplate',
+        "grant the functions' role cloudformation:GetTemplate",
+      );
     }
   }
 
@@ -189,17 +255,37 @@ export class AwsBackend implements Backend {
       } while (token);
     } catch (error) {
       if (errorName(error) === 'ValidationError') return {};
-      throw error;
+      unreadable(
+        error,
+        `resources of stack ${stackId}`,
+        'ListStackResources',
+        "grant the functions' role cloudformation:ListStackResources",
+      );
     }
     return resources;
   }
 
   async objectText(bucket: string, key: string, version?: string): Promise<string> {
-    const object = await this.clients.s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, ...(version ? { VersionId: version } : {}) }),
-      this.options,
-    );
     const location = `s3://${bucket}/${key}${version ? ` (version ${version})` : ''}`;
+    let object;
+    try {
+      object = await this.clients.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, ...(version ? { VersionId: version } : {}) }),
+        this.options,
+      );
+    } catch (error) {
+      const missing = ['NoSuchKey', 'NoSuchBucket', 'NoSuchVersion'].includes(errorName(error));
+      unreadable(
+        error,
+        `definition ${location}`,
+        'GetObject',
+        missing
+          ? `check that the definition was uploaded to ${location} (sam package / cdk deploy upload it)`
+          : `grant the hook functions' role s3:GetObject and s3:GetObjectVersion on arn:aws:s3:::${bucket}/* ` +
+              '(template parameters ToolkitDefinitionBuckets for the SAM CLI and CDK buckets, DefinitionBucketArns ' +
+              "for others) and, if the bucket's key is a customer managed key, kms:Decrypt through S3 in its key policy",
+      );
+    }
     if ((object.ContentLength ?? 0) > MAX_OBJECT_BYTES)
       throw new Error(`${location} is ${object.ContentLength} bytes; at most ${MAX_OBJECT_BYTES} are read`);
     if (!object.Body) return '';
@@ -217,10 +303,23 @@ export class AwsBackend implements Backend {
   }
 
   async describeStateMachine(arn: string): Promise<DeployedStateMachine> {
-    const machine = await this.clients.sfn.send(
-      new DescribeStateMachineCommand({ stateMachineArn: arn }),
-      this.options,
-    );
+    let machine;
+    try {
+      machine = await this.clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }), this.options);
+    } catch (error) {
+      // A machine encrypted with a customer managed key is described only with kms:Decrypt on that key
+      // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeStateMachine.html).
+      if (!/^Kms/.test(errorName(error)) && errorName(error) !== 'AccessDeniedException') throw error;
+      unreadable(
+        error,
+        `state machine ${arn}`,
+        'DescribeStateMachine',
+        errorName(error).startsWith('Kms')
+          ? "the machine is encrypted with a customer managed key: grant the functions' role kms:Decrypt on that " +
+              "key through Step Functions (kms:ViaService states.<region>.amazonaws.com) and allow it in the key's policy"
+          : "grant the functions' role states:DescribeStateMachine on it",
+      );
+    }
     const result: DeployedStateMachine = {
       arn,
       name: machine.name ?? arn.split(':').pop() ?? arn,

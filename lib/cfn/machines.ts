@@ -1,9 +1,10 @@
 // The state machines of a template, each with its definition, settings and role.
-import { dirname, resolve as resolvePath } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { isUnresolved } from '../model/arns';
 import { isRecord } from '../model/json';
 import { InputError, messageOf } from '../model/errors';
-import { stateMachineModel, type RoleModel, type StateMachineModel } from '../model/state-machine';
+import { stateMachineModel, type RoleModel, type StateMachineModel, type Unverifiable } from '../model/state-machine';
 import { applySubstitutions } from './intrinsics';
 import { collectBucketKeys } from './keys';
 import { parseDocumentText, readDocumentFile, type LoadedDocument } from './load';
@@ -39,41 +40,78 @@ export function analyzeTemplateReferences(
   return { machines, external: lookups.external };
 }
 
+interface ReadDefinition {
+  definition?: unknown;
+  unavailable?: string;
+  unverifiable?: Unverifiable;
+}
+
 function readLocalDefinition(
   t: TemplateAnalysis,
   location: unknown,
   field: string,
-  s3Definitions: ReadonlyMap<string, string>,
-): { definition?: unknown; unavailable?: string } {
+  s3Definitions: ReadonlyMap<string, string | Unverifiable>,
+): ReadDefinition {
   const s3Key = isRecord(location)
     ? `${String(location.Bucket)}/${String(location.Key)}`
     : typeof location === 'string' && location.startsWith('s3://')
       ? location.slice(5)
       : undefined;
   const fetched = s3Key === undefined ? undefined : s3Definitions.get(s3Key);
-  if (fetched !== undefined) {
+  if (typeof fetched === 'string') {
     try {
       return { definition: parseDocumentText(fetched, `s3://${s3Key}`).value };
     } catch (error) {
       return { unavailable: `${field} s3://${s3Key} cannot be read: ${messageOf(error)}` };
     }
   }
+  if (fetched !== undefined)
+    return {
+      unavailable: `${fetched.subject} cannot be read: ${fetched.reason}; ${fetched.remedy}`,
+      unverifiable: fetched,
+    };
   if (typeof location === 'string' && !location.startsWith('s3://')) {
-    const path = resolvePath(dirname(t.file), location);
-    try {
-      return { definition: readDocumentFile(path).value };
-    } catch (error) {
-      const detail =
-        error instanceof InputError
-          ? `${error.where?.line !== undefined ? `line ${error.where.line}: ` : ''}${error.detail}`
-          : messageOf(error);
-      return { unavailable: `${field} ${location} cannot be read: ${detail}` };
-    }
+    if (t.localDefinitions === 'none')
+      return {
+        unavailable: `${field} "${location}" is not an s3:// URI; a deployed template names its definition in S3 ({Bucket, Key} or s3://bucket/key)`,
+      };
+    return readDefinitionFile(t, location, field);
   }
   const where = isRecord(location) ? `s3://${String(location.Bucket)}/${String(location.Key)}` : String(location);
   return {
     unavailable: `${field} points at ${where}; dmap-guard reads local definitions: run it on the template before it is packaged`,
   };
+}
+
+/**
+ * A definition file named by the template: relative to its folder, a regular file (never a device such as
+ * /dev/zero) and, unless the user allows it, inside that folder once symlinks are resolved.
+ */
+function readDefinitionFile(t: TemplateAnalysis, location: string, field: string): ReadDefinition {
+  const refuse = (why: string): ReadDefinition => ({ unavailable: `${field} ${location} cannot be read: ${why}` });
+  let folder: string;
+  let path: string;
+  try {
+    folder = realpathSync(dirname(t.file));
+    path = realpathSync(resolvePath(folder, location));
+  } catch {
+    return refuse('file not found');
+  }
+  const inside = relative(folder, path);
+  if (t.localDefinitions !== 'anywhere' && (inside.startsWith('..') || isAbsolute(inside)))
+    return refuse(
+      "it is outside the template's folder (pass --allow-outside-definitions to read definitions from anywhere)",
+    );
+  if (!statSync(path).isFile()) return refuse('expected a regular file');
+  try {
+    return { definition: readDocumentFile(path).value };
+  } catch (error) {
+    const detail =
+      error instanceof InputError
+        ? `${error.where?.line !== undefined ? `line ${error.where.line}: ` : ''}${error.detail}`
+        : messageOf(error);
+    return refuse(detail);
+  }
 }
 
 function templateMachine(
@@ -89,9 +127,9 @@ function templateMachine(
   const values = t.values(id) as ResourceValues;
   const read = readStateMachineProperties(props, { sam, resolve: (value) => t.resolve(value), where: t.pseudo });
   const source = read.definition;
-  const { definition, unavailable } =
+  const { definition, unavailable, unverifiable }: ReadDefinition =
     source.kind === 'inline'
-      ? { definition: source.value, unavailable: undefined }
+      ? { definition: source.value }
       : source.kind === 'location'
         ? readLocalDefinition(t, source.value, source.field, t.s3Definitions)
         : {
@@ -113,6 +151,7 @@ function templateMachine(
     origin: t.origin(id, 'Properties', source.field),
     source: t.file,
     suppressions: suppressionsOf(t, id),
+    ...(unverifiable !== undefined ? { unverifiable: [unverifiable] } : {}),
   });
 
   const roleArn = read.role;

@@ -174,9 +174,23 @@ export function resourceValues(
 }
 
 /** Ref/GetAtt values of a resource that exists, from its physical id (as ListStackResources reports it). */
-export function physicalValues(type: string, logicalId: string, physicalId: string, p: Pseudo): ResourceValues {
+export function physicalValues(
+  type: string,
+  logicalId: string,
+  physicalId: string,
+  p: Pseudo,
+  /** The template's Path property: a role's physical id is its name only, and its ARN keeps the path. */
+  path?: unknown,
+): ResourceValues {
   const last = (separator: string) => physicalId.split(separator).pop() ?? physicalId;
   switch (type) {
+    case 'AWS::IAM::Role':
+      return resourceValues(
+        type,
+        logicalId,
+        { RoleName: physicalId, ...(typeof path === 'string' ? { Path: path } : {}) },
+        p,
+      );
     case 'AWS::StepFunctions::StateMachine':
       return resourceValues(type, logicalId, { StateMachineName: last(':') }, p);
     case 'AWS::Serverless::StateMachine':
@@ -209,7 +223,6 @@ export function physicalValues(type: string, logicalId: string, physicalId: stri
 }
 
 const PHYSICAL_NAME_PROPERTY: Record<string, string> = {
-  'AWS::IAM::Role': 'RoleName',
   'AWS::S3::Bucket': 'BucketName',
   'AWS::Lambda::Function': 'FunctionName',
   'AWS::Serverless::Function': 'FunctionName',

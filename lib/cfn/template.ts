@@ -1,7 +1,7 @@
 // A CloudFormation or SAM template as the resolver sees it: parameters, conditions, intrinsics and the values
 // (names, ARNs) of its resources. What the resources mean is read in roles.ts, sam-role.ts and machines.ts.
 import type { AccountSnapshot } from '../model/snapshot';
-import type { Origin } from '../model/state-machine';
+import type { Origin, Unverifiable } from '../model/state-machine';
 import { InputError } from '../model/errors';
 import { isRecord, own } from '../model/json';
 import { evaluateCondition, resolve, unresolved, type ResolveEnv } from './intrinsics';
@@ -19,8 +19,16 @@ export interface TemplateOptions {
   bucketKeys?: Record<string, string>;
   /** Physical ids of resources that already exist (a deployed stack), by logical id. */
   physicalIds?: Record<string, string>;
-  /** Definition texts stored in S3, by "bucket/key", fetched beforehand (the analysis itself does no I/O but local files). */
-  s3Definitions?: ReadonlyMap<string, string>;
+  /**
+   * Definition texts stored in S3, by "bucket/key", fetched beforehand (the analysis itself does no I/O but local
+   * files), or why one could not be read.
+   */
+  s3Definitions?: ReadonlyMap<string, string | Unverifiable>;
+  /**
+   * Where a DefinitionS3Location/DefinitionUri path may be read from: nowhere in the hook, custom resource and
+   * validate (a deployed template names S3), the template's folder by default, anywhere when the user allows it.
+   */
+  localDefinitions?: 'none' | 'template-folder' | 'anywhere';
 }
 
 export type Json = Record<string, unknown>;
@@ -46,7 +54,8 @@ export class TemplateAnalysis {
   readonly file: string;
   readonly template: Json;
   readonly pseudo: Pseudo;
-  readonly s3Definitions: ReadonlyMap<string, string>;
+  readonly s3Definitions: ReadonlyMap<string, string | Unverifiable>;
+  readonly localDefinitions: 'none' | 'template-folder' | 'anywhere';
   private readonly env: ResolveEnv;
   private readonly resources: Json;
   private readonly valueCache = new Map<string, ResourceValues>();
@@ -67,6 +76,7 @@ export class TemplateAnalysis {
       });
     this.resources = this.template.Resources;
     this.s3Definitions = options.s3Definitions ?? new Map();
+    this.localDefinitions = options.localDefinitions ?? 'template-folder';
     this.pseudo = {
       partition: options.partition,
       region: options.region,
@@ -170,7 +180,7 @@ export class TemplateAnalysis {
     if (type === undefined || this.inProgress.has(id)) return undefined;
     const physicalId = own(this.options.physicalIds, id);
     if (physicalId !== undefined) {
-      const known = physicalValues(type, id, physicalId, this.pseudo);
+      const known = physicalValues(type, id, physicalId, this.pseudo, this.properties(id).Path);
       this.valueCache.set(id, known);
       return known;
     }

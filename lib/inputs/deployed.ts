@@ -2,7 +2,7 @@
 // Bucket keys are not read here: the check asks the backend for those of the buckets the needs name.
 import { kmsKeyArn, parseStateMachineArn } from '../model/arns';
 import { stateMachineModel, type StateMachineModel } from '../model/state-machine';
-import type { Backend } from '../ports/backend';
+import { UnreadableError, type Backend } from '../ports/backend';
 
 export interface DefinitionInput {
   definition: unknown;
@@ -32,7 +32,23 @@ export async function deployedModel(arn: string, backend: Backend): Promise<Stat
   const parts = parseStateMachineArn(arn);
   if (!parts)
     throw new Error(`"${arn}" is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`);
-  const described = await backend.describeStateMachine(arn);
+  let described;
+  try {
+    described = await backend.describeStateMachine(arn);
+  } catch (error) {
+    if (!(error instanceof UnreadableError)) throw error;
+    // Unverifiable, not a failure of the whole check (audit goes on with the other machines).
+    return stateMachineModel({
+      id: arn,
+      arn,
+      ...parts,
+      definition: undefined,
+      definitionUnavailable: `${error.subject} cannot be described: ${error.reason}; ${error.remedy}`,
+      roleReference: `unknown (${error.subject} cannot be described)`,
+      source: `account ${parts.account} ${parts.region}`,
+      unverifiable: [{ subject: error.subject, reason: error.reason, remedy: error.remedy }],
+    });
+  }
   return stateMachineModel({
     id: arn,
     arn,

@@ -3,6 +3,7 @@
 import { applySubstitutions } from '../cfn/intrinsics';
 import { readStateMachineProperties } from '../cfn/state-machine-properties';
 import { checkStateMachines } from '../checks/analyze';
+import { guardedBucketKey } from '../inputs/bucket-keys';
 import { definitionModel, deployedModel } from '../inputs/deployed';
 import type { Backend } from '../ports/backend';
 import { failsAt, type FailOn } from '../report/report';
@@ -106,7 +107,7 @@ export async function customResourceResponse(
   }
   const { findings } = await checkStateMachines([machine], {
     simulator: backend.simulator([]),
-    bucketKey: (bucket) => backend.bucketKey(bucket),
+    bucketKey: guardedBucketKey(backend, [machine]),
   });
   const active = findings.filter((f) => !f.suppressed);
   const failing = active.filter((f) => failsAt(f, failOn));

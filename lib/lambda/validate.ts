@@ -1,5 +1,6 @@
 // Manual validation: {stateMachineArn} | {definition, roleArn} | {template} → the check report.
-import { checkStateMachines, type CheckOptions } from '../checks/analyze';
+import { checkStateMachines } from '../checks/analyze';
+import { guardedBucketKey } from '../inputs/bucket-keys';
 import { EmbeddedSimulator } from '../offline/simulator';
 import { definitionModel, deployedModel } from '../inputs/deployed';
 import { analyzeWithBackend } from '../inputs/stack';
@@ -31,7 +32,7 @@ export async function validate(request: ValidateRequest, backend: Backend, where
   let machines: StateMachineModel[];
   let simulator = backend.simulator([]);
   // Deployed machines and definitions name buckets that exist: their keys are asked of the account.
-  let bucketKey: CheckOptions['bucketKey'] = (bucket) => backend.bucketKey(bucket);
+  let askBucketKeys = true;
   if (typeof request.stateMachineArn === 'string') {
     machines = [await deployedModel(request.stateMachineArn, backend)];
   } else if (request.definition !== undefined && typeof request.roleArn === 'string') {
@@ -52,10 +53,13 @@ export async function validate(request: ValidateRequest, backend: Backend, where
     machines = await analyzeWithBackend(text, 'template', { ...where }, backend);
     // Roles defined in the template do not exist yet: judge their documents with the embedded evaluator.
     simulator = new EmbeddedSimulator();
-    bucketKey = undefined;
+    askBucketKeys = false;
   } else {
     throw new ValidateRequestError('expected {stateMachineArn}, {definition, roleArn} or {template}');
   }
-  const { findings, analyses } = await checkStateMachines(machines, { simulator, bucketKey });
+  const { findings, analyses } = await checkStateMachines(machines, {
+    simulator,
+    ...(askBucketKeys ? { bucketKey: guardedBucketKey(backend, machines) } : {}),
+  });
   return buildReport(analyses, findings, failOn);
 }

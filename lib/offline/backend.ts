@@ -2,7 +2,7 @@
 import type { Simulator } from '../ports/simulator';
 import { EmbeddedSimulator } from './simulator';
 import type { RoleModel } from '../model/state-machine';
-import type { Backend, DeployedStateMachine } from '../ports/backend';
+import { UnreadableError, type Backend, type DeployedStateMachine } from '../ports/backend';
 import { own } from '../model/json';
 import { snapshotRole, type AccountSnapshot } from '../model/snapshot';
 
@@ -10,6 +10,8 @@ export interface EmbeddedOptions {
   snapshot?: AccountSnapshot;
   /** Text of the stack's template; also served as the STACK/CHANGE_SET payload. */
   stackTemplate?: string;
+  /** Text of the change set's template; the stack template stands in for it when absent. */
+  changeSetTemplate?: string;
   bucketKeys?: Record<string, string>;
 }
 
@@ -41,12 +43,21 @@ export class EmbeddedBackend implements Backend {
     return this.options.stackTemplate;
   }
 
+  // One change set offline: the template given for it.
+  async changeSetTemplate(_stackId: string, _changeSetId: string): Promise<string | undefined> {
+    return this.options.changeSetTemplate ?? this.options.stackTemplate;
+  }
+
   async stackResources(): Promise<Record<string, string>> {
     return {};
   }
 
   async objectText(bucket: string, key: string): Promise<string> {
-    throw new OfflineError(`s3://${bucket}/${key} cannot be read offline`);
+    throw new UnreadableError(
+      `definition s3://${bucket}/${key}`,
+      'S3 is not read offline',
+      'check the template before it is packaged (dmap-guard check reads local definition files)',
+    );
   }
 
   async fetchPayload(): Promise<string> {

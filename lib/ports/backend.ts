@@ -15,6 +15,24 @@ export interface DeployedStateMachine {
   encryptionKey?: string;
 }
 
+/**
+ * A read the account refused or could not serve (AccessDenied, NoSuchKey, throttling after the SDK's retries,
+ * KMS denied): unverifiable for what it touches, not a failure of the whole check.
+ */
+export class UnreadableError extends Error {
+  override name = 'UnreadableError';
+  constructor(
+    /** What could not be read: "definition s3://bucket/key". */
+    readonly subject: string,
+    /** Why: "GetObject was denied (AccessDenied: …)". */
+    readonly reason: string,
+    /** What the user can do about it. */
+    readonly remedy: string,
+  ) {
+    super(`${subject}: ${reason}`);
+  }
+}
+
 export interface Backend {
   /** Decides requests for a role; `pendingPolicies` are documents the role will have but IAM does not know yet. */
   simulator(pendingPolicies: unknown[]): Simulator;
@@ -26,12 +44,15 @@ export interface Backend {
   bucketKey(bucket: string): Promise<string | undefined>;
   /** A stack's current template text (processed, so SAM is expanded), undefined when the stack has none yet. */
   stackTemplate(stackId: string): Promise<string | undefined>;
+  /** The template a change set would deploy (processed), undefined when the change set has none. */
+  changeSetTemplate(stackId: string, changeSetId: string): Promise<string | undefined>;
   /** Physical ids of a stack's resources by logical id (those that exist already). */
   stackResources(stackId: string): Promise<Record<string, string>>;
-  /** The text of an S3 object (DefinitionS3Location). */
+  /** The text of an S3 object (DefinitionS3Location); UnreadableError when the account refuses it. */
   objectText(bucket: string, key: string, version?: string): Promise<string>;
   /** GET a presigned S3 URL (hook STACK/CHANGE_SET payloads): https on an S3 host only, size-capped. */
   fetchPayload(url: string): Promise<string>;
+  /** UnreadableError when the machine's key cannot be used to decrypt its definition. */
   describeStateMachine(arn: string): Promise<DeployedStateMachine>;
   listStateMachines(): Promise<string[]>;
 }

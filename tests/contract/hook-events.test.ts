@@ -6,9 +6,13 @@ import { EmbeddedBackend } from '../../lib/offline/backend';
 import type { HookResponse } from '../../lib/lambda/hook/contract';
 import { expectContract } from '../helpers/hook';
 import { handleHookRequest } from '../../lib/lambda/hook/handle';
+import { RULES } from '../../lib/checks/registry';
+import { runCli } from '../helpers/cli';
 
 const EVENTS = join(__dirname, '..', '..', 'events');
 const stackTemplate = readFileSync(join(EVENTS, 'fixtures', 'orders-stack.yaml'), 'utf8');
+const cdkStackTemplate = readFileSync(join(EVENTS, 'fixtures', 'cdk-stack.json'), 'utf8');
+const templateFor = (event: string) => (event.includes('-cdk-') ? cdkStackTemplate : stackTemplate);
 const config = { failOn: 'error' as const, onError: 'fail' as const, budgetMs: 20_000 };
 
 const EXPECTED: Record<string, [HookResponse['hookStatus'], HookResponse['errorCode'] | undefined, RegExp]> = {
@@ -28,6 +32,34 @@ const EXPECTED: Record<string, [HookResponse['hookStatus'], HookResponse['errorC
   'hook-stack-create.json': ['SUCCESS', undefined, /stack orders-dmap passed/],
   'hook-change-set-create.json': ['SUCCESS', undefined, /change set of orders-dmap passed/],
   'hook-statemachine-delete.json': ['SUCCESS', undefined, /deletions need no permission check/],
+  // Issue 14: the change set's template, and only what the change makes worse fails.
+  'hook-change-set-role-update-narrows-results.json': [
+    'FAILED',
+    'NonCompliant',
+    /\[error\] missing-permission \(OrdersMachine\): s3:PutObject on arn:aws:s3:::orders-results-123456789012\/runs\/\*/,
+  ],
+  'hook-role-tag-only-update-noncompliant.json': [
+    'SUCCESS',
+    undefined,
+    /passed with 1 warning\.\n\[warning\] missing-permission \(OrdersMachine\): kms:GenerateDataKey.*already so before this change/,
+  ],
+  // The machine is re-checked with the new trust policy (over-broad-grant sees lambda.amazonaws.com in it);
+  // failing the removal of states.amazonaws.com is the untrusted-execution-role rule's, once it is registered.
+  'hook-role-trust-removes-step-functions.json': RULES.some((r) => r.id === 'untrusted-execution-role')
+    ? ['FAILED', 'NonCompliant', /untrusted-execution-role/]
+    : ['SUCCESS', undefined, /trust policy of role OrdersRole lets Service lambda\.amazonaws\.com/],
+  // Unreadable (offline, S3 is not read): reported for the machine with the location, never a pass.
+  'hook-statemachine-s3-definition-unreadable.json': [
+    'FAILED',
+    'NonCompliant',
+    /definition s3:\/\/aws-sam-cli-managed-default-samclisourcebucket-1a2b3c4d5e6f\/orders-dmap\/5f2c0e8e1b7a4d3c9e6f\.asl\.json cannot be read/,
+  ],
+  // The role CloudFormation named is the template's OrdersMachineRoleE1B2C3D4: its DistributedMapPolicy counts.
+  'hook-statemachine-create-cdk-generated-role-name.json': [
+    'SUCCESS',
+    undefined,
+    /^dmap-guard: state machine OrdersMachine4F7C5E2B passed with 1 warning\.\n\[warning\] over-broad-grant/,
+  ],
   'hook-other-resource.json': ['SUCCESS', undefined, /not a target/],
   'hook-malformed.json': ['FAILED', 'InternalFailure', /not a CloudFormation Lambda Hook request/],
 };
@@ -41,7 +73,11 @@ describe('hook events', () => {
 
   it.each(Object.entries(EXPECTED))('%s → %s', async (file, [status, errorCode, message]) => {
     const event = JSON.parse(readFileSync(join(EVENTS, file), 'utf8'));
-    const { response } = await handleHookRequest(event, () => new EmbeddedBackend({ stackTemplate }), config);
+    const { response } = await handleHookRequest(
+      event,
+      () => new EmbeddedBackend({ stackTemplate: templateFor(file) }),
+      config,
+    );
     expectContract(response, event.clientRequestToken);
     expect(response.hookStatus).toBe(status);
     expect(response.errorCode).toBe(errorCode);
@@ -88,7 +124,11 @@ describe('hook events', () => {
     stalled.stackTemplate = () => new Promise(() => undefined);
     const first = (await handleHookRequest(event, () => stalled, { ...config, budgetMs: 50 })).response;
     expectContract(first, event.clientRequestToken);
-    expect(first).toMatchObject({ hookStatus: 'IN_PROGRESS', callbackContext: { done: {} }, callbackDelaySeconds: 1 });
+    expect(first).toMatchObject({
+      hookStatus: 'IN_PROGRESS',
+      callbackContext: { v: 1, token: event.clientRequestToken, done: [] },
+      callbackDelaySeconds: 1,
+    });
     const third = (
       await handleHookRequest(
         { ...event, requestContext: { invocation: 3, callbackContext: first.callbackContext } },
@@ -100,5 +140,33 @@ describe('hook events', () => {
       )
     ).response;
     expect(third).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
+  });
+
+  it('`dmap-guard hook --stack-template` replays the CDK case with a role CloudFormation named: SUCCESS', async () => {
+    const { code, stdout } = await runCli([
+      'hook',
+      join(EVENTS, 'hook-statemachine-create-cdk-generated-role-name.json'),
+      '--stack-template',
+      join(EVENTS, 'fixtures', 'cdk-stack.json'),
+    ]);
+    expect(code).toBe(0);
+    const response = JSON.parse(stdout) as HookResponse;
+    expect(response.hookStatus).toBe('SUCCESS');
+    expect(response.message).not.toMatch(/unverifiable|missing-permission/);
+  });
+
+  it('fails the CDK case without the DistributedMapPolicy: the pending policy is what grants StartExecution', async () => {
+    const event = JSON.parse(
+      readFileSync(join(EVENTS, 'hook-statemachine-create-cdk-generated-role-name.json'), 'utf8'),
+    );
+    const template = JSON.parse(cdkStackTemplate);
+    delete template.Resources.OrdersMachineDistributedMapPolicy9E8F7A6B;
+    const { response } = await handleHookRequest(
+      event,
+      () => new EmbeddedBackend({ stackTemplate: JSON.stringify(template) }),
+      config,
+    );
+    expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'NonCompliant' });
+    expect(response.message).toMatch(/states:StartExecution/);
   });
 });

@@ -9,11 +9,12 @@ import {
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, PutBucketEncryptionCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketEncryptionCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { AwsBackend } from '../../lib/aws/backend';
 import { createClients } from '../../lib/aws/clients';
 import { runCli } from '../helpers/cli';
+import { UnreadableError } from '../../lib/ports/backend';
 
 const endpoint = process.env.MOTO_ENDPOINT as string;
 const clients = createClients({ region: 'us-east-1', endpoint, maxAttempts: 2 });
@@ -174,6 +175,27 @@ describe('lib/aws against moto_server', () => {
     );
     expect(Object.keys(await backend.stackResources('orders-dmap'))).toEqual(['Topic']);
     expect(await backend.stackTemplate('no-such-stack')).toBeUndefined();
+  });
+
+  // GetTemplate's ChangeSetName is not modelled by moto (its get_template reads StackName only): the change set
+  // read is tested with aws-sdk-client-mock in tests/aws/unreadable.test.ts.
+  it('reads a definition object, and reports a missing key or bucket as unreadable with the location', async () => {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'orders-definitions' }));
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: 'orders-definitions', Key: 'machine.asl.json', Body: '{"StartAt":"A"}' }),
+    );
+    expect(await backend.objectText('orders-definitions', 'machine.asl.json')).toBe('{"StartAt":"A"}');
+    for (const [bucket, key, name] of [
+      ['orders-definitions', 'missing.json', 'NoSuchKey'],
+      ['no-such-definitions-bucket', 'machine.asl.json', 'NoSuchBucket'],
+    ] as const) {
+      const error = await backend.objectText(bucket, key).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnreadableError);
+      expect(error).toMatchObject({
+        subject: `definition s3://${bucket}/${key}`,
+        reason: expect.stringContaining(`GetObject failed (${name}`),
+      });
+    }
   });
 
   it('audit --evaluator local finds the missing KMS GenerateDataKey and the missing redrive, in the check JSON shape', async () => {

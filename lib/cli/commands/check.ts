@@ -74,6 +74,10 @@ function defineCheck(program: Command) {
         `YAML/JSON file with failOn, parameterOverrides, bucketKeys and suppress: [{rule, reason, stateMachine?, action?, resource?}] (default: ${CONFIG_FILE} in the working directory, else beside the templates)`,
       ).argParser(single),
     )
+    .option(
+      '--allow-outside-definitions',
+      "read DefinitionUri/DefinitionS3Location files outside the template's folder (never device files)",
+    )
     .addOption(outputOption())
     .addOption(quietOption());
 }
@@ -124,6 +128,7 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
       partition,
       parameterOverrides: overrides,
       bucketKeys,
+      localDefinitions: args.allowOutsideDefinitions ? 'anywhere' : 'template-folder',
       ...(snapshot ? { snapshot } : {}),
     })) {
       machine.suppressions = checkedSuppressions(

@@ -10,18 +10,33 @@ export interface HookRequest {
   stackId?: string;
   changeSetId?: string | null;
   hookTypeName?: string;
+  hookTypeVersion?: string;
+  hookModel?: { LambdaFunction?: string };
+  /** CREATE_PRE_PROVISION, UPDATE_PRE_PROVISION or DELETE_PRE_PROVISION. */
   actionInvocationPoint?: string;
   requestData?: {
     targetName?: string;
     targetType?: string;
     targetLogicalId?: string;
+    /** RESOURCE targets only: the proposed properties, and on UPDATE the current ones (empty on CREATE). */
     targetModel?: {
       resourceProperties?: Record<string, unknown>;
       previousResourceProperties?: Record<string, unknown>;
     };
+    /** STACK and CHANGE_SET targets only: a presigned S3 URL to a StackPayload. */
     payload?: string;
   };
+  /** callbackContext is null on the first invocation, then what the last IN_PROGRESS answer carried (callback.ts). */
   requestContext?: { invocation?: number; callbackContext?: Record<string, unknown> | null };
+}
+
+/** What a STACK or CHANGE_SET payload URL serves: template texts (JSON or YAML), empty on delete. */
+export interface StackPayload {
+  template?: string;
+  /** STACK only. */
+  previousTemplate?: string;
+  /** CHANGE_SET only. */
+  changedResources?: unknown[];
 }
 
 export interface HookAnnotation {

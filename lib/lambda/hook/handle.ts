@@ -8,6 +8,7 @@ import type { Backend } from '../../ports/backend';
 import { clip } from '../../report/message';
 import type { HookConfig } from './config';
 import { MAX_INVOCATIONS, MAX_MESSAGE, type HookRequest, type HookResponse } from './contract';
+import { callbackContextOf, countsOf, isClean, readCallbackContext } from './callback';
 import { planFor } from './plans';
 import { internalFailure, verdict } from './response';
 
@@ -89,11 +90,9 @@ async function handle(
   }
   const budget = new Budget(config.budgetMs);
   const invocation = typeof request.requestContext?.invocation === 'number' ? request.requestContext.invocation : 1;
-  const carried = request.requestContext?.callbackContext;
-  // Unit ids are logical ids: a Map, so "constructor" or "__proto__" is a unit like any other.
-  const done = new Map<string, Finding[]>(
-    isRecord(carried) && isRecord(carried.done) ? (Object.entries(carried.done) as Array<[string, Finding[]]>) : [],
-  );
+  // Unit ids are logical ids: Maps, so "constructor" or "__proto__" is a unit like any other.
+  const carried = readCallbackContext(request.requestContext?.callbackContext, token);
+  const done = new Map<string, Finding[]>();
   try {
     const work = async () => {
       const backend = backendFor(budget.controller.signal);
@@ -110,10 +109,14 @@ async function handle(
         };
       for (const unit of plan.units) {
         if (done.has(unit.id)) continue;
-        done.set(
-          unit.id,
-          (await unit.run()).map(({ origin: _origin, ...finding }) => finding),
-        );
+        const before = carried.get(unit.id);
+        // Clean in an earlier invocation: nothing to report. Units with findings run again for their texts.
+        if (before !== undefined && isClean(before)) done.set(unit.id, []);
+        else
+          done.set(
+            unit.id,
+            (await unit.run()).map(({ origin: _origin, ...finding }) => finding),
+          );
       }
       const findings = [...done.values()].flat();
       return { response: verdict(token, plan.subject, findings, config.failOn), findings, subject: plan.subject };
@@ -128,7 +131,10 @@ async function handle(
             hookStatus: 'IN_PROGRESS',
             message: `dmap-guard: ${done.size} state machine(s) checked so far; continuing.`,
             clientRequestToken: token,
-            callbackContext: { done: Object.fromEntries(done) },
+            callbackContext: callbackContextOf(
+              token,
+              new Map([...carried, ...[...done].map(([id, findings]) => [id, countsOf(findings)] as const)]),
+            ),
             callbackDelaySeconds: 1,
           },
           findings: [],

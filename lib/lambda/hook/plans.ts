@@ -1,45 +1,31 @@
 // The work a hook request asks for, one plan per target type: the state machine itself, an IAM resource its
-// role depends on, or a whole stack or change set. Each unit of work is one state machine's check.
-import { parseDocumentText } from '../../cfn/load';
+// role depends on (iam-plan.ts), or a whole stack or change set. Each unit of work is one state machine's check.
+// A read the account refuses is unverifiable for the machine it touches; only bugs and a spent budget throw.
+import { parseDocumentText, type LoadedDocument } from '../../cfn/load';
 import { applySubstitutions } from '../../cfn/intrinsics';
 import { physicalName } from '../../cfn/resources';
-import { checkStateMachines } from '../../checks/analyze';
-import type { Finding } from '../../checks/types';
 import { readStateMachineProperties, type DefinitionSource } from '../../cfn/state-machine-properties';
-import { analyzeDocumentWithBackend, analyzeWithBackend } from '../../inputs/stack';
+import { analyzeDocumentWithBackend, readS3Definition, s3LocationOf } from '../../inputs/stack';
+import { messageOf } from '../../model/errors';
 import { isRecord, own } from '../../model/json';
-import { parseStackId, type StackContext } from '../../model/stack';
-import { stateMachineModel, type StateMachineModel } from '../../model/state-machine';
+import { stateMachineModel, type Unverifiable } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Backend } from '../../ports/backend';
-import type { Simulator } from '../../ports/simulator';
-import type { HookRequest } from './contract';
+import type { HookRequest, StackPayload } from './contract';
+import { iamPlan, IAM_TYPES } from './iam-plan';
+import {
+  check,
+  coerceScalars,
+  physicalIdsOf,
+  readStack,
+  stackContextOf,
+  stackMachines,
+  type Plan,
+  type StackRead,
+} from './stack-machines';
 
-export interface Unit {
-  id: string;
-  run(): Promise<Finding[]>;
-}
-
-export interface Plan {
-  subject: string;
-  units: Unit[];
-  /** Said when there is nothing to check. */
-  skip?: string;
-}
-
-const IAM_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::RolePolicy', 'AWS::IAM::ManagedPolicy']);
-
-/**
- * Hooks may deliver scalars as strings ("true", "10"). Booleans are coerced everywhere; numeric strings are
- * left alone, since no property dmap-guard reads is a number and names such as "123" must stay strings.
- */
-export function coerceScalars(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(coerceScalars);
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coerceScalars(v)]));
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return value;
-}
+export type { Plan, Unit } from './stack-machines';
+export { coerceScalars } from './stack-machines';
 
 export async function planFor(request: HookRequest, target: string, backend: Backend): Promise<Plan> {
   const point = request.actionInvocationPoint ?? '';
@@ -52,54 +38,52 @@ export async function planFor(request: HookRequest, target: string, backend: Bac
   return { subject: target, units: [], skip: `${target} is not a target dmap-guard checks.` };
 }
 
-function stackContextOf(request: HookRequest): StackContext {
-  const context = parseStackId(request.stackId ?? '');
-  if (!context) throw new Error(`stackId "${request.stackId ?? ''}" is not a CloudFormation stack ARN`);
-  return context;
-}
-
-/** The stack's template analysed with what already exists: the machines and their roles as they will be. */
-async function stackMachines(
-  stack: StackContext,
-  backend: Backend,
-  replace?: { logicalId: string; properties: Record<string, unknown> },
-): Promise<StateMachineModel[]> {
-  const text = await backend.stackTemplate(stack.stackId);
-  if (text === undefined) return [];
-  const doc = parseDocumentText(text, stack.stackName);
-  if (replace) {
-    const resources = isRecord(doc.value) && isRecord(doc.value.Resources) ? doc.value.Resources : undefined;
-    const resource = own(resources, replace.logicalId);
-    if (isRecord(resource)) resource.Properties = replace.properties;
-  }
-  const physicalIds = await backend.stackResources(stack.stackId);
-  return analyzeDocumentWithBackend(doc, { ...stack, physicalIds }, backend);
-}
-
-/** One machine judged by `simulator`; the keys of the buckets its needs name are asked of the account. */
-async function check(machine: StateMachineModel, simulator: Simulator, backend: Backend): Promise<Finding[]> {
-  return (await checkStateMachines([machine], { simulator, bucketKey: (bucket) => backend.bucketKey(bucket) }))
-    .findings;
-}
-
-/** A machine from the stack's template: live bucket keys over the template's, judged by the given simulator. */
-function templateMachineUnit(machine: StateMachineModel, backend: Backend, simulator: Simulator): Unit {
-  return { id: machine.id, run: () => check(machine, simulator, backend) };
-}
-
 /** The definition the event's properties give, read from S3 when they point there. */
 async function eventDefinition(
   source: DefinitionSource,
   backend: Backend,
-): Promise<{ definition?: unknown; unavailable?: string }> {
+): Promise<{ definition?: unknown; unavailable?: string; unverifiable?: Unverifiable }> {
   if (source.kind === 'inline') return { definition: source.value };
-  const location = source.kind === 'location' ? source.value : undefined;
-  if (isRecord(location) && typeof location.Bucket === 'string' && typeof location.Key === 'string') {
-    const version = typeof location.Version === 'string' ? location.Version : undefined;
-    const text = await backend.objectText(location.Bucket, location.Key, version);
-    return { definition: parseDocumentText(text, `s3://${location.Bucket}/${location.Key}`).value };
+  if (source.kind === 'none')
+    return { unavailable: 'the resource properties carry no Definition, DefinitionString or DefinitionS3Location' };
+  const location = s3LocationOf(source.value);
+  if (!location)
+    return {
+      unavailable:
+        typeof source.value === 'string'
+          ? `${source.field} "${source.value}" is not an s3:// URI`
+          : `${source.field} is neither {Bucket, Key} nor an s3:// URI`,
+    };
+  const read = await readS3Definition(backend, location);
+  if ('unverifiable' in read) {
+    const { subject, reason, remedy } = read.unverifiable;
+    return { unavailable: `${subject} cannot be read: ${reason}; ${remedy}`, unverifiable: read.unverifiable };
   }
-  return { unavailable: 'the resource properties carry no Definition, DefinitionString or DefinitionS3Location' };
+  const where = `s3://${location.bucket}/${location.key}`;
+  try {
+    return { definition: parseDocumentText(read.text, where).value };
+  } catch (error) {
+    return { unavailable: `${source.field} ${where} cannot be read: ${messageOf(error)}` };
+  }
+}
+
+const propertiesOf = (doc: LoadedDocument | undefined, logicalId: string): Record<string, unknown> | undefined => {
+  const resources = isRecord(doc?.value) && isRecord(doc.value.Resources) ? doc.value.Resources : undefined;
+  const resource = own(resources, logicalId);
+  return isRecord(resource) && isRecord(resource.Properties) ? resource.Properties : undefined;
+};
+
+/**
+ * The logical id of the role the machine names by `RoleArn: !GetAtt <Role>.Arn`, when only CloudFormation knows
+ * that role's name: no RoleName and not created yet, so the event's resolved RoleArn is the only name it has.
+ */
+function generatedRoleId(inStack: StackRead, logicalId: string): string | undefined {
+  const roleArn = propertiesOf(inStack.doc, logicalId)?.RoleArn;
+  const getAtt = isRecord(roleArn) ? roleArn['Fn::GetAtt'] : undefined;
+  const [id, attribute] = typeof getAtt === 'string' ? getAtt.split('.') : Array.isArray(getAtt) ? getAtt : [];
+  if (typeof id !== 'string' || attribute !== 'Arn') return undefined;
+  const named = propertiesOf(inStack.doc, id)?.RoleName !== undefined || own(inStack.physicalIds, id) !== undefined;
+  return named ? undefined : id;
 }
 
 async function stateMachinePlan(request: HookRequest, backend: Backend): Promise<Plan> {
@@ -107,22 +91,35 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
   const subject = `state machine ${logicalId}`;
   const props = coerceScalars(request.requestData?.targetModel?.resourceProperties ?? {}) as Record<string, unknown>;
   const stack = stackContextOf(request);
-  const fromTemplate = (await stackMachines(stack, backend)).find((m) => m.id === logicalId);
+  const inStack = await readStack(request, stack, backend);
+  const fromTemplate = (await stackMachines(inStack, stack, backend)).find((m) => m.id === logicalId);
   // One name for both the needs and the stack's pending policies when the machine has no name yet.
   const name =
     typeof props.StateMachineName === 'string'
       ? props.StateMachineName
       : (fromTemplate?.context.name ?? physicalName({ ...stack }, logicalId, { maxLength: 80, withStack: false }));
   const read = readStateMachineProperties(props, { where: stack });
-  const { definition, unavailable } = await eventDefinition(read.definition, backend);
+  const { definition, unavailable, unverifiable } = await eventDefinition(read.definition, backend);
   const roleArn = typeof read.role === 'string' ? read.role : '';
-  // The template's view of the role includes policies the stack creates later (CDK's DistributedMapPolicy).
-  const role =
-    fromTemplate?.role?.arn === roleArn
-      ? fromTemplate.role
-      : roleArn === ''
-        ? undefined
-        : await backend.readRole(roleArn);
+  // The template's view of the role includes policies the stack creates later (CDK's DistributedMapPolicy). The
+  // event's RoleArn is that role when the template names it by logical id, whatever name CloudFormation gave it.
+  const templateRole = fromTemplate?.role;
+  const sameRole =
+    templateRole !== undefined &&
+    roleArn !== '' &&
+    (templateRole.arn === roleArn ||
+      (templateRole.origin?.logicalId !== undefined &&
+        templateRole.origin.logicalId === generatedRoleId(inStack, logicalId)));
+  const role = sameRole
+    ? { ...templateRole, arn: roleArn, unknown: [...templateRole.unknown] }
+    : roleArn === ''
+      ? undefined
+      : await backend.readRole(roleArn);
+  // Until the unverifiable rule reports them, unread stack reads keep the role from passing unproven.
+  if (role && !sameRole && inStack.unreadable.length > 0)
+    role.unknown.push(
+      ...inStack.unreadable.map((u) => `policies the stack attaches later (${u.subject}: ${u.reason})`),
+    );
   const machine = stateMachineModel({
     id: logicalId,
     name,
@@ -140,6 +137,7 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
     ...(roleArn === '' ? { roleReference: 'none (RoleArn is missing)' } : {}),
     source: stack.stackName,
     suppressions: fromTemplate?.suppressions ?? [],
+    unverifiable: [...(unverifiable ? [unverifiable] : []), ...inStack.unreadable],
   });
   const pending = (role?.identityPolicies ?? []).filter((p) => p.origin !== undefined).map((p) => p.document);
   return {
@@ -148,55 +146,43 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
   };
 }
 
-/** Role names a proposed IAM resource attaches to. */
-function attachedRoleNames(
-  target: string,
-  logicalId: string,
-  props: Record<string, unknown>,
-  physicalIds: Record<string, string>,
-): Set<string> {
-  if (target === 'AWS::IAM::Role')
-    return new Set([typeof props.RoleName === 'string' ? props.RoleName : (own(physicalIds, logicalId) ?? '')]);
-  if (target === 'AWS::IAM::RolePolicy') return new Set([String(props.RoleName ?? '')]);
-  return new Set(Array.isArray(props.Roles) ? props.Roles.map(String) : []);
-}
-
-async function iamPlan(request: HookRequest, target: string, backend: Backend): Promise<Plan> {
-  const logicalId = request.requestData?.targetLogicalId ?? '';
-  const props = coerceScalars(request.requestData?.targetModel?.resourceProperties ?? {}) as Record<string, unknown>;
-  const stack = stackContextOf(request);
-  const physicalIds = await backend.stackResources(stack.stackId);
-  const roles = attachedRoleNames(target, logicalId, props, physicalIds);
-  // The proposed documents replace the current ones: judged with the embedded evaluator, since
-  // SimulatePrincipalPolicy would still see the attached policies this change removes.
-  const machines = (await stackMachines(stack, backend, { logicalId, properties: props })).filter(
-    (m) => m.role && roles.has(m.role.arn.split('/').pop() ?? ''),
-  );
-  const subject = `${target} ${logicalId}`;
-  if (machines.length === 0)
-    return { subject, units: [], skip: `${subject} is used by no state machine of this stack.` };
-  const simulator = new EmbeddedSimulator();
-  return {
-    subject: `${subject} (used by ${machines.map((m) => m.id).join(', ')})`,
-    units: machines.map((machine) => templateMachineUnit(machine, backend, simulator)),
-  };
+/**
+ * The payload of a STACK or CHANGE_SET request: a presigned URL to `{template, previousTemplate}` or
+ * `{template, changedResources}` (lambda-hooks-create-lambda-function.html). Without a template nothing can be
+ * checked, which must never pass.
+ */
+async function payloadTemplate(request: HookRequest, target: string, backend: Backend): Promise<string> {
+  const payloadUrl = request.requestData?.payload;
+  if (typeof payloadUrl !== 'string' || payloadUrl === '')
+    throw new Error(`the ${target} request has no requestData.payload URL, so there is no template to check`);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(await backend.fetchPayload(payloadUrl));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new Error(`the ${target} payload is not JSON (${error.message})`);
+    throw error;
+  }
+  const template = isRecord(payload) ? (payload as StackPayload).template : undefined;
+  if (typeof template !== 'string' || template.trim() === '')
+    throw new Error(`the ${target} payload has no "template" (a non-empty string), so there is nothing to check`);
+  return template;
 }
 
 async function stackPlan(request: HookRequest, target: string, backend: Backend): Promise<Plan> {
-  const payloadUrl = request.requestData?.payload;
-  if (typeof payloadUrl !== 'string') throw new Error(`${target} request has no payload URL`);
   const stack = stackContextOf(request);
-  const payload: unknown = JSON.parse(await backend.fetchPayload(payloadUrl));
-  const template = isRecord(payload) ? payload.template : undefined;
+  const template = await payloadTemplate(request, target, backend);
   const subject = `${target === 'STACK' ? 'stack' : 'change set of'} ${stack.stackName}`;
-  if (typeof template !== 'string' || template.trim() === '')
-    return { subject, units: [], skip: `${subject} has no template to check.` };
-  const physicalIds = await backend.stackResources(stack.stackId);
-  const machines = await analyzeWithBackend(template, stack.stackName, { ...stack, physicalIds }, backend);
+  const ids = await physicalIdsOf(stack, backend);
+  const machines = await analyzeDocumentWithBackend(
+    parseDocumentText(template, stack.stackName),
+    { ...stack, physicalIds: ids.physicalIds },
+    backend,
+  );
   if (machines.length === 0) return { subject, units: [], skip: `${subject} defines no state machine.` };
+  for (const machine of machines) machine.unverifiable.push(...ids.unreadable);
   const simulator = new EmbeddedSimulator();
   return {
     subject,
-    units: machines.map((machine) => templateMachineUnit(machine, backend, simulator)),
+    units: machines.map((machine) => ({ id: machine.id, run: () => check(machine, simulator, backend) })),
   };
 }
