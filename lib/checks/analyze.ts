@@ -1,12 +1,12 @@
 // The check pipeline: needs → simulated requests → rules → findings (suppressions applied).
 import { DefinitionError, parseDefinition } from '../asl/definition';
-import type { AccessRequest } from '../iam';
-import type { StateMachineModel } from '../model/state-machine';
+import type { AccessRequest, Evaluation } from '../iam';
+import type { RoleModel, StateMachineModel } from '../model/state-machine';
 import { deriveNeeds } from '../needs';
 import type { Need, NeedsResult } from '../needs/types';
 import { RULES } from './registry';
 import { needRequests } from './requests';
-import type { Simulator } from '../ports/simulator';
+import type { Simulator, SyncSimulator } from '../ports/simulator';
 import { compileRole } from './role';
 import { runRules } from './run-rules';
 import type { Finding, MachineAnalysis, NeedResult, Rule } from './types';
@@ -33,11 +33,35 @@ export interface CheckOptions {
   rules?: Rule[];
 }
 
+export interface CheckResult {
+  findings: Finding[];
+  analyses: MachineAnalysis[];
+}
+
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
-export async function checkStateMachines(
+export async function checkStateMachines(machines: StateMachineModel[], options: CheckOptions): Promise<CheckResult> {
+  const steps = checkSteps(machines, options.rules ?? RULES);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await options.simulator.simulate(step.value.role, step.value.requests));
+  return step.value;
+}
+
+/** The same pipeline for callers that cannot wait (a CDK validation plugin runs synchronously). */
+export function checkStateMachinesSync(
   machines: StateMachineModel[],
-  options: CheckOptions,
-): Promise<{ findings: Finding[]; analyses: MachineAnalysis[] }> {
+  options: { simulator: SyncSimulator; rules?: Rule[] },
+): CheckResult {
+  const steps = checkSteps(machines, options.rules ?? RULES);
+  let step = steps.next();
+  while (!step.done) step = steps.next(options.simulator.simulateSync(step.value.role, step.value.requests));
+  return step.value;
+}
+
+/** The pipeline as steps: it yields each simulation it needs and is resumed with the evaluations. */
+function* checkSteps(
+  machines: StateMachineModel[],
+  rules: Rule[],
+): Generator<{ role: RoleModel; requests: AccessRequest[] }, CheckResult, Evaluation[]> {
   const prepared = machines.map((machine) => ({ machine, ...readNeeds(machine) }));
   const needsByRole = new Map<string, Need[]>();
   for (const { machine, needs } of prepared) {
@@ -52,7 +76,7 @@ export async function checkStateMachines(
     if (role) {
       const simulated = needs.needs.filter((need) => !need.runtime);
       const requests = simulated.map((need) => needRequests(need, machine, role));
-      const evaluations = await options.simulator.simulate(role, requests.flat());
+      const evaluations = yield { role, requests: requests.flat() };
       let offset = 0;
       simulated.forEach((need, index) => {
         const own = requests[index] as AccessRequest[];
@@ -88,6 +112,6 @@ export async function checkStateMachines(
   }
 
   const findings: Finding[] = [];
-  for (const analysis of analyses) findings.push(...runRules(analysis, options.rules ?? RULES));
+  for (const analysis of analyses) findings.push(...runRules(analysis, rules));
   return { findings, analyses };
 }
