@@ -3,6 +3,7 @@
 // that define a state machine. pre-commit passes the hook's `args` first and the file names last; options are
 // `--name=value` or `--name value`.
 // The CLI bundle is built on first use when missing: pre-commit installs the package from its sources.
+// Build output goes to stderr only, so stdout stays the report.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,8 +45,15 @@ if (templates.length === 0) process.exit(0);
 
 const cli = process.env.DMAP_GUARD_CLI ?? join(root, 'dist', 'cli.js');
 if (!existsSync(cli)) {
-  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--cli-only'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0) process.exit(built.status ?? 2);
+  // language: node installs the runtime dependencies; language: script leaves that to the first run.
+  const steps = existsSync(join(root, 'node_modules', 'esbuild'))
+    ? []
+    : [['npm', 'ci', '--omit=dev', '--no-audit', '--no-fund']];
+  steps.push([process.execPath, 'scripts/build.mjs', '--cli-only']);
+  for (const [command, ...args] of steps) {
+    const step = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (step.status !== 0) process.exit(step.status ?? 2);
+  }
 }
 const run = spawnSync(process.execPath, [cli, 'check', ...templates, ...options], { stdio: 'inherit' });
 process.exit(run.status ?? 2);
