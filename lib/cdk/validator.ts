@@ -16,7 +16,7 @@ import { partitionOf } from '../model/arns';
 import type { StateMachineModel } from '../model/state-machine';
 import { EmbeddedSimulator } from '../offline/simulator';
 import { buildReport, failsAt, type FailOn } from '../report/report';
-import { stackTemplates } from './templates';
+import { assetTexts, stackTemplates } from './templates';
 
 // The package version, inlined by the esbuild bundle; "0.0.0" from source (CDK wants semver).
 declare const DMAP_GUARD_VERSION: string | undefined;
@@ -57,15 +57,19 @@ export class DmapGuardValidator implements IPolicyValidationPluginBeta1 {
     for (const templatePath of context.templatePaths) {
       const region = environment.get(templatePath)?.region ?? this.options.region ?? 'us-east-1';
       const account = environment.get(templatePath)?.accountId ?? this.options.account ?? '123456789012';
-      for (const file of stackTemplates(templatePath))
+      const partition = this.options.partition ?? partitionOf(region);
+      for (const file of stackTemplates(templatePath)) {
+        const doc = readDocumentFile(file);
         machines.push(
-          ...analyzeTemplate(readDocumentFile(file), {
+          ...analyzeTemplate(doc, {
             region,
             account,
-            partition: this.options.partition ?? partitionOf(region),
+            partition,
             bucketKeys: this.options.bucketKeys ?? {},
+            s3Definitions: assetTexts(templatePath, doc.value, { account, region, partition }),
           }),
         );
+      }
     }
     const { findings, analyses } = checkStateMachinesSync(machines, { simulator: new EmbeddedSimulator() });
     const report = buildReport(analyses, findings, this.failOn);

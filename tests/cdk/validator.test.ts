@@ -2,7 +2,7 @@
 // its results to a KMS-encrypted bucket. CDK grants the S3 actions but no KMS for the reader and writer, so its
 // default role fails the Map Run; the same app with the key granted passes.
 // How CDK runs plugins: https://docs.aws.amazon.com/cdk/v2/guide/policy-validation-synthesis.html
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, NestedStack, Stack, Validations, type IPolicyValidationPluginBeta1 } from 'aws-cdk-lib';
@@ -14,8 +14,12 @@ import { DmapGuardValidator } from '../../lib/cdk';
 
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-// CDK warns that policyValidationBeta1 is deprecated (Validations.of is the newer way; both are tested).
-beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
+// CDK warns that policyValidationBeta1 is deprecated (Validations.of is the newer way; both are tested), and
+// prints reports that do not fail the synth; the tests read the report CDK writes instead.
+beforeEach(() => {
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
 afterEach(() => jest.restoreAllMocks());
 
 function app(plugin?: IPolicyValidationPluginBeta1): App {
@@ -110,6 +114,40 @@ describe('DmapGuardValidator in app.synth()', () => {
     expect(() => cdkApp.synth()).toThrow(/missing-permission/);
     const report = writtenReport(cdkApp);
     expect(report?.violations.some((v) => /kms:GenerateDataKey/.test(v.description))).toBe(true);
+  });
+
+  it('reads a DefinitionBody.fromFile definition from its asset in cdk.out, also in a NestedStack', () => {
+    const cdkApp = app(new DmapGuardValidator());
+    const file = join(cdkApp.outdir, '..', `${Date.now()}-rows.asl.json`);
+    outdirs.push(file);
+    const reader = {
+      Resource: 'arn:aws:states:::s3:getObject',
+      ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+    };
+    const map = {
+      Type: 'Map',
+      ItemReader: { ...reader, Parameters: { Bucket: 'rows-bucket', Key: 'rows.csv' } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Row',
+        States: { Row: { Type: 'Pass', End: true } },
+      },
+      End: true,
+    };
+    writeFileSync(file, JSON.stringify({ StartAt: 'Rows', States: { Rows: map } }));
+    const parent = new Stack(cdkApp, 'FileStack', { env });
+    new sfn.StateMachine(parent, 'FromFile', { definitionBody: sfn.DefinitionBody.fromFile(file) });
+    new sfn.StateMachine(new NestedStack(parent, 'Inner'), 'NestedFromFile', {
+      definitionBody: sfn.DefinitionBody.fromFile(file),
+    });
+    expect(() => cdkApp.synth()).toThrow(/missing-permission/);
+    const violations = writtenReport(cdkApp)?.violations ?? [];
+    expect(violations.map((v) => v.ruleName)).not.toContain('invalid-definition');
+    const reads = violations.filter((v) => v.ruleName === 'missing-permission' && /s3:GetObject/.test(v.description));
+    expect(reads.map((v) => v.description.split(' ')[0]).sort()).toEqual([
+      expect.stringMatching(/^FromFile/),
+      expect.stringMatching(/^NestedFromFile/),
+    ]);
   });
 
   it('registers with Validations.of(app).addPlugins as well', () => {
