@@ -93,15 +93,26 @@ export class TerraformPlan {
    * `path` goes through blocks as the values do (encryption_configuration, 0, kms_key_id).
    */
   links(instance: TerraformInstance, ...path: Array<string | number>): TerraformLink[] {
-    const key = configKey(instance.moduleNames, instance.mode, instance.type, instance.name);
-    const config = this.configResources.get(key);
+    const expression = this.expression(instance, path);
+    return this.follow(expression, instance.modulePrefix, instance.moduleNames, instance.index, 0);
+  }
+
+  /** Whether the configuration sets the attribute (a computed attribute it does not set is not a gap). */
+  configures(instance: TerraformInstance, ...path: Array<string | number>): boolean {
+    return this.expression(instance, path) !== undefined;
+  }
+
+  private expression(instance: TerraformInstance, path: Array<string | number>): unknown {
+    const config = this.configResources.get(
+      configKey(instance.moduleNames, instance.mode, instance.type, instance.name),
+    );
     let expression: unknown = isRecord(config) ? config.expressions : undefined;
     // A block written once in the configuration may stand for several in the values (dynamic blocks): use the first.
     for (const segment of path)
       expression = Array.isArray(expression)
         ? (expression[Number(segment)] ?? expression[0])
         : step(expression, segment);
-    return this.follow(expression, instance.modulePrefix, instance.moduleNames, instance.index, 0);
+    return expression;
   }
 
   private follow(

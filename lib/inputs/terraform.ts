@@ -161,12 +161,24 @@ function collectRoles(plan: TerraformPlan, where: Where, snapshot?: AccountSnaps
         const credited = attach(role, source);
         if (credited) role.model.identityPolicies.push(credited);
       });
+    // managed_policy_arns is also computed from attachments; only a configured one that waits for apply is a gap.
     const arns = plan.read(r, 'managed_policy_arns');
-    if ('value' in arns && Array.isArray(arns.value))
-      for (const arn of arns.value) {
-        const credited = attach(role, managed(String(arn)));
-        if (credited) role.model.identityPolicies.push(credited);
+    const listed = 'value' in arns && Array.isArray(arns.value) ? arns.value : [];
+    const pending =
+      listed.some((arn) => typeof arn !== 'string') || ('unknown' in arns && plan.configures(r, 'managed_policy_arns'));
+    for (const arn of listed.filter((a): a is string => typeof a === 'string')) {
+      const credited = attach(role, managed(arn));
+      if (credited) role.model.identityPolicies.push(credited);
+    }
+    if (pending) {
+      const linked = plan.links(r, 'managed_policy_arns').filter((l) => policies.has(l.instance.address));
+      for (const link of linked) {
+        const credited = attach(role, policies.get(link.instance.address)?.source);
+        if (credited && !role.model.identityPolicies.includes(credited)) role.model.identityPolicies.push(credited);
       }
+      if (linked.length === 0)
+        role.model.unknown.push(`managed_policy_arns of ${r.address} are known only after apply`);
+    }
     const boundary = text(plan, r, 'permissions_boundary');
     if (boundary !== undefined && boundary !== '') {
       const linked = plan.links(r, 'permissions_boundary').find((l) => policies.has(l.instance.address));
@@ -190,9 +202,17 @@ function collectRoles(plan: TerraformPlan, where: Where, snapshot?: AccountSnaps
     const name = text(plan, instance, 'role');
     return name === undefined ? undefined : [...roles.values()].find((role) => role.names.has(name));
   };
+  // A policy for a role named only at apply, with no reference to follow, may be for any role of the plan.
+  const unplaced = (instance: TerraformInstance) => {
+    const name = text(plan, instance, 'role');
+    if (name === undefined || !isUnresolved(name)) return;
+    for (const role of roles.values())
+      role.model.unknown.push(`${instance.address} attaches a policy to a role known only after apply`);
+  };
   for (const rp of plan.ofType('aws_iam_role_policy')) {
     const name = text(plan, rp, 'name') ?? rp.address;
     const role = roleFor(rp);
+    if (!role) unplaced(rp);
     const credited = role
       ? attach(
           role,
@@ -203,7 +223,10 @@ function collectRoles(plan: TerraformPlan, where: Where, snapshot?: AccountSnaps
   }
   for (const at of plan.ofType('aws_iam_role_policy_attachment')) {
     const role = roleFor(at);
-    if (!role) continue;
+    if (!role) {
+      unplaced(at);
+      continue;
+    }
     const linked = plan.links(at, 'policy_arn').find((l) => policies.has(l.instance.address));
     const arn = text(plan, at, 'policy_arn');
     const source = linked

@@ -95,6 +95,56 @@ describe('aws_iam_policy and aws_iam_role_policy_attachment', () => {
   });
 });
 
+describe('policies for roles known only after apply', () => {
+  interface Plan {
+    resource_changes: Array<{
+      address: string;
+      change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> };
+    }>;
+    configuration: { root_module: { resources: Array<{ address: string; expressions: Record<string, unknown> }> } };
+  }
+  const variant = (edit: (plan: Plan) => void) => {
+    const plan = load('iam-policy-attachment.json').value as Plan;
+    edit(plan);
+    return terraformMachines(parseDocumentText(JSON.stringify(plan), 'plan.json'));
+  };
+  const change = (plan: Plan, address: string) => plan.resource_changes.find((c) => c.address === address)?.change;
+  const config = (plan: Plan, address: string) =>
+    plan.configuration.root_module.resources.find((r) => r.address === address)?.expressions;
+
+  it('an attachment to a role named only at apply, with no reference, makes every role unverifiable', async () => {
+    const [machine] = variant((plan) => {
+      const attachment = change(plan, 'aws_iam_role_policy_attachment.run[0]');
+      if (attachment) {
+        delete attachment.after.role;
+        attachment.after_unknown.role = true;
+      }
+      const expressions = config(plan, 'aws_iam_role_policy_attachment.run');
+      if (expressions) expressions.role = { references: ['var.role_name'] };
+    });
+    expect(machine?.role?.unknown).toEqual([
+      'aws_iam_role_policy_attachment.run[0] attaches a policy to a role known only after apply',
+    ]);
+    const { findings } = await checkStateMachines(machine ? [machine] : [], { simulator: new EmbeddedSimulator() });
+    expect(errors(findings)).toEqual([]);
+  });
+
+  it('managed_policy_arns set in the configuration and known only after apply follows its references', () => {
+    const [machine] = variant((plan) => {
+      plan.resource_changes = plan.resource_changes.filter(
+        (c) => !c.address.startsWith('aws_iam_role_policy_attachment'),
+      );
+      const role = change(plan, 'aws_iam_role.sfn');
+      if (role) role.after_unknown.managed_policy_arns = true;
+      const expressions = config(plan, 'aws_iam_role.sfn');
+      if (expressions)
+        expressions.managed_policy_arns = { references: ['aws_iam_policy.run.arn', 'aws_iam_policy.run'] };
+    });
+    expect(machine?.role?.identityPolicies.map((p) => p.id)).toEqual(['aws_iam_policy.run']);
+    expect(machine?.role?.unknown).toEqual([]);
+  });
+});
+
 describe('data.aws_iam_policy_document', () => {
   it('uses the rendered JSON when read at plan time and the statement blocks when deferred; unknowns never pass', async () => {
     const [machine] = terraformMachines(load('policy-document.json'));
