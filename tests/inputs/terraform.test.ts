@@ -101,6 +101,7 @@ describe('policies for roles known only after apply', () => {
       address: string;
       change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> };
     }>;
+    planned_values: { root_module: { resources: Array<{ address: string }> } };
     configuration: { root_module: { resources: Array<{ address: string; expressions: Record<string, unknown> }> } };
   }
   const variant = (edit: (plan: Plan) => void) => {
@@ -131,9 +132,10 @@ describe('policies for roles known only after apply', () => {
 
   it('managed_policy_arns set in the configuration and known only after apply follows its references', () => {
     const [machine] = variant((plan) => {
-      plan.resource_changes = plan.resource_changes.filter(
-        (c) => !c.address.startsWith('aws_iam_role_policy_attachment'),
-      );
+      const attachment = (address: string) => address.startsWith('aws_iam_role_policy_attachment');
+      plan.resource_changes = plan.resource_changes.filter((c) => !attachment(c.address));
+      const planned = plan.planned_values.root_module;
+      planned.resources = planned.resources.filter((r) => !attachment(r.address));
       const role = change(plan, 'aws_iam_role.sfn');
       if (role) role.after_unknown.managed_policy_arns = true;
       const expressions = config(plan, 'aws_iam_role.sfn');
