@@ -1,4 +1,5 @@
-// Bundles the CLI (dist/cli.js) and, with --all, the Lambda handlers and benchmarks, with esbuild.
+// Bundles the CLI (dist/cli.js; only it with --cli-only), the CDK plugin (dist/cdk.js, CommonJS, with
+// declarations in dist/types) and, with --all, the Lambda handlers and benchmarks, with esbuild.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 
@@ -15,6 +16,35 @@ const common = {
 
 await build({ ...common, entryPoints: ['lib/cli/bin.ts'], outfile: 'dist/cli.js' });
 chmodSync('dist/cli.js', 0o755);
+
+// --cli-only: what the GitHub Action and the pre-commit hook run, with the runtime dependencies alone installed.
+if (process.argv.includes('--cli-only')) process.exit(0);
+
+// dmap-guard/cdk: aws-cdk-lib is a peer dependency the plugin imports types from only, so nothing of it is bundled.
+await build({
+  ...common,
+  entryPoints: ['lib/cdk/index.ts'],
+  outfile: 'dist/cdk.js',
+  format: 'cjs',
+  external: ['aws-cdk-lib', 'constructs'],
+});
+const ts = (await import('typescript')).default;
+const tsconfig = ts.getParsedCommandLineOfConfigFile(
+  'tsconfig.json',
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic() {} },
+);
+const declarations = ts
+  .createProgram(['lib/cdk/index.ts'], {
+    ...tsconfig.options,
+    noEmit: false,
+    declaration: true,
+    emitDeclarationOnly: true,
+    rootDir: 'lib',
+    outDir: 'dist/types',
+  })
+  .emit();
+if (declarations.emitSkipped) throw new Error('dist/types: declarations for lib/cdk were not emitted');
 
 if (process.argv.includes('--all')) {
   await build({

@@ -21,6 +21,7 @@ const STAGES: ReadonlyMap<string, number> = new Map([
   ['offline', 8],
   ['lambda', 9],
   ['cli', 10],
+  ['cdk', 10],
 ]);
 
 function sourceFiles(dir: string): string[] {

@@ -1,13 +1,15 @@
-// The check pipeline: needs → simulated requests → rules → findings (suppressions applied).
+// The check pipeline: needs → simulated requests → rules → findings (suppressions applied). It is written once,
+// as steps that ask for what lies outside (bucket keys, simulations), and driven asynchronously for the CLI, the
+// hook and audit, or synchronously for callers that cannot wait (the CDK validation plugin).
 import { DefinitionError, parseDefinition } from '../asl/definition';
-import type { AccessRequest } from '../iam';
-import type { StateMachineModel } from '../model/state-machine';
+import type { AccessRequest, Evaluation } from '../iam';
 import { own } from '../model/json';
+import type { RoleModel, StateMachineModel } from '../model/state-machine';
 import { deriveBaseNeeds, type BaseNeeds } from '../needs';
 import type { Need, NeedsResult } from '../needs/types';
+import type { Simulator, SyncSimulator } from '../ports/simulator';
 import { RULES } from './registry';
 import { needRequests } from './requests';
-import type { Simulator } from '../ports/simulator';
 import { compileRole } from './role';
 import { runRules } from './run-rules';
 import type { Finding, MachineAnalysis, NeedResult, NeedStatus, Rule } from './types';
@@ -17,11 +19,60 @@ const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distr
 /** The SSE-KMS key of a bucket in the account, undefined for none (Backend.bucketKey). */
 export type BucketKeyLookup = (bucket: string) => Promise<string | undefined>;
 
-/** Needs derived once: the keys of the static buckets they name come from `bucketKey` over the machine's own. */
-async function readNeeds(
+export interface CheckOptions {
+  simulator: Simulator;
+  rules?: Rule[];
+  /** Asks a live account for bucket keys; each bucket is asked once per call. */
+  bucketKey?: BucketKeyLookup;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  analyses: MachineAnalysis[];
+}
+
+/** What the pipeline asks of its driver: a bucket's key, or decisions for a role's requests. */
+type Step = { kind: 'bucketKey'; bucket: string } | { kind: 'simulate'; role: RoleModel; requests: AccessRequest[] };
+type Answer = string | undefined | Evaluation[];
+
+/** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
+export async function checkStateMachines(machines: StateMachineModel[], options: CheckOptions): Promise<CheckResult> {
+  const asked = new Map<string, Promise<string | undefined>>();
+  const lookup = options.bucketKey;
+  const steps = checkSteps(machines, options.rules ?? RULES, lookup !== undefined);
+  let step = steps.next();
+  while (!step.done) {
+    const ask = step.value;
+    if (ask.kind === 'simulate') {
+      step = steps.next(await options.simulator.simulate(ask.role, ask.requests));
+    } else {
+      const known = asked.get(ask.bucket) ?? (lookup as BucketKeyLookup)(ask.bucket);
+      asked.set(ask.bucket, known);
+      step = steps.next(await known);
+    }
+  }
+  return step.value;
+}
+
+/** The same pipeline for callers that cannot wait; bucket keys come from the machines' own context only. */
+export function checkStateMachinesSync(
+  machines: StateMachineModel[],
+  options: { simulator: SyncSimulator; rules?: Rule[] },
+): CheckResult {
+  const steps = checkSteps(machines, options.rules ?? RULES, false);
+  let step = steps.next();
+  while (!step.done) {
+    const ask = step.value;
+    step = steps.next(ask.kind === 'simulate' ? options.simulator.simulateSync(ask.role, ask.requests) : undefined);
+  }
+  return step.value;
+}
+
+/** Needs derived once: the keys of the static buckets they name are asked for over the machine's own. */
+function* readNeeds(
   machine: StateMachineModel,
-  bucketKey: BucketKeyLookup | undefined,
-): Promise<{ needs: NeedsResult; definitionError?: { path: string; message: string } }> {
+  askKeys: boolean,
+): Generator<Step, { needs: NeedsResult; definitionError?: { path: string; message: string } }, Answer> {
   if (machine.definitionUnavailable !== undefined)
     return { needs: EMPTY_NEEDS, definitionError: { path: '$', message: machine.definitionUnavailable } };
   let base: BaseNeeds;
@@ -33,37 +84,22 @@ async function readNeeds(
     throw error;
   }
   const live = new Map<string, string>();
-  if (bucketKey)
+  if (askKeys)
     for (const bucket of base.keyedBuckets) {
-      const key = await bucketKey(bucket);
-      if (key !== undefined) live.set(bucket, key);
+      const key = yield { kind: 'bucketKey', bucket };
+      if (typeof key === 'string') live.set(bucket, key);
     }
   return { needs: base.withBucketKeys((bucket) => live.get(bucket) ?? own(machine.context.bucketKeys, bucket)) };
 }
 
-export interface CheckOptions {
-  simulator: Simulator;
-  rules?: Rule[];
-  /** Asks a live account for bucket keys; each bucket is asked once per call. */
-  bucketKey?: BucketKeyLookup;
-}
-
-/** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
-export async function checkStateMachines(
+/** The pipeline as steps: it yields what it needs from outside and is resumed with the answer. */
+function* checkSteps(
   machines: StateMachineModel[],
-  options: CheckOptions,
-): Promise<{ findings: Finding[]; analyses: MachineAnalysis[] }> {
-  const asked = new Map<string, Promise<string | undefined>>();
-  const lookup = options.bucketKey;
-  const bucketKey: BucketKeyLookup | undefined = lookup
-    ? (bucket) => {
-        const known = asked.get(bucket) ?? lookup(bucket);
-        asked.set(bucket, known);
-        return known;
-      }
-    : undefined;
+  rules: Rule[],
+  askKeys: boolean,
+): Generator<Step, CheckResult, Answer> {
   const prepared = [];
-  for (const machine of machines) prepared.push({ machine, ...(await readNeeds(machine, bucketKey)) });
+  for (const machine of machines) prepared.push({ machine, ...(yield* readNeeds(machine, askKeys)) });
   const needsByRole = new Map<string, Need[]>();
   for (const { machine, needs } of prepared) {
     if (!machine.role) continue;
@@ -79,13 +115,13 @@ export async function checkStateMachines(
     if (role) {
       const simulated = needs.needs.filter((need) => !need.runtime);
       const requests = simulated.map((need) => needRequests(need, machine, role, now));
-      const evaluations = await options.simulator.simulate(role, requests.flat());
+      const evaluations = (yield { kind: 'simulate', role, requests: requests.flat() }) as Evaluation[];
       let offset = 0;
       simulated.forEach((need, index) => {
         const own = requests[index] as AccessRequest[];
         const results = own.map((request, i) => ({
           request,
-          evaluation: evaluations[offset + i] as (typeof evaluations)[number],
+          evaluation: evaluations[offset + i] as Evaluation,
         }));
         offset += own.length;
         // An explicit deny decides; other denials are proven only when the decision saw the whole role (read in
@@ -123,6 +159,6 @@ export async function checkStateMachines(
   }
 
   const findings: Finding[] = [];
-  for (const analysis of analyses) findings.push(...runRules(analysis, options.rules ?? RULES));
+  for (const analysis of analyses) findings.push(...runRules(analysis, rules));
   return { findings, analyses };
 }

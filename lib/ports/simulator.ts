@@ -6,3 +6,8 @@ import type { RoleModel } from '../model/state-machine';
 export interface Simulator {
   simulate(role: RoleModel, requests: AccessRequest[]): Promise<Evaluation[]>;
 }
+
+/** A simulator that answers at once (the embedded evaluator), for synchronous callers. */
+export interface SyncSimulator {
+  simulateSync(role: RoleModel, requests: AccessRequest[]): Evaluation[];
+}

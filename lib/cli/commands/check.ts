@@ -1,6 +1,7 @@
 // dmap-guard check: analyse CloudFormation/SAM templates (files, folders, cdk.out, stdin) offline.
 import { Option, type Command } from '@commander-js/extra-typings';
 import { analyzeTemplate } from '../../cfn/machines';
+import { isTerraformPlan, terraformMachines } from '../../inputs/terraform';
 import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
 import { checkStateMachines } from '../../checks/analyze';
 import type { Finding } from '../../checks/types';
@@ -122,15 +123,25 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
     const overrides = Object.fromEntries(
       Object.entries(parameterOverrides).filter(([name]) => Object.hasOwn(declared, name)),
     );
-    for (const machine of analyzeTemplate(doc, {
-      region,
-      account,
-      partition,
-      parameterOverrides: overrides,
-      bucketKeys,
-      localDefinitions: args.allowOutsideDefinitions ? 'anywhere' : 'template-folder',
-      ...(snapshot ? { snapshot } : {}),
-    })) {
+    // A Terraform plan names its own Region and account; the flags override them only when given.
+    const found = isTerraformPlan(doc.value)
+      ? terraformMachines(doc, {
+          ...(args.region !== undefined ? { region } : {}),
+          ...(args.accountId !== undefined ? { account } : {}),
+          ...(args.partition !== undefined ? { partition } : {}),
+          bucketKeys,
+          ...(snapshot ? { snapshot } : {}),
+        })
+      : analyzeTemplate(doc, {
+          region,
+          account,
+          partition,
+          parameterOverrides: overrides,
+          bucketKeys,
+          localDefinitions: args.allowOutsideDefinitions ? 'anywhere' : 'template-folder',
+          ...(snapshot ? { snapshot } : {}),
+        });
+    for (const machine of found) {
       machine.suppressions = checkedSuppressions(
         machine.suppressions,
         doc.file,

@@ -1,0 +1,2 @@
+// dmap-guard/cdk: the AWS CDK policy validation plugin.
+export { DmapGuardValidator, type DmapGuardValidatorOptions } from './validator';

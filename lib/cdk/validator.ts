@@ -1,0 +1,106 @@
+// dmap-guard as an AWS CDK policy validation plugin: `cdk synth` checks every synthesized template.
+// CDK calls validate() synchronously (a returned Promise fails synth), so this runs the offline pipeline
+// synchronously: template analysis, the embedded evaluator, the rules.
+import type {
+  IPolicyValidationContextBeta1,
+  IPolicyValidationPluginBeta1,
+  PolicyValidationPluginReportBeta1,
+  PolicyViolationBeta1,
+} from 'aws-cdk-lib';
+import { analyzeTemplate } from '../cfn/machines';
+import { readDocumentFile } from '../cfn/load';
+import { checkStateMachinesSync } from '../checks/analyze';
+import { RULES } from '../checks/registry';
+import type { Finding } from '../checks/types';
+import { partitionOf } from '../model/arns';
+import type { StateMachineModel } from '../model/state-machine';
+import { EmbeddedSimulator } from '../offline/simulator';
+import { buildReport, failsAt, type FailOn } from '../report/report';
+import { assetTexts, stackTemplates } from './templates';
+
+// The package version, inlined by the esbuild bundle; "0.0.0" from source (CDK wants semver).
+declare const DMAP_GUARD_VERSION: string | undefined;
+const VERSION = typeof DMAP_GUARD_VERSION === 'string' ? DMAP_GUARD_VERSION : '0.0.0';
+
+export interface DmapGuardValidatorOptions {
+  /** Synth fails when a finding reaches this severity (default error); `never` only reports. */
+  failOn?: FailOn;
+  /** Region and account for environment-agnostic stacks (defaults us-east-1, 123456789012). */
+  region?: string;
+  account?: string;
+  partition?: string;
+  /** SSE-KMS key ARN of buckets outside the app, by bucket name. */
+  bucketKeys?: Record<string, string>;
+}
+
+/** The stable context (aws-cdk-lib ≥ 2.251) adds each stack's environment; older ones have only templatePaths. */
+interface StackTemplate {
+  templatePath: string;
+  accountId?: string;
+  region?: string;
+}
+
+export class DmapGuardValidator implements IPolicyValidationPluginBeta1 {
+  readonly name = 'dmap-guard';
+  readonly version = VERSION;
+  readonly ruleIds = RULES.map((rule) => rule.id);
+  private readonly failOn: FailOn;
+
+  constructor(private readonly options: DmapGuardValidatorOptions = {}) {
+    this.failOn = options.failOn ?? 'error';
+  }
+
+  validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
+    const stacks = (context as { stackTemplates?: StackTemplate[] }).stackTemplates ?? [];
+    const environment = new Map(stacks.map((stack) => [stack.templatePath, stack]));
+    const machines: StateMachineModel[] = [];
+    for (const templatePath of context.templatePaths) {
+      const region = environment.get(templatePath)?.region ?? this.options.region ?? 'us-east-1';
+      const account = environment.get(templatePath)?.accountId ?? this.options.account ?? '123456789012';
+      const partition = this.options.partition ?? partitionOf(region);
+      for (const file of stackTemplates(templatePath)) {
+        const doc = readDocumentFile(file);
+        machines.push(
+          ...analyzeTemplate(doc, {
+            region,
+            account,
+            partition,
+            bucketKeys: this.options.bucketKeys ?? {},
+            s3Definitions: assetTexts(templatePath, doc.value, { account, region, partition }),
+          }),
+        );
+      }
+    }
+    const { findings, analyses } = checkStateMachinesSync(machines, { simulator: new EmbeddedSimulator() });
+    const report = buildReport(analyses, findings, this.failOn);
+    return {
+      success: !report.summary.failed,
+      violations: report.findings.filter((f) => f.suppressed === undefined).map((f) => this.violation(f)),
+      pluginVersion: VERSION,
+    };
+  }
+
+  private violation(finding: Finding): PolicyViolationBeta1 {
+    const origin = finding.origin;
+    // Origin paths are ["Resources", id, "Properties", …]; CDK wants the part inside the resource.
+    const inside = origin && origin.path[0] === 'Resources' ? origin.path.slice(2) : [];
+    const where = [finding.state !== '$' && finding.state !== '' ? `at ${finding.state}` : '', finding.action]
+      .filter((part) => part !== '')
+      .join(', ');
+    return {
+      ruleName: finding.rule,
+      description: `${finding.stateMachine}${where ? ` (${where})` : ''}: ${finding.message}`,
+      fix: finding.fix,
+      // CDK re-derives success from "error" severities when rules are acknowledged, so "error" means "fails at failOn".
+      severity: failsAt(finding, this.failOn) ? 'error' : finding.severity === 'error' ? 'warning' : finding.severity,
+      ruleMetadata: { severity: finding.severity },
+      violatingResources: [
+        {
+          resourceLogicalId: origin?.logicalId ?? finding.stateMachine,
+          templatePath: origin?.file ?? finding.template,
+          locations: inside.length > 0 ? [inside.join('/')] : [],
+        },
+      ],
+    };
+  }
+}
