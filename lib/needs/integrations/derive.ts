@@ -1,0 +1,140 @@
+// Needs of one table row for one task: its grants, the roles it passes and the managed rule of `.sync`.
+import { capitalise, need, type TaskScope } from '../task-scope';
+import type { Need, UnmodeledIntegration } from '../types';
+import { runtimeOf, type StringValue } from '../values';
+import { readPath, resolveTemplate } from './templates';
+import type { GrantSpec, IntegrationRow, PassRoleSpec } from './types';
+
+export function sidOf(row: IntegrationRow, suffix = ''): string {
+  const words = row.integration.replace(/^aws-sdk:/, '').split(/[^A-Za-z0-9]+/);
+  return `${words.map(capitalise).join('')}${suffix}`;
+}
+
+/** `Field` holds when the argument is given; `Field=VALUE` when it is given with that value. */
+export function holds(args: unknown, condition: string): boolean {
+  const [path = '', expected] = condition.split('=');
+  const values = readPath(args, path);
+  if (values === undefined) return false;
+  return expected === undefined || values.some((v) => !v.runtime && v.value === expected);
+}
+
+function grantNeed(scope: TaskScope, row: IntegrationRow, grant: GrantSpec): Need | undefined {
+  const { args, ctx, argsField } = scope;
+  if (grant.when !== undefined && !holds(args, grant.when)) return undefined;
+  const resolved = grant.resources.map((t) => resolveTemplate(t, args, ctx, row.defaults));
+  const values: StringValue[] = resolved.flatMap((r) => r.values);
+  const context: Record<string, string[]> = {};
+  for (const [key, template] of Object.entries(grant.context ?? {})) {
+    const value = resolveTemplate(template, args, ctx, row.defaults);
+    // A run-time value cannot be simulated as context; the resource stays checkable without it.
+    if (value.values.some((v) => v.runtime)) continue;
+    context[key] = value.resources;
+  }
+  const field = values.find((v) => v.runtime)?.field ?? values[0]?.field ?? grant.when ?? 'Resource';
+  const result = need(
+    scope,
+    {
+      sid: grant.sid ?? sidOf(row),
+      actions: grant.actions,
+      resources: [...new Set(resolved.flatMap((r) => r.resources))],
+      tier: grant.tier ?? 'required',
+      why: { text: grant.why, docs: row.docs },
+    },
+    field === 'Resource' ? field : `${argsField}.${field}`,
+    ...values,
+  );
+  if (grant.runtime !== undefined) {
+    result.runtime = true;
+    result.runtimeExpression = grant.runtime;
+  }
+  if (Object.keys(context).length > 0) {
+    result.context = context;
+    const like = new Set(grant.like ?? []);
+    const equals = Object.entries(context).filter(([key]) => !like.has(key));
+    const matches = Object.entries(context).filter(([key]) => like.has(key));
+    result.conditions = {
+      ...(equals.length > 0 ? { StringEquals: Object.fromEntries(equals) } : {}),
+      ...(matches.length > 0 ? { StringLike: Object.fromEntries(matches) } : {}),
+    };
+  }
+  return result;
+}
+
+/** iam:PassRole on a role the task hands to a service, scoped with iam:PassedToService as AWS recommends. */
+export function passRoleNeed(scope: TaskScope, row: IntegrationRow, spec: PassRoleSpec): Need | undefined {
+  const { args, ctx, argsField } = scope;
+  const anyRole = `arn:${ctx.partition}:iam::${ctx.account}:role/*`;
+  const why = {
+    text: `The task passes this role to ${spec.service}; passing a role needs iam:PassRole on it.`,
+    docs: row.docs,
+  };
+  const base = {
+    sid: sidOf(row, 'PassRole'),
+    actions: ['iam:PassRole'],
+    why,
+    conditions: { StringEquals: { 'iam:PassedToService': [spec.service] } },
+    context: { 'iam:PassedToService': [spec.service] },
+  };
+  if (spec.hidden !== undefined) {
+    if ((spec.overriddenBy ?? []).every((field) => holds(args, field)) && spec.overriddenBy !== undefined)
+      return undefined;
+    const definition = readPath(args, spec.field)?.[0];
+    const expression = spec.hidden.replace(
+      '{}',
+      definition?.runtime === false ? definition.value : 'the task definition',
+    );
+    return {
+      ...need(scope, { ...base, resources: [anyRole] }, `${argsField}.${spec.field}`),
+      ...runtimeOf({ value: '*', runtime: true, expression, field: spec.field }),
+    };
+  }
+  const value = readPath(args, spec.field)?.[0];
+  if (value === undefined) return undefined;
+  if (spec.instanceProfile === true) {
+    const expression = value.runtime ? (value.expression ?? spec.field) : `the role of instance profile ${value.value}`;
+    return {
+      ...need(scope, { ...base, resources: [anyRole] }, `${argsField}.${value.field}`),
+      runtime: true,
+      runtimeExpression: expression,
+    };
+  }
+  const { resources } = resolveTemplate(`{${spec.field}|role}`, args, ctx);
+  return need(scope, { ...base, resources }, `${argsField}.${value.field}`, value);
+}
+
+export function rowNeeds(scope: TaskScope, row: IntegrationRow): { needs: Need[]; unmodeled: UnmodeledIntegration[] } {
+  const { ctx } = scope;
+  const needs: Need[] = [];
+  for (const grant of row.grants) {
+    const derived = grantNeed(scope, row, grant);
+    if (derived) needs.push(derived);
+  }
+  for (const spec of row.passRoles ?? []) {
+    const derived = passRoleNeed(scope, row, spec);
+    if (derived) needs.push(derived);
+  }
+  if (row.rule !== undefined) {
+    needs.push(
+      need(
+        scope,
+        {
+          sid: row.ruleSid ?? sidOf(row, 'Events'),
+          actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+          resources: [`arn:${ctx.partition}:events:${ctx.region}:${ctx.account}:rule/${row.rule}`],
+          why: {
+            text: 'A .sync task learns that the job finished through this managed EventBridge rule, which Step Functions creates and updates with the execution role.',
+            docs: row.docs,
+          },
+        },
+        'Resource',
+      ),
+    );
+  }
+  const reason = row.unverifiable;
+  const applies = row.unverifiableWhen === undefined || holds(scope.args, row.unverifiableWhen);
+  const unmodeled: UnmodeledIntegration[] =
+    reason === undefined || !applies
+      ? []
+      : [{ state: scope.state.path, resource: String(scope.state.body.Resource), reason }];
+  return { needs, unmodeled };
+}
