@@ -23,6 +23,8 @@ function grantNeed(scope: TaskScope, row: IntegrationRow, grant: GrantSpec): Nee
   if (grant.when !== undefined && !holds(args, grant.when)) return undefined;
   const resolved = grant.resources.map((t) => resolveTemplate(t, args, ctx, row.defaults));
   const values: StringValue[] = resolved.flatMap((r) => r.values);
+  const resources = [...new Set(resolved.flatMap((r) => r.resources))];
+  if (resources.length === 0) return undefined;
   const context: Record<string, string[]> = {};
   for (const [key, template] of Object.entries(grant.context ?? {})) {
     const value = resolveTemplate(template, args, ctx, row.defaults);
@@ -36,7 +38,7 @@ function grantNeed(scope: TaskScope, row: IntegrationRow, grant: GrantSpec): Nee
     {
       sid: grant.sid ?? sidOf(row),
       actions: grant.actions,
-      resources: [...new Set(resolved.flatMap((r) => r.resources))],
+      resources,
       tier: grant.tier ?? 'required',
       why: { text: grant.why, docs: row.docs },
     },

@@ -122,7 +122,10 @@ function readKeys(container: unknown, keys: string[], path: string, fallback?: s
   const field = fieldValue(container, key);
   if (field === undefined)
     return fallback === undefined ? undefined : [{ value: fallback, runtime: false, field: path }];
-  if (field.kind === 'runtime') return [{ value: '*', runtime: true, expression: field.expression, field: path }];
+  if (field.kind === 'runtime') {
+    const written = [...path.split('.').slice(0, path.split('.').length - rest.length - 1), field.field].join('.');
+    return [{ value: '*', runtime: true, expression: field.expression, field: written }];
+  }
   if (rest.length === 0) {
     if (Array.isArray(field.value))
       return field.value.slice(0, MAX_VALUES).map((element) => elementValue(element, path));
