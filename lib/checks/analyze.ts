@@ -1,6 +1,7 @@
 // The check pipeline: needs → simulated requests → rules → findings (suppressions applied).
 import { DefinitionError, parseDefinition } from '../asl/definition';
 import type { AccessRequest } from '../iam';
+import type { Catalogue } from '../iam/catalogue';
 import type { StateMachineModel } from '../model/state-machine';
 import { deriveNeeds } from '../needs';
 import type { Need, NeedsResult } from '../needs/types';
@@ -31,6 +32,8 @@ function readNeeds(machine: StateMachineModel): {
 export interface CheckOptions {
   simulator: Simulator;
   rules?: Rule[];
+  /** IAM catalogue (lib/iam/load-catalogue.ts) for the catalogue checks; without it they find nothing. */
+  catalogue?: Catalogue;
 }
 
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
@@ -83,6 +86,7 @@ export async function checkStateMachines(
       policyProblems: role ? compileRole(role).problems : [],
     };
     if (role) analysis.role = role;
+    if (options.catalogue) analysis.catalogue = options.catalogue;
     if (definitionError) analysis.definitionError = definitionError;
     analyses.push(analysis);
   }

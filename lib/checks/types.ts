@@ -1,5 +1,6 @@
 // Findings are data; rules are pure functions from one state machine's analysis to findings.
 import type { Evaluation, AccessRequest, PolicyProblem } from '../iam';
+import type { Catalogue } from '../iam/catalogue';
 import type { Origin, RoleModel, StateMachineModel } from '../model/state-machine';
 import type { Need, NeedsResult } from '../needs/types';
 
@@ -68,4 +69,6 @@ export interface MachineAnalysis {
   /** Every need of every state machine that uses the same role: grants are judged against all of them. */
   roleNeeds: Need[];
   policyProblems: PolicyProblem[];
+  /** The IAM catalogue for the services involved, when the face loaded one. */
+  catalogue?: Catalogue;
 }
