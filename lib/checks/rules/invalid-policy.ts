@@ -1,3 +1,4 @@
+import { unknownActionDrafts, wrongResourceTypeDrafts } from '../catalogue-checks';
 import type { Rule } from '../types';
 
 export const invalidPolicy: Rule = {
@@ -13,7 +14,11 @@ export const invalidPolicy: Rule = {
         (s) => [s.id, s],
       ),
     );
-    return analysis.policyProblems.map((problem) => {
+    const catalogueDrafts = [
+      ...unknownActionDrafts(analysis, analysis.catalogue),
+      ...wrongResourceTypeDrafts(analysis, analysis.catalogue),
+    ];
+    const drafts = analysis.policyProblems.map((problem) => {
       const source = sources.get(problem.policyId);
       return {
         state: problem.path,
@@ -22,5 +27,6 @@ export const invalidPolicy: Rule = {
         ...(source?.origin ? { origin: source.origin } : {}),
       };
     });
+    return [...drafts, ...catalogueDrafts];
   },
 };
