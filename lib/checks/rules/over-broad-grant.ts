@@ -1,3 +1,4 @@
+import { passRoleDrafts, wildcardReach } from '../catalogue-checks';
 import { DOCS } from '../../needs/types';
 import { statementSnippet } from '../describe';
 import type { MatchedStatement } from '../../iam';
@@ -60,7 +61,7 @@ export const overBroadGrant: Rule = {
   check(analysis) {
     const { role, machine } = analysis;
     if (!role) return [];
-    return [...trustFindings(role), ...grantFindings(analysis, role, machine)];
+    return [...trustFindings(role), ...grantFindings(analysis, role, machine), ...passRoleDrafts(analysis)];
   },
 };
 
@@ -152,7 +153,7 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
       state: grant.statement.policyId,
       action: action.endsWith('DmapGuardAnyOtherAction') ? grantingPattern(grant.statement, action) : action,
       resource: grantingResource(grant.statement, grant.probe.request.resource),
-      message: `${label} ${describe(grant, analysis.roleNeeds)}.`,
+      message: `${label} ${describe(grant, analysis.roleNeeds)}${reachOf(grant, analysis)}.`,
       fix: `Scope it to what the state machines need:\n${statementSnippet(sameAction.length > 0 ? sameAction : sameService.length > 0 ? sameService : [grant.probe.need])}`,
       ...(origin ? { origin } : {}),
     };
@@ -163,4 +164,15 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
 function resourcesOf(statement: MatchedStatement): string {
   const resource = statement.statement.Resource ?? statement.statement.NotResource;
   return Array.isArray(resource) ? resource.join(', ') : String(resource);
+}
+
+/** With the catalogue, how many actions a wildcard action reaches beyond the need. */
+function reachOf(grant: OverBroadGrant, analysis: MachineAnalysis): string {
+  if (grant.kind !== 'wildcard-action') return '';
+  const reach = wildcardReach(
+    analysis.catalogue,
+    grantingPattern(grant.statement, grant.probe.request.action),
+    analysis.roleNeeds,
+  );
+  return reach === undefined ? '' : ` (${reach})`;
 }
