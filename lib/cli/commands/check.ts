@@ -5,6 +5,7 @@ import { partitionOf } from '../../model/arns';
 import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
 import { InputError } from '../../model/errors';
 import { checkStateMachines } from '../../checks/analyze';
+import { machineCatalogue } from '../../checks/machine-catalogue';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Finding } from '../../checks/types';
 import type { StateMachineModel, Suppression } from '../../model/state-machine';
@@ -155,7 +156,10 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   if (undeclared !== undefined)
     throw new UsageError(`--parameter-overrides: no template declares the parameter ${undeclared}`);
 
-  const { findings, analyses } = await checkStateMachines(machines, { simulator: new EmbeddedSimulator() });
+  const { findings, analyses } = await checkStateMachines(machines, {
+    simulator: new EmbeddedSimulator(),
+    catalogue: await machineCatalogue(machines),
+  });
   const report = buildReport(analyses, locateFindings(findings, docs), failOn);
   const format = args.strings.format ?? 'text';
   io.out(renderReport(report, format as ReportFormat, VERSION));
