@@ -10,17 +10,22 @@ export function sidOf(row: IntegrationRow, suffix = ''): string {
   return `${words.map(capitalise).join('')}${suffix}`;
 }
 
-/** `Field` holds when the argument is given; `Field=VALUE` when it is given with that value. */
-export function holds(args: unknown, condition: string): boolean {
+/**
+ * `Field` holds when the argument is given; `Field=VALUE` when it is given with that value. A value given at run
+ * time may be it: 'runtime'.
+ */
+export function holds(args: unknown, condition: string): boolean | 'runtime' {
   const [path = '', expected] = condition.split('=');
   const values = readPath(args, path);
   if (values === undefined) return false;
-  return expected === undefined || values.some((v) => !v.runtime && v.value === expected);
+  if (expected === undefined || values.some((v) => !v.runtime && v.value === expected)) return true;
+  return values.some((v) => v.runtime) ? 'runtime' : false;
 }
 
 function grantNeed(scope: TaskScope, row: IntegrationRow, grant: GrantSpec): Need | undefined {
   const { args, ctx, argsField } = scope;
-  if (grant.when !== undefined && !holds(args, grant.when)) return undefined;
+  const applies = grant.when === undefined ? true : holds(args, grant.when);
+  if (applies === false) return undefined;
   const resolved = grant.resources.map((t) => resolveTemplate(t, args, ctx, row.defaults));
   const values: StringValue[] = resolved.flatMap((r) => r.values);
   const resources = [...new Set(resolved.flatMap((r) => r.resources))];
@@ -48,6 +53,9 @@ function grantNeed(scope: TaskScope, row: IntegrationRow, grant: GrantSpec): Nee
   if (grant.runtime !== undefined) {
     result.runtime = true;
     result.runtimeExpression = grant.runtime;
+  } else if (applies === 'runtime') {
+    result.runtime = true;
+    result.runtimeExpression = `${grant.when ?? ''}, given at run time`;
   }
   if (Object.keys(context).length > 0) {
     result.context = context;
@@ -133,9 +141,9 @@ export function rowNeeds(scope: TaskScope, row: IntegrationRow): { needs: Need[]
     );
   }
   const reason = row.unverifiable;
-  const applies = row.unverifiableWhen === undefined || holds(scope.args, row.unverifiableWhen);
+  const unverifiable = row.unverifiableWhen === undefined || holds(scope.args, row.unverifiableWhen) !== false;
   const unmodeled: UnmodeledIntegration[] =
-    reason === undefined || !applies
+    reason === undefined || !unverifiable
       ? []
       : [{ state: scope.state.path, resource: String(scope.state.body.Resource), reason }];
   return { needs, unmodeled };
