@@ -204,7 +204,7 @@ export function passRoleDrafts(analysis: MachineAnalysis): FindingDraft[] {
     );
     if (keys.includes('iam:passedtoservice')) continue;
     const services = [...new Set(passes.flatMap((n) => n.context?.['iam:PassedToService'] ?? []))];
-    const roles = [...new Set(passes.flatMap((n) => n.resources))];
+    const roles = [...new Set(passes.filter((n) => !n.runtime).flatMap((n) => n.resources))];
     drafts.push({
       state: policy,
       action: 'iam:PassRole',

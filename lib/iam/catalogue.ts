@@ -110,5 +110,6 @@ export function globFitsFormat(glob: string, format: string): boolean {
       })
       .join('')}$`,
   );
-  return ['x', ''].some((fill) => formatRegex.test(glob.replace(/[*?]/g, fill)));
+  // A wildcard can stand for nothing, a name, or a path across segments.
+  return ['x', '', 'x/x', 'x:x'].some((fill) => formatRegex.test(glob.replace(/[*?]/g, fill)));
 }

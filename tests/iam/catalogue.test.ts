@@ -29,6 +29,7 @@ describe('catalogue', () => {
     expect(globFitsFormat('arn:aws:s3:::data/*', bucket)).toBe(false);
     expect(globFitsFormat('arn:aws:s3:::data*', bucket)).toBe(true);
     expect(globFitsFormat('arn:aws:s3:::data/*', object)).toBe(true);
+    expect(globFitsFormat('arn:aws:s3:::data-bucket-*', object)).toBe(true);
     expect(
       globFitsFormat(
         'arn:aws:logs:us-east-1:1:log-group:/aws/x:*',
