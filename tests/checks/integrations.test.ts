@@ -105,6 +105,36 @@ describe('iam:PassRole', () => {
   });
 });
 
+describe('HTTP Task', () => {
+  // https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html#connect-http-task-permissions scopes
+  // InvokeHTTPEndpoint to the state machine; the Service Authorization Reference and CDK use "*". Both pass, neither is over-broad.
+  const definition = definitionFor(findIntegration('http:invoke', '')!);
+  const required = deriveNeeds(parseDefinition(definition), CONTEXT).needs.filter((n) => n.tier !== 'optional');
+  const policy = leastPrivilegePolicy(required);
+  it.each(['*', 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent'])(
+    'InvokeHTTPEndpoint on %s',
+    async (resource) => {
+      const statements = policy.Statement.map((s) =>
+        s.Action === 'states:InvokeHTTPEndpoint' ? { ...s, Resource: resource } : s,
+      );
+      const result = await findings(definition, { ...policy, Statement: statements });
+      expect(result.filter((f) => f.action === 'states:InvokeHTTPEndpoint')).toEqual([]);
+    },
+  );
+
+  it('a grant for another endpoint fails', async () => {
+    const statements = policy.Statement.map((s) =>
+      s.Action === 'states:InvokeHTTPEndpoint'
+        ? { ...s, Condition: { StringLike: { 'states:HTTPEndpoint': 'https://other.example.com/*' } } }
+        : s,
+    );
+    const result = await findings(definition, { ...policy, Statement: statements });
+    expect(result.filter((f) => f.rule === 'missing-permission').map((f) => f.action)).toEqual([
+      'states:InvokeHTTPEndpoint',
+    ]);
+  });
+});
+
 describe('catalogue checks', () => {
   const lambda = findIntegration('lambda:invoke', '')!;
   const definition = definitionFor(lambda);
