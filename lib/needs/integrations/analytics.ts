@@ -15,6 +15,25 @@ const project = (field: string) => arn('codebuild', `project/{${field}|project}`
 const workGroup = arn('athena', 'workgroup/{WorkGroup}');
 const queryData =
   'the tables the query reads, their S3 locations and the query result location, which dmap-guard cannot read from the SQL';
+/** Glue Data Catalog actions on databases, and on tables (which also check their database and the catalog). */
+function catalogGrants(
+  databaseActions: string[],
+  tableActions: string[],
+  tier: GrantSpec['tier'],
+  why: string,
+): GrantSpec[] {
+  const catalog = [arn('glue', 'catalog'), arn('glue', 'database/*')];
+  return [
+    { actions: databaseActions, resources: catalog, runtime: queryData, why, ...(tier ? { tier } : {}) },
+    {
+      actions: tableActions,
+      resources: [...catalog, arn('glue', 'table/*')],
+      runtime: queryData,
+      why,
+      ...(tier ? { tier } : {}),
+    },
+  ];
+}
 /** Athena reads the queried data and writes results with the caller's permissions (connect-athena, Athena s3-permissions). */
 const athenaData: GrantSpec[] = [
   {
@@ -36,25 +55,15 @@ const athenaData: GrantSpec[] = [
     runtime: queryData,
     why: "Athena reads the queried data and writes the results to S3 with the caller's permissions.",
   },
-  {
-    actions: [
-      'glue:GetDatabase',
-      'glue:GetDatabases',
-      'glue:GetTable',
-      'glue:GetTables',
-      'glue:GetPartition',
-      'glue:GetPartitions',
-      'glue:BatchGetPartition',
-    ],
-    resources: [arn('glue', 'catalog'), arn('glue', 'database/*'), arn('glue', 'table/*')],
-    runtime: queryData,
-    why: 'Athena reads table definitions from the Glue Data Catalog as the caller.',
-  },
-  {
-    actions: [
-      'glue:CreateDatabase',
-      'glue:UpdateDatabase',
-      'glue:DeleteDatabase',
+  ...catalogGrants(
+    ['glue:GetDatabase', 'glue:GetDatabases'],
+    ['glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
+    'required',
+    'Athena reads database and table definitions from the Glue Data Catalog as the caller.',
+  ),
+  ...catalogGrants(
+    ['glue:CreateDatabase', 'glue:UpdateDatabase', 'glue:DeleteDatabase'],
+    [
       'glue:CreateTable',
       'glue:UpdateTable',
       'glue:DeleteTable',
@@ -65,11 +74,9 @@ const athenaData: GrantSpec[] = [
       'glue:DeletePartition',
       'glue:BatchDeletePartition',
     ],
-    resources: [arn('glue', 'catalog'), arn('glue', 'database/*'), arn('glue', 'table/*')],
-    tier: 'optional',
-    runtime: queryData,
-    why: 'DDL, CTAS, INSERT and MSCK queries change the Glue Data Catalog as the caller.',
-  },
+    'optional',
+    'DDL, CTAS, INSERT and MSCK queries change the Glue Data Catalog as the caller.',
+  ),
   {
     actions: ['lakeformation:GetDataAccess'],
     resources: ['*'],

@@ -73,7 +73,11 @@ export const COMPUTE: IntegrationRow[] = [
   {
     integration: 'batch:submitJob',
     pattern: 'sync',
-    grants: [submitJob, { actions: ['batch:DescribeJobs', 'batch:TerminateJob'], resources: ['*'], why: polled }],
+    grants: [
+      submitJob,
+      { actions: ['batch:DescribeJobs'], resources: ['*'], why: polled },
+      { actions: ['batch:TerminateJob'], resources: [arn('batch', 'job/*')], why: polled },
+    ],
     rule: 'StepFunctionsGetEventsForBatchJobsRule',
     docs: BATCH,
   },
@@ -82,6 +86,7 @@ export const COMPUTE: IntegrationRow[] = [
     pattern: 'request-response',
     grants: [runTask, tagTask],
     passRoles: ecsRoles,
+    defaults: { Cluster: 'default' },
     docs: ECS,
   },
   {
@@ -89,13 +94,19 @@ export const COMPUTE: IntegrationRow[] = [
     pattern: 'waitForTaskToken',
     grants: [runTask, tagTask],
     passRoles: ecsRoles,
+    defaults: { Cluster: 'default' },
     docs: ECS,
   },
   {
     integration: 'ecs:runTask',
     pattern: 'sync',
-    grants: [runTask, tagTask, { actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: ['*'], why: polled }],
+    grants: [
+      runTask,
+      tagTask,
+      { actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [arn('ecs', 'task/{Cluster|name}/*')], why: polled },
+    ],
     passRoles: ecsRoles,
+    defaults: { Cluster: 'default' },
     rule: 'StepFunctionsGetEventsForECSTaskRule',
     docs: ECS,
   },

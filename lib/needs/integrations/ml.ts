@@ -8,12 +8,13 @@ const MEDIACONVERT = 'https://docs.aws.amazon.com/step-functions/latest/dg/conne
 const arn = (service: string, resource: string) => `arn:\${Partition}:${service}:\${Region}:\${Account}:${resource}`;
 const polled = 'A .sync task polls the job and stops it when the execution stops.';
 
-const listTags: GrantSpec = {
+/** Step Functions tags the SageMaker resources it creates and reads their tags. */
+const listTags = (resource: string): GrantSpec => ({
   actions: ['sagemaker:ListTags', 'sagemaker:AddTags'],
-  resources: ['*'],
+  resources: [resource],
   tier: 'recommended',
-  why: 'Step Functions tags SageMaker jobs it creates and reads their tags.',
-};
+  why: 'Step Functions tags SageMaker resources it creates and reads their tags.',
+});
 const sagemakerRole = (field: string): PassRoleSpec[] => [{ field, service: 'sagemaker.amazonaws.com' }];
 
 /** A SageMaker job: create, and for .sync describe and stop; the documented ARN ends in `{name}*`. */
@@ -35,13 +36,13 @@ function sagemakerJob(
   const passRoles = roleField ? sagemakerRole(roleField) : [];
   const integration = `sagemaker:create${kind}Job`;
   return [
-    { integration, pattern: 'request-response', grants: [create, listTags], passRoles, docs: SAGEMAKER },
+    { integration, pattern: 'request-response', grants: [create, listTags(resource)], passRoles, docs: SAGEMAKER },
     {
       integration,
       pattern: 'sync',
       grants: [
         create,
-        listTags,
+        listTags(resource),
         { actions: [`sagemaker:Describe${kind}Job`, `sagemaker:Stop${kind}Job`], resources: [resource], why: polled },
       ],
       passRoles,
@@ -82,16 +83,12 @@ const invokeModel: GrantSpec[] = [
 const customization: GrantSpec[] = [
   {
     actions: ['bedrock:CreateModelCustomizationJob'],
-    resources: [
-      '{BaseModelIdentifier|bedrockModel}',
-      arn('bedrock', 'custom-model/*'),
-      arn('bedrock', 'model-customization-job/*'),
-    ],
+    resources: ['{BaseModelIdentifier|bedrockModel}', arn('bedrock', 'custom-model/*')],
     why: 'The task starts a Bedrock model customization job on this base model.',
   },
   {
     actions: ['bedrock:TagResource'],
-    resources: [arn('bedrock', '*')],
+    resources: [arn('bedrock', 'custom-model/*'), arn('bedrock', 'model-customization-job/*')],
     when: 'JobTags',
     tier: 'optional',
     why: 'Tags on the job and model.',
@@ -126,7 +123,7 @@ export const ML: IntegrationRow[] = [
         resources: [endpoint, endpointConfig],
         why: 'The task creates this endpoint from this endpoint configuration.',
       },
-      listTags,
+      listTags(endpoint),
     ],
     docs: SAGEMAKER,
   },
@@ -139,7 +136,7 @@ export const ML: IntegrationRow[] = [
         resources: [endpointConfig],
         why: 'The task creates this endpoint configuration.',
       },
-      listTags,
+      listTags(endpointConfig),
     ],
     docs: SAGEMAKER,
   },
@@ -152,7 +149,7 @@ export const ML: IntegrationRow[] = [
         resources: [arn('sagemaker', 'model/{ModelName|lower}*')],
         why: 'The task creates this model.',
       },
-      listTags,
+      listTags(arn('sagemaker', 'model/{ModelName|lower}*')),
     ],
     passRoles: sagemakerRole('ExecutionRoleArn'),
     docs: SAGEMAKER,
