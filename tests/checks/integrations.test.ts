@@ -85,6 +85,22 @@ describe('iam:PassRole', () => {
     ],
   });
 
+  it('ECS task definition roles: no PassRole grant is an unmodeled-integration warning, not an error', async () => {
+    const ecs = definitionFor(findIntegration('ecs:runTask', '.sync')!, { TaskDefinition: 'web:3', Cluster: 'jobs' });
+    const ecsPolicy = leastPrivilegePolicy(
+      deriveNeeds(parseDefinition(ecs), CONTEXT).needs.filter((n) => !n.actions.includes('iam:PassRole')),
+    );
+    const result = await findings(ecs, ecsPolicy);
+    expect(result.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(result.filter((f) => f.rule === 'unmodeled-integration')).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        action: 'iam:PassRole',
+        message: expect.stringContaining('the task role and execution role of web:3'),
+      }),
+    ]);
+  });
+
   it('a PassRole grant with the wrong iam:PassedToService fails', async () => {
     const wrong = passRoleOnAll({ StringEquals: { 'iam:PassedToService': 'glue.amazonaws.com' } });
     const missing = (await findings(definition, wrong)).filter((f) => f.rule === 'missing-permission');

@@ -31,7 +31,7 @@ const ecsRoles: PassRoleSpec[] = [
   {
     field: 'TaskDefinition',
     service: 'ecs-tasks.amazonaws.com',
-    hidden: 'the task role and execution role of {}, which are not in the definition',
+    hidden: 'the task role and execution role of {}, if it names any (the definition does not show them)',
     overriddenBy: ['Overrides.TaskRoleArn', 'Overrides.ExecutionRoleArn'],
   },
 ];

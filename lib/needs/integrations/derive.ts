@@ -86,15 +86,16 @@ export function passRoleNeed(scope: TaskScope, row: IntegrationRow, spec: PassRo
     context: { 'iam:PassedToService': [spec.service] },
   };
   if (spec.hidden !== undefined) {
-    if ((spec.overriddenBy ?? []).every((field) => holds(args, field)) && spec.overriddenBy !== undefined)
-      return undefined;
+    const overridden = spec.overriddenBy?.every((field) => holds(args, field) === true) ?? false;
+    if (overridden) return undefined;
     const definition = readPath(args, spec.field)?.[0];
     const expression = spec.hidden.replace(
       '{}',
       definition?.runtime === false ? definition.value : 'the task definition',
     );
     return {
-      ...need(scope, { ...base, resources: [anyRole] }, `${argsField}.${spec.field}`),
+      // Recommended: the run fails only if the task definition names roles, which the definition does not show.
+      ...need(scope, { ...base, resources: [anyRole], tier: 'recommended' }, `${argsField}.${spec.field}`),
       ...runtimeOf({ value: '*', runtime: true, expression, field: spec.field }),
     };
   }

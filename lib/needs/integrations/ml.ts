@@ -26,7 +26,7 @@ function sagemakerJob(
 ): IntegrationRow[] {
   const resource = arn(
     'sagemaker',
-    `${kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}-job/{${nameField}|lower}*`,
+    `${kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}-job/{${nameField}|lower}`,
   );
   const create: GrantSpec = {
     actions: [`sagemaker:Create${kind}Job`],
@@ -146,10 +146,10 @@ export const ML: IntegrationRow[] = [
     grants: [
       {
         actions: ['sagemaker:CreateModel'],
-        resources: [arn('sagemaker', 'model/{ModelName|lower}*')],
+        resources: [arn('sagemaker', 'model/{ModelName|lower}')],
         why: 'The task creates this model.',
       },
-      listTags(arn('sagemaker', 'model/{ModelName|lower}*')),
+      listTags(arn('sagemaker', 'model/{ModelName|lower}')),
     ],
     passRoles: sagemakerRole('ExecutionRoleArn'),
     docs: SAGEMAKER,
