@@ -27,7 +27,7 @@ export interface CatalogueData {
 }
 
 export interface Catalogue {
-  /** False: no such IAM service; undefined: the catalogue was not loaded. */
+  /** Whether the Service Authorization Reference has this IAM service prefix. */
   serviceExists(service: string): boolean;
   /** Whether the actions of this service were loaded. */
   loaded(service: string): boolean;

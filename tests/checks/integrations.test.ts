@@ -205,6 +205,25 @@ describe('catalogue checks', () => {
     ).toBe(true);
   });
 
+  it('an aws-sdk call whose derived action does not exist is an unmodeled-integration warning', async () => {
+    const sdk = {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:s3:frobnicateBucket',
+          Parameters: { Bucket: 'b' },
+          End: true,
+        },
+      },
+    };
+    const sdkPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+    const result = await findings(sdk, sdkPolicy, catalogue);
+    expect(result.filter((f) => f.rule === 'unmodeled-integration')).toEqual([
+      expect.objectContaining({ severity: 'warning', action: 's3:FrobnicateBucket' }),
+    ]);
+  });
+
   it('without a catalogue the checks find nothing (the Lambda faces)', async () => {
     const result = await findings(definition, withStatement({ Action: 's3:listObjectsV2', Resource: '*' }));
     expect(result.filter((f) => f.rule === 'invalid-policy')).toEqual([]);

@@ -86,7 +86,8 @@ describe('PassRole', () => {
       expect.objectContaining({
         resources: ['arn:aws:iam::123456789012:role/*'],
         runtime: true,
-        runtimeExpression: 'the task role and execution role of web:3, if it names any (the definition does not show them)',
+        runtimeExpression:
+          'the task role and execution role of web:3, if it names any (the definition does not show them)',
         tier: 'recommended',
         context: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com'] },
       }),
