@@ -76,7 +76,8 @@ export function unknownActionDrafts(analysis: MachineAnalysis, catalogue: Catalo
   if (!catalogue || !analysis.role) return [];
   const drafts: FindingDraft[] = [];
   for (const { statement, policy, label } of statementsOf(analysis.role)) {
-    for (const action of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
+    const effect = statement.effect === 'Allow' ? 'grants' : 'denies';
+    for (const action of statement.action ?? []) {
       if (action === '*' || !action.includes(':')) continue;
       const service = action.split(':')[0] ?? '';
       if (!catalogue.serviceExists(service)) {
@@ -85,7 +86,7 @@ export function unknownActionDrafts(analysis: MachineAnalysis, catalogue: Catalo
           severity: 'warning',
           state: policy,
           action,
-          message: `${label}: ${action} names no IAM service "${service}"${near ? `; did you mean ${near}?` : ''} It grants nothing.`,
+          message: `${label}: ${action} names no IAM service "${service}"${near ? `; did you mean ${near}?` : ''} It ${effect} nothing.`,
           fix: near
             ? `Use the IAM service prefix ${near}.`
             : 'Use the IAM service prefix from the Service Authorization Reference.',
@@ -98,7 +99,7 @@ export function unknownActionDrafts(analysis: MachineAnalysis, catalogue: Catalo
             severity: 'warning',
             state: policy,
             action,
-            message: `${label}: ${action} matches no IAM action; it grants nothing.`,
+            message: `${label}: ${action} matches no IAM action; it ${effect} nothing.`,
           });
         continue;
       }
@@ -108,7 +109,7 @@ export function unknownActionDrafts(analysis: MachineAnalysis, catalogue: Catalo
         severity: 'warning',
         state: policy,
         action,
-        message: `${label}: ${action} is not an IAM action${meant ? `; probably ${meant} was meant` : ''}. It grants nothing.`,
+        message: `${label}: ${action} is not an IAM action${meant ? `; probably ${meant} was meant` : ''}. It ${effect} nothing.`,
         fix: meant
           ? `Replace ${action} with ${meant}.`
           : `Replace ${action} with the IAM action the Service Authorization Reference names.`,
