@@ -4,49 +4,16 @@ import { isObject, readField as fieldValue } from '../asl/definition';
 import { bucketArn, lambdaFunctionArn, objectArn, sqsQueueArn } from '../model/arns';
 import { passRoleNeed } from './integrations/derive';
 import { sdkExtraOf, type SdkExtra } from './integrations/sdk-reads';
-import { SDK_IAM_PREFIX, SDK_WITHOUT_IAM_SERVICE } from './integrations/sdk-services';
+import { SDK_API_ACTION, SDK_API_ALSO, SDK_IAM_PREFIX, SDK_WITHOUT_IAM_SERVICE } from './integrations/sdk-services';
 import { readPath } from './integrations/templates';
 import { capitalise, eventBusNeeds, need, readField, tableArn, type TaskScope } from './task-scope';
 import { DOCS, type Need, type UnmodeledIntegration } from './types';
 import { readString, type StringValue } from './values';
 
-/** API names whose IAM action is not the capitalised API name, per IAM prefix. */
-const IAM_ACTION: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(
-  Object.entries({
-    s3: {
-      listObjectsV2: 'ListBucket',
-      listObjects: 'ListBucket',
-      headObject: 'GetObject',
-      headBucket: 'ListBucket',
-      deleteObjects: 'DeleteObject',
-      listObjectVersions: 'ListBucketVersions',
-      listMultipartUploads: 'ListBucketMultipartUploads',
-      listParts: 'ListMultipartUploadParts',
-      selectObjectContent: 'GetObject',
-      createMultipartUpload: 'PutObject',
-      uploadPart: 'PutObject',
-      completeMultipartUpload: 'PutObject',
-      getObjectAttributes: 'GetObject',
-    },
-    lambda: { invoke: 'InvokeFunction', invokeWithResponseStream: 'InvokeFunction' },
-    sns: { publishBatch: 'Publish' },
-    sqs: {
-      sendMessageBatch: 'SendMessage',
-      deleteMessageBatch: 'DeleteMessage',
-      changeMessageVisibilityBatch: 'ChangeMessageVisibility',
-    },
-    bedrock: {
-      invokeModelWithResponseStream: 'InvokeModelWithResponseStream',
-      converse: 'InvokeModel',
-      converseStream: 'InvokeModelWithResponseStream',
-    },
-  }).map(([prefix, apis]) => [prefix, new Map(Object.entries(apis))]),
-);
-
 /** The IAM action of an aws-sdk call: the service's IAM prefix and, mostly, the API name capitalised. */
 export function sdkIamAction(service: string, api: string): string {
   const prefix = SDK_IAM_PREFIX.get(service) ?? service;
-  const renamed = IAM_ACTION.get(prefix)?.get(api);
+  const renamed = SDK_API_ACTION.get(prefix)?.get(api);
   return `${prefix}:${renamed ?? capitalise(api)}`;
 }
 
@@ -228,10 +195,11 @@ function callNeeds(scope: TaskScope, service: string, api: string): Need[] {
       ...copySourceNeeds(scope, sid, why),
     ];
   }
+  const alsoNeeded = SDK_API_ALSO.get(prefix)?.get(api) ?? [];
   return [
     need(
       scope,
-      { sid, actions: [action], resources: derived.resources, why },
+      { sid, actions: [action, ...alsoNeeded.map((name) => `${prefix}:${name}`)], resources: derived.resources, why },
       `${scope.argsField}.${derived.field}`,
       ...derived.values,
     ),

