@@ -64,7 +64,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[keys[keys.length - 1] ?? path] ??= value;
 }
 
-const PLACEHOLDER = /(?<!\$)\{([A-Za-z0-9.]+)(?:\|([A-Za-z]+))?\}/g;
+const PLACEHOLDER = /(?<!\$)\{([A-Za-z0-9.]+)(?:\|([A-Za-z0-9]+))?\}/g;
 
 /** Static arguments that give every field the row reads (run-time variants are built by the tests). */
 export function sampleArguments(row: IntegrationRow): Record<string, unknown> {

@@ -33,6 +33,7 @@ describe('integration table', () => {
         for (const resource of found.resources) expect(resource).not.toMatch(/\{|\$\{/);
       }
     }
+    for (const need of needs) for (const resource of need.resources) expect(resource).not.toMatch(/(?<!\$)\{|\$\{/);
     if (row.rule !== undefined) {
       expect(needs).toContainEqual(
         expect.objectContaining({

@@ -150,7 +150,7 @@ export interface Resolution {
   missing: string[];
 }
 
-const PLACEHOLDER = /(?<!\$)\{([A-Za-z0-9.]+)(?:\|([A-Za-z]+))?\}/g;
+const PLACEHOLDER = /(?<!\$)\{([A-Za-z0-9.]+)(?:\|([A-Za-z0-9]+))?\}/g;
 
 export function resolveTemplate(
   template: ArnTemplate,
