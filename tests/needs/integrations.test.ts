@@ -76,6 +76,24 @@ describe('integration table', () => {
   });
 });
 
+describe('request context', () => {
+  it('an HTTP Task endpoint given at run time makes the call a run-time need (its conditions cannot be simulated)', () => {
+    const row = findIntegration('http:invoke', '')!;
+    const needs = taskNeeds(
+      definitionFor(row, {
+        'ApiEndpoint.$': '$.url',
+        Method: 'GET',
+        Authentication: { ConnectionArn: 'arn:aws:events:us-east-1:123456789012:connection/c/1' },
+      }),
+    ).needs;
+    expect(needs.find((n) => n.actions.includes('states:InvokeHTTPEndpoint'))).toMatchObject({
+      runtime: true,
+      runtimeExpression: '$.url',
+      context: { 'states:HTTPMethod': ['GET'] },
+    });
+  });
+});
+
 describe('PassRole', () => {
   const ecsSync = findIntegration('ecs:runTask', '.sync')!;
 

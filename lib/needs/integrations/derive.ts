@@ -31,11 +31,13 @@ function grantNeed(scope: TaskScope, row: IntegrationRow, grant: GrantSpec): Nee
   const resources = [...new Set(resolved.flatMap((r) => r.resources))];
   if (resources.length === 0) return undefined;
   const context: Record<string, string[]> = {};
+  const runtimeContext: StringValue[] = [];
   for (const [key, template] of Object.entries(grant.context ?? {})) {
     const value = resolveTemplate(template, args, ctx, row.defaults);
-    // A run-time value cannot be simulated as context; the resource stays checkable without it.
-    if (value.values.some((v) => v.runtime)) continue;
-    context[key] = value.resources;
+    // A context value known only at run time cannot be simulated: a policy conditioned on it is decided then.
+    const later = value.values.filter((v) => v.runtime);
+    if (later.length > 0) runtimeContext.push(...later);
+    else context[key] = value.resources;
   }
   const field = values.find((v) => v.runtime)?.field ?? values[0]?.field ?? grant.when ?? 'Resource';
   const result = need(
@@ -49,6 +51,7 @@ function grantNeed(scope: TaskScope, row: IntegrationRow, grant: GrantSpec): Nee
     },
     field === 'Resource' ? field : `${argsField}.${field}`,
     ...values,
+    ...runtimeContext,
   );
   if (grant.runtime !== undefined) {
     result.runtime = true;
