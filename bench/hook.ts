@@ -7,6 +7,9 @@ import { handleHookRequest } from '../lib/lambda/hook/handle';
 import { startIamStub, StubbedIamBackend, stubClient } from '../tests/helpers/iam-stub';
 import { median, sideBySide } from './measure';
 
+/** dist/functions/hook/index.js in bytes at the commit before the integration table and catalogue. */
+const HOOK_BUNDLE_BEFORE_INTEGRATIONS = 799_353;
+
 const EVENTS = resolve('events');
 
 export async function benchHook(): Promise<Array<[string, string]>> {
@@ -45,7 +48,11 @@ export async function benchHook(): Promise<Array<[string, string]>> {
     await stub.close();
   }
   const bundle = resolve('dist/functions/hook/index.js');
-  rows.push(['hook bundle size', `${(statSync(bundle).size / 1024).toFixed(0)} KiB (goal ≤ 1024 KiB)`]);
+  const size = statSync(bundle).size;
+  rows.push([
+    'hook bundle size before/after',
+    `${(HOOK_BUNDLE_BEFORE_INTEGRATIONS / 1024).toFixed(0)} KiB before the integration table and IAM catalogue, ${(size / 1024).toFixed(0)} KiB now (+${((size - HOOK_BUNDLE_BEFORE_INTEGRATIONS) / 1024).toFixed(0)} KiB; the catalogue data stays out of it; goal ≤ 1024 KiB)`,
+  ]);
   const node = (code: string) => () => {
     spawnSync(process.execPath, ['-e', code], { stdio: 'ignore' });
   };

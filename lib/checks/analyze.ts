@@ -3,6 +3,7 @@
 // hook and audit, or synchronously for callers that cannot wait (the CDK validation plugin).
 import { DefinitionError, parseDefinition } from '../asl/definition';
 import type { AccessRequest, Evaluation } from '../iam';
+import type { Catalogue } from '../iam/catalogue';
 import { own } from '../model/json';
 import type { RoleModel, StateMachineModel } from '../model/state-machine';
 import { deriveBaseNeeds, type BaseNeeds } from '../needs';
@@ -24,6 +25,8 @@ export interface CheckOptions {
   rules?: Rule[];
   /** Asks a live account for bucket keys; each bucket is asked once per call. */
   bucketKey?: BucketKeyLookup;
+  /** IAM catalogue (lib/iam/load-catalogue.ts) for the catalogue checks; without it they find nothing. */
+  catalogue?: Catalogue;
 }
 
 export interface CheckResult {
@@ -39,7 +42,7 @@ type Answer = string | undefined | Evaluation[];
 export async function checkStateMachines(machines: StateMachineModel[], options: CheckOptions): Promise<CheckResult> {
   const asked = new Map<string, Promise<string | undefined>>();
   const lookup = options.bucketKey;
-  const steps = checkSteps(machines, options.rules ?? RULES, lookup !== undefined);
+  const steps = checkSteps(machines, options.rules ?? RULES, lookup !== undefined, options.catalogue);
   let step = steps.next();
   while (!step.done) {
     const ask = step.value;
@@ -57,9 +60,9 @@ export async function checkStateMachines(machines: StateMachineModel[], options:
 /** The same pipeline for callers that cannot wait; bucket keys come from the machines' own context only. */
 export function checkStateMachinesSync(
   machines: StateMachineModel[],
-  options: { simulator: SyncSimulator; rules?: Rule[] },
+  options: { simulator: SyncSimulator; rules?: Rule[]; catalogue?: Catalogue },
 ): CheckResult {
-  const steps = checkSteps(machines, options.rules ?? RULES, false);
+  const steps = checkSteps(machines, options.rules ?? RULES, false, options.catalogue);
   let step = steps.next();
   while (!step.done) {
     const ask = step.value;
@@ -97,6 +100,7 @@ function* checkSteps(
   machines: StateMachineModel[],
   rules: Rule[],
   askKeys: boolean,
+  catalogue: Catalogue | undefined,
 ): Generator<Step, CheckResult, Answer> {
   const prepared = [];
   for (const machine of machines) prepared.push({ machine, ...(yield* readNeeds(machine, askKeys)) });
@@ -155,6 +159,7 @@ function* checkSteps(
     };
     if (role) analysis.role = role;
     if (definitionError) analysis.definitionError = definitionError;
+    if (catalogue) analysis.catalogue = catalogue;
     analyses.push(analysis);
   }
 

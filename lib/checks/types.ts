@@ -1,6 +1,7 @@
 // Findings are data; rules are pure functions from one state machine's analysis to finding drafts, and one
 // formatter (format.ts) turns a draft's message id and data into the finding's text.
 import type { Evaluation, AccessRequest, PolicyProblem } from '../iam';
+import type { Catalogue } from '../iam/catalogue';
 import type { Origin, RoleModel, StateMachineModel } from '../model/state-machine';
 import type { Need, NeedsResult } from '../needs/types';
 
@@ -107,4 +108,6 @@ export interface MachineAnalysis {
   /** Every need of every state machine that uses the same role: grants are judged against all of them. */
   roleNeeds: Need[];
   policyProblems: PolicyProblem[];
+  /** The IAM catalogue for the services involved, when the face loaded one. */
+  catalogue?: Catalogue;
 }

@@ -2,71 +2,19 @@
 // services whose resource can be read from the call's arguments, the resource.
 import { isObject, readField as fieldValue } from '../asl/definition';
 import { bucketArn, lambdaFunctionArn, objectArn, sqsQueueArn } from '../model/arns';
+import { passRoleNeed } from './integrations/derive';
+import { sdkExtraOf, type SdkExtra } from './integrations/sdk-reads';
+import { SDK_API_ACTION, SDK_API_ALSO, SDK_IAM_PREFIX, SDK_WITHOUT_IAM_SERVICE } from './integrations/sdk-services';
+import { readPath } from './integrations/templates';
 import { capitalise, eventBusNeeds, need, readField, tableArn, type TaskScope } from './task-scope';
-import { DOCS, type Need } from './types';
+import { DOCS, type Need, type UnmodeledIntegration } from './types';
 import { readString, type StringValue } from './values';
 
-/** SDK service names whose IAM prefix differs. */
-const IAM_PREFIX: Record<string, string> = {
-  sfn: 'states',
-  eventbridge: 'events',
-  cloudwatchlogs: 'logs',
-  sesv2: 'ses',
-  emrserverless: 'emr-serverless',
-  emrcontainers: 'emr-containers',
-  elasticloadbalancingv2: 'elasticloadbalancing',
-  cognitoidentityprovider: 'cognito-idp',
-  apigatewayv2: 'apigateway',
-  apigatewaymanagementapi: 'execute-api',
-  bedrockruntime: 'bedrock',
-  bedrockagentruntime: 'bedrock',
-  dynamodbstreams: 'dynamodb',
-  iotdata: 'iot',
-  mediastoredata: 'mediastore',
-  sagemakerruntime: 'sagemaker',
-  lexruntimev2: 'lex',
-  resourcegroupstaggingapi: 'tag',
-  costexplorer: 'ce',
-  timestreamwrite: 'timestream',
-  timestreamquery: 'timestream',
-  pinpointemail: 'ses',
-  s3control: 's3',
-};
-
-/** API names whose IAM action is not the capitalised API name, per IAM prefix. */
-const IAM_ACTION: Record<string, Record<string, string>> = {
-  s3: {
-    listObjectsV2: 'ListBucket',
-    listObjects: 'ListBucket',
-    headObject: 'GetObject',
-    headBucket: 'ListBucket',
-    deleteObjects: 'DeleteObject',
-    listObjectVersions: 'ListBucketVersions',
-    listMultipartUploads: 'ListBucketMultipartUploads',
-    listParts: 'ListMultipartUploadParts',
-    selectObjectContent: 'GetObject',
-    createMultipartUpload: 'PutObject',
-    uploadPart: 'PutObject',
-    completeMultipartUpload: 'PutObject',
-    getObjectAttributes: 'GetObject',
-  },
-  lambda: { invoke: 'InvokeFunction', invokeWithResponseStream: 'InvokeFunction' },
-  sns: { publishBatch: 'Publish' },
-  sqs: {
-    sendMessageBatch: 'SendMessage',
-    deleteMessageBatch: 'DeleteMessage',
-    changeMessageVisibilityBatch: 'ChangeMessageVisibility',
-  },
-  bedrock: {
-    invokeModelWithResponseStream: 'InvokeModelWithResponseStream',
-    converse: 'InvokeModel',
-    converseStream: 'InvokeModelWithResponseStream',
-  },
-};
-
-function sdkIamAction(service: string, api: string): string {
-  const prefix = IAM_PREFIX[service] ?? service;
-  return `${prefix}:${IAM_ACTION[prefix]?.[api] ?? capitalise(api)}`;
+/** The IAM action of an aws-sdk call: the service's IAM prefix and, mostly, the API name capitalised. */
+export function sdkIamAction(service: string, api: string): string {
+  const prefix = SDK_IAM_PREFIX.get(service) ?? service;
+  const renamed = SDK_API_ACTION.get(prefix)?.get(api);
+  return `${prefix}:${renamed ?? capitalise(api)}`;
 }
 
 /** Resources of an aws-sdk call for the services whose resource can be read from the call's arguments. */
@@ -188,7 +136,20 @@ function sdkResources(
   }
 }
 
-export function sdkNeeds(scope: TaskScope, service: string, api: string): Need[] {
+export function sdkNeeds(
+  scope: TaskScope,
+  service: string,
+  api: string,
+): { needs: Need[]; unmodeled: UnmodeledIntegration[] } {
+  if (SDK_WITHOUT_IAM_SERVICE.has(service)) {
+    const reason = `the Service Authorization Reference has no IAM service for the aws-sdk service ${service}, so the action ${service}:${api} needs cannot be named`;
+    return { needs: [], unmodeled: [{ state: scope.state.path, resource: String(scope.state.body.Resource), reason }] };
+  }
+  const extra = sdkExtraOf(service, api);
+  return { needs: [...callNeeds(scope, service, api), ...(extra ? extraNeeds(scope, extra) : [])], unmodeled: [] };
+}
+
+function callNeeds(scope: TaskScope, service: string, api: string): Need[] {
   const action = sdkIamAction(service, api);
   const prefix = action.split(':')[0] ?? service;
   if (action === 'events:PutEvents') return eventBusNeeds(scope);
@@ -234,10 +195,11 @@ export function sdkNeeds(scope: TaskScope, service: string, api: string): Need[]
       ...copySourceNeeds(scope, sid, why),
     ];
   }
+  const alsoNeeded = SDK_API_ALSO.get(prefix)?.get(api) ?? [];
   return [
     need(
       scope,
-      { sid, actions: [action], resources: derived.resources, why },
+      { sid, actions: [action, ...alsoNeeded.map((name) => `${prefix}:${name}`)], resources: derived.resources, why },
       `${scope.argsField}.${derived.field}`,
       ...derived.values,
     ),
@@ -258,4 +220,63 @@ function copySourceNeeds(scope: TaskScope, sid: string, why: Need['why']): Need[
       source,
     ),
   ];
+}
+
+/** S3 objects the called service reads or writes with the execution role's permissions, and roles it passes. */
+function extraNeeds(scope: TaskScope, extra: SdkExtra): Need[] {
+  const { ctx, args, argsField } = scope;
+  const sid = `${capitalise(extra.service)}S3Access`;
+  const needs: Need[] = [];
+  // A role passed for data access reads and writes the objects instead of the caller.
+  const passesRole = extra.passRole !== undefined && readPath(args, extra.passRole.field) !== undefined;
+  for (const access of passesRole ? [] : (extra.s3 ?? [])) {
+    const why = {
+      text: `${extra.service} ${access.action === 's3:GetObject' ? 'reads' : 'writes'} this S3 object with the caller's permissions, so the execution role needs ${access.action} on it.`,
+      docs: extra.docs,
+    };
+    if (access.uri !== undefined) {
+      const uri = readPath(args, access.uri)?.[0];
+      if (uri === undefined) continue;
+      const target = uri.runtime ? '*/*' : uri.value.replace(/^s3:\/\//, '');
+      needs.push(
+        need(
+          scope,
+          {
+            sid,
+            actions: [access.action],
+            resources: [`arn:${ctx.partition}:s3:::${target}`],
+            why,
+            ...(access.tier ? { tier: access.tier } : {}),
+          },
+          `${argsField}.${uri.field}`,
+          uri,
+        ),
+      );
+      continue;
+    }
+    const bucket = access.bucket === undefined ? undefined : readPath(args, access.bucket)?.[0];
+    if (bucket === undefined) continue;
+    const key = access.key === undefined ? undefined : readPath(args, access.key)?.[0];
+    const keyPart = key === undefined ? '*' : access.prefix === true ? `${key.value}*`.replace(/\*+$/, '*') : key.value;
+    needs.push(
+      need(
+        scope,
+        { sid, actions: [access.action], resources: [objectArn(ctx, bucket.value, keyPart)], why },
+        `${argsField}.${bucket.field}`,
+        bucket,
+        key,
+      ),
+    );
+  }
+  if (extra.passRole) {
+    const row = {
+      integration: `aws-sdk:${extra.service}`,
+      pattern: 'request-response' as const,
+      grants: [],
+      docs: extra.docs,
+    };
+    const derived = passRoleNeed(scope, row, extra.passRole);
+    if (derived) needs.push(derived);
+  }
+  return needs;
 }

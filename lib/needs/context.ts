@@ -323,7 +323,9 @@ export function resolveKey(facts: RequestFacts, key: string): Resolution {
   const prefix = key.slice(0, Math.max(0, key.indexOf(':'))).toLowerCase();
   // A service's condition keys are in its own requests only (service authorization reference).
   if (prefix !== '' && prefix !== 'aws' && prefix !== serviceOf(facts.action)) return 'absent';
-  return 'unknown';
+  // The need derivation knows what the calling service sends for its own keys (iam:PassedToService on the role a
+  // task passes, states:HTTPMethod of an HTTP Task); any other key stays unknown.
+  return given(facts, key) ?? 'unknown';
 }
 
 export interface BuiltContext {

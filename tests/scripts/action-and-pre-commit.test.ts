@@ -1,25 +1,19 @@
 // The GitHub Action's script and the pre-commit entry, run as CI and pre-commit run them, on examples/.
 // Both take DMAP_GUARD_CLI: here a CLI bundled from the current sources, so a stale dist/ cannot mislead.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { bundleFolder, CLI_BUNDLE } from '../helpers/cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 let work: string;
 let cli: string;
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'dmap-guard-scripts-'));
+  work = bundleFolder();
   cli = join(work, 'cli.js');
-  buildSync({
-    entryPoints: [join(ROOT, 'lib/cli/bin.ts')],
-    bundle: true,
-    platform: 'node',
-    outfile: cli,
-    logLevel: 'error',
-  });
+  buildSync({ ...CLI_BUNDLE, outfile: cli, logLevel: 'error' });
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,6 +1,9 @@
-import { defineRule } from '../types';
+import { unknownActionDrafts, wrongResourceTypeDrafts, type CatalogueFixId } from '../catalogue-checks';
+import { defineRule, type FindingDraft } from '../types';
 
-export const invalidPolicy = defineRule({
+type MessageId = 'malformed' | 'unknownService' | 'noActionMatches' | 'unknownAction' | 'wrongResourceType';
+
+export const invalidPolicy = defineRule<MessageId, CatalogueFixId>({
   id: 'invalid-policy',
   severity: 'error',
   summary: 'A policy document attached to the role is malformed.',
@@ -8,22 +11,40 @@ export const invalidPolicy = defineRule({
   docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
   fix: 'Fix the statement at the JSON path named in the finding.',
   tags: ['iam', 'policy-grammar'],
-  messages: { malformed: '{{policy}}: {{path}}: {{problem}}' },
-  check(analysis) {
+  messages: {
+    malformed: '{{policy}}: {{path}}: {{problem}}',
+    // With the IAM catalogue (Service Authorization Reference data): warnings, since IAM accepts these documents.
+    unknownService: '{{statement}}: {{action}} names no IAM service "{{service}}"{{suggestion}} It {{effect}} nothing.',
+    noActionMatches: '{{statement}}: {{action}} matches no IAM action; it {{effect}} nothing.',
+    unknownAction: '{{statement}}: {{action}} is not an IAM action{{probably}}. It {{effect}} nothing.',
+    wrongResourceType:
+      '{{statement}}: {{action}} acts on {{types}}, but the statement grants it only on {{resources}}, which is not that resource type; it grants nothing for {{action}}.',
+  },
+  fixes: {
+    servicePrefix: 'Use the IAM service prefix {{prefix}}.',
+    replaceAction: 'Replace {{action}} with {{replacement}}.',
+    resourceType: 'Grant {{action}} on a resource of type {{types}}.',
+  },
+  check(analysis): FindingDraft<MessageId, CatalogueFixId>[] {
     const sources = new Map(
       [...(analysis.role?.identityPolicies ?? []), ...(analysis.role?.boundary ? [analysis.role.boundary] : [])].map(
         (s) => [s.id, s],
       ),
     );
-    return analysis.policyProblems.map((problem) => {
+    const malformed = analysis.policyProblems.map((problem): FindingDraft<MessageId, CatalogueFixId> => {
       const source = sources.get(problem.policyId);
       return {
-        messageId: 'malformed' as const,
+        messageId: 'malformed',
         data: { policy: source?.name ?? problem.policyId, path: problem.path, problem: problem.message },
         state: problem.path,
         resources: [problem.policyId],
         ...(source?.origin ? { origin: source.origin } : {}),
       };
     });
+    return [
+      ...malformed,
+      ...unknownActionDrafts(analysis, analysis.catalogue),
+      ...wrongResourceTypeDrafts(analysis, analysis.catalogue),
+    ];
   },
 });

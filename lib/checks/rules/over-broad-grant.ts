@@ -1,3 +1,4 @@
+import { passRoleDrafts, wildcardReach } from '../catalogue-checks';
 import { DOCS } from '../../needs/types';
 import { statementSnippet } from '../describe';
 import type { MatchedStatement } from '../../iam';
@@ -28,8 +29,8 @@ type ReachId =
   | 'otherFunction'
   | 'otherResource';
 type UnneededId = 'unneededActions' | 'unusedOnResources' | 'unneededActionsAndUnusedOnResources';
-type MessageId = ReachId | UnneededId | 'trustsOthers';
-type FixId = 'trustStatesOnly' | 'removeGrants' | 'scopeToNeeds';
+type MessageId = ReachId | UnneededId | 'trustsOthers' | 'passRoleUnscoped';
+type FixId = 'trustStatesOnly' | 'removeGrants' | 'scopeToNeeds' | 'scopePassRole';
 
 const REACH_IDS: Record<OverBroadGrant['kind'], ReachId> = {
   'wildcard-action': 'wildcardAction',
@@ -47,7 +48,11 @@ const REACH_IDS: Record<OverBroadGrant['kind'], ReachId> = {
 const UNNEEDED = 'grants {{actions}}, which no state of the state machines using this role needs';
 
 /** The message of a grant that reaches beyond the needs, and the named parts it is built from. */
-function describe(grant: OverBroadGrant, roleNeeds: Need[]): { messageId: ReachId; data: MessageData } {
+function describe(
+  grant: OverBroadGrant,
+  roleNeeds: Need[],
+  catalogue: MachineAnalysis['catalogue'],
+): { messageId: ReachId; data: MessageData } {
   const { probe, statement } = grant;
   const action = probe.request.action;
   const service = action.split(':')[0] ?? '';
@@ -57,10 +62,13 @@ function describe(grant: OverBroadGrant, roleNeeds: Need[]): { messageId: ReachI
     [...new Set(roleNeeds.filter((n) => n.actions.includes(action)).flatMap((n) => n.resources))].join(', ') ||
     probe.need.resources.join(', ');
   if (grant.kind === 'wildcard-action') {
+    // With the catalogue, how many actions the wildcard reaches beyond the need.
+    const reached = wildcardReach(catalogue, pattern, roleNeeds);
+    const reach = reached === undefined ? '' : ` (${reached})`;
     const example = action.endsWith('DmapGuardAnyOtherAction') ? sensitiveExample(service) : action;
     return example
-      ? { messageId: 'wildcardActionWithExample', data: { pattern, service, example, resource } }
-      : { messageId: 'wildcardAction', data: { pattern, service, resource } };
+      ? { messageId: 'wildcardActionWithExample', data: { pattern, service, example, resource, reach } }
+      : { messageId: 'wildcardAction', data: { pattern, service, resource, reach } };
   }
   const prefixes = JSON.stringify(probe.need.context?.['s3:prefix'] ?? []);
   return { messageId: REACH_IDS[grant.kind], data: { action, resource, needed, prefixes } };
@@ -75,9 +83,10 @@ export const overBroadGrant = defineRule<MessageId, FixId>({
   fix: 'Replace the statement with the least-privilege statements shown.',
   tags: ['iam', 'least-privilege'],
   messages: {
-    wildcardAction: '{{statement}} Action {{pattern}} grants {{service}} actions no state needs on {{resource}}.',
+    wildcardAction:
+      '{{statement}} Action {{pattern}} grants {{service}} actions no state needs on {{resource}}{{reach}}.',
     wildcardActionWithExample:
-      '{{statement}} Action {{pattern}} grants {{service}} actions no state needs (such as {{example}}) on {{resource}}.',
+      '{{statement}} Action {{pattern}} grants {{service}} actions no state needs (such as {{example}}) on {{resource}}{{reach}}.',
     otherStateMachine:
       '{{statement}} allows {{action}} on {{resource}}, which reaches other state machines; only {{needed}} is needed.',
     otherExecution:
@@ -96,6 +105,8 @@ export const overBroadGrant = defineRule<MessageId, FixId>({
     unneededActions: `{{statement}} ${UNNEEDED}.`,
     unusedOnResources: '{{statement}} grants {{unused}}.',
     unneededActionsAndUnusedOnResources: `{{statement}} ${UNNEEDED}; it grants {{unused}}.`,
+    passRoleUnscoped:
+      '{{statement}} allows iam:PassRole on {{resources}} without an iam:PassedToService condition: the workflow can hand any role to any service{{passed}}.',
     trustsOthers:
       'Statement {{statement}} of {{policy}} lets {{principals}} assume the execution role; only states.amazonaws.com needs to.',
   },
@@ -104,11 +115,12 @@ export const overBroadGrant = defineRule<MessageId, FixId>({
       'Trust only the Step Functions service principal:\n- Effect: Allow\n  Principal:\n    Service: states.amazonaws.com\n  Action: sts:AssumeRole',
     removeGrants: 'Remove {{grants}} from the statement.',
     scopeToNeeds: 'Scope it to what the state machines need:\n{{statements}}',
+    scopePassRole: 'Scope iam:PassRole to the roles the tasks pass and add {{condition}}.',
   },
   check(analysis) {
     const { role, machine } = analysis;
     if (!role) return [];
-    return [...trustFindings(role), ...grantFindings(analysis, role, machine)];
+    return [...trustFindings(role), ...grantFindings(analysis, role, machine), ...passRoleDrafts(analysis)];
   },
 });
 
@@ -205,7 +217,7 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
     const sameService = analysis.roleNeeds.filter((n) =>
       n.actions.some((a) => a.split(':')[0] === action.split(':')[0]),
     );
-    const { messageId, data } = describe(grant, analysis.roleNeeds);
+    const { messageId, data } = describe(grant, analysis.roleNeeds, analysis.catalogue);
     return {
       messageId,
       data: { ...data, statement: label },

@@ -1,6 +1,7 @@
 // dmap-guard check: analyse CloudFormation/SAM templates (files, folders, cdk.out, stdin) offline.
 import { Option, type Command } from '@commander-js/extra-typings';
 import { analyzeTemplate } from '../../cfn/machines';
+import { machineCatalogue } from '../../checks/machine-catalogue';
 import { isTerraformPlan, terraformMachines } from '../../inputs/terraform';
 import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
 import { checkStateMachines } from '../../checks/analyze';
@@ -163,7 +164,10 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
   if (undeclared !== undefined)
     throw new UsageError(`--parameter-overrides: no template declares the parameter ${undeclared}`);
 
-  const { findings, analyses } = await checkStateMachines(machines, { simulator: new EmbeddedSimulator() });
+  const { findings, analyses } = await checkStateMachines(machines, {
+    simulator: new EmbeddedSimulator(),
+    catalogue: await machineCatalogue(machines),
+  });
   const report = buildReport(analyses, locateFindings(findings, docs), failOn);
   const templateSuppressions = new Map(
     machines.map((m) => [machineKey(m.source, m.id), m.suppressions.filter((s) => !configOnes.has(s))]),

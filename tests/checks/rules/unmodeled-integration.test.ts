@@ -7,7 +7,9 @@ const task = (Resource: string, extra: Record<string, unknown> = {}) => ({
   StartAt: 'Task',
   States: { Task: { Type: 'Task', Resource, End: true, ...extra } },
 });
-const GLUE = 'arn:aws:states:::glue:startJobRun.sync';
+// EKS calls are authorised by Kubernetes RBAC, not the execution role; the second integration does not exist.
+const EKS = 'arn:aws:states:::eks:call';
+const UNKNOWN = 'arn:aws:states:::madeup:doThing';
 
 ruleTester(unmodeledIntegration).run('unmodeled-integration', {
   valid: [
@@ -21,17 +23,21 @@ ruleTester(unmodeledIntegration).run('unmodeled-integration', {
       machine: { definition: task('arn:aws:states:::aws-sdk:s3:listBuckets') },
     },
     { name: 'an inline Map', machine: { definition: INLINE_MAP } },
+    {
+      name: 'a Glue job run (modeled from the integration table)',
+      machine: { definition: task('arn:aws:states:::glue:startJobRun.sync', { Parameters: { JobName: 'etl' } }) },
+    },
   ],
   invalid: [
     {
-      name: 'a Glue job run',
-      machine: { definition: task(GLUE) },
+      name: 'an EKS call',
+      machine: { definition: task(EKS) },
       errors: [
         {
-          messageId: 'notModeled',
+          messageId: 'notChecked',
           state: '$.States.Task',
-          resources: [GLUE],
-          message: `dmap-guard does not know the permissions of ${GLUE}; they were not checked.`,
+          resources: [EKS],
+          message: /^arn:aws:states:::eks:call is not checked: /,
         },
       ],
     },
@@ -42,12 +48,12 @@ ruleTester(unmodeledIntegration).run('unmodeled-integration', {
           ItemProcessor: {
             ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
             StartAt: 'Job',
-            States: { Job: { Type: 'Task', Resource: GLUE, End: true } },
+            States: { Job: { Type: 'Task', Resource: UNKNOWN, End: true } },
           },
         }),
         policies: [DMAP_POLICY],
       },
-      errors: [{ messageId: 'notModeled', state: '$.States.Map.ItemProcessor.States.Job', resources: [GLUE] }],
+      errors: [{ messageId: 'notChecked', state: '$.States.Map.ItemProcessor.States.Job', resources: [UNKNOWN] }],
     },
     {
       name: 'two unmodeled tasks, in definition order',
@@ -55,18 +61,14 @@ ruleTester(unmodeledIntegration).run('unmodeled-integration', {
         definition: {
           StartAt: 'A',
           States: {
-            A: { Type: 'Task', Resource: GLUE, Next: 'B' },
-            B: { Type: 'Task', Resource: 'arn:aws:states:::emr-containers:startJobRun', End: true },
+            A: { Type: 'Task', Resource: EKS, Next: 'B' },
+            B: { Type: 'Task', Resource: UNKNOWN, End: true },
           },
         },
       },
       errors: [
-        { messageId: 'notModeled', state: '$.States.A', resources: [GLUE] },
-        {
-          messageId: 'notModeled',
-          state: '$.States.B',
-          resources: ['arn:aws:states:::emr-containers:startJobRun'],
-        },
+        { messageId: 'notChecked', state: '$.States.A', resources: [EKS] },
+        { messageId: 'notChecked', state: '$.States.B', resources: [UNKNOWN] },
       ],
     },
   ],
