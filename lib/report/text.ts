@@ -45,9 +45,9 @@ export function renderText(report: Report): string {
   if (report.stateMachines.length === 0)
     out.push('No state machine found (AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine).');
   const s = report.summary;
-  const unverified = report.stateMachines.filter((m) => m.verdict === 'unverified').length;
+  const unverified = s.unverified;
   out.push(
-    `${s.stateMachines} state machine${s.stateMachines === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''} — ${s.failed ? `FAILED (--fail-on ${s.failOn})` : unverified > 0 ? `not failed, but ${unverified} could not be verified` : 'passed'}`,
+    `${s.stateMachines} state machine${s.stateMachines === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''} — ${s.failed ? `FAILED (--fail-on ${s.failOn})` : unverified > 0 ? `UNVERIFIED: ${unverified} state machine${unverified === 1 ? '' : 's'} could not be verified (the unverifiable findings say what to do)` : 'passed'}`,
   );
   return `${out.join('\n')}\n`;
 }

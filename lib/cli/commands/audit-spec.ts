@@ -5,7 +5,7 @@ export const auditSpec: CommandSpec = {
   name: 'audit',
   summary: 'check deployed state machines (all of the Region, or the given ARNs) against their execution roles',
   usage:
-    'dmap-guard audit [--state-machine-arn <arn>...] [--region R] [--endpoint-url URL] [--evaluator simulate|local] [--format text|json|sarif] [--fail-on error|warning|never]',
+    'dmap-guard audit [--state-machine-arn <arn>...] [--region R] [--endpoint-url URL] [--evaluator simulate|local] [--format text|json|sarif] [--fail-on error|unverified|warning|never]',
   positionals: { min: 0, max: 0, name: '' },
   options: {
     'state-machine-arn': {
@@ -27,7 +27,7 @@ export const auditSpec: CommandSpec = {
     format: { kind: 'string', choices: ['text', 'json', 'sarif'], help: 'output format (default text)' },
     'fail-on': {
       kind: 'string',
-      choices: ['error', 'warning', 'never'],
+      choices: ['error', 'unverified', 'warning', 'never'],
       help: 'exit 1 when a finding reaches this severity (default error)',
     },
   },

@@ -20,7 +20,7 @@ export const checkSpec: CommandSpec = {
   name: 'check',
   summary: 'check the state machines of CloudFormation/SAM templates against their execution roles',
   usage:
-    'dmap-guard check <template>... [--parameter-overrides K=V ...] [--region R] [--account-id A] [--partition P] [--snapshot <file>] [--bucket-key <bucket>=<keyArn>]... [--format text|json|sarif] [--fail-on error|warning|never] [--config <file>]',
+    'dmap-guard check <template>... [--parameter-overrides K=V ...] [--region R] [--account-id A] [--partition P] [--snapshot <file>] [--bucket-key <bucket>=<keyArn>]... [--format text|json|sarif] [--fail-on error|unverified|warning|never] [--config <file>]',
   positionals: { min: 1, max: Number.MAX_SAFE_INTEGER, name: 'template' },
   options: {
     'parameter-overrides': {
@@ -44,7 +44,7 @@ export const checkSpec: CommandSpec = {
     format: { kind: 'string', choices: ['text', 'json', 'sarif'], help: 'output format (default text)' },
     'fail-on': {
       kind: 'string',
-      choices: ['error', 'warning', 'never'],
+      choices: ['error', 'unverified', 'warning', 'never'],
       help: 'exit 1 when a finding reaches this severity (default error)',
     },
     config: {
@@ -76,8 +76,8 @@ export function readConfig(file: string): Config {
   const unknown = Object.keys(value).find((k) => !known.includes(k));
   if (unknown !== undefined)
     throw new InputError(file, `unknown setting; expected one of ${known.join(', ')}`, { path: unknown });
-  if (value.failOn !== undefined && !['error', 'warning', 'never'].includes(String(value.failOn)))
-    throw new InputError(file, 'expected error, warning or never', { path: 'failOn' });
+  if (value.failOn !== undefined && !['error', 'unverified', 'warning', 'never'].includes(String(value.failOn)))
+    throw new InputError(file, 'expected error, unverified, warning or never', { path: 'failOn' });
   const suppress = value.suppress === undefined ? [] : parseSuppressions(value.suppress, file, 'suppress');
   const raw = Array.isArray(value.suppress) ? value.suppress : [];
   return {
