@@ -37,14 +37,14 @@ ruleTester(overBroadGrant).run('over-broad-grant', {
       name: 'GetObject on the whole bucket',
       machine: {
         definition: distributedMap(),
-        policies: [allow(...REQUIRED.slice(0, 2), ['s3:GetObject', 'arn:aws:s3:::in-bucket/*'], ...RECOMMENDED)],
+        policies: [allow(...REQUIRED.slice(0, 1), ['s3:GetObject', 'arn:aws:s3:::in-bucket/*'], ...RECOMMENDED)],
       },
       errors: [
         {
           messageId: 'wholeBucket',
           state: POLICY,
           action: 's3:GetObject',
-          message: `Statement #2 of inline policy P0 of role Role allows s3:GetObject on arn:aws:s3:::in-bucket/*, the whole bucket, where ${ITEMS} suffices.`,
+          message: `Statement #1 of inline policy P0 of role Role allows s3:GetObject on arn:aws:s3:::in-bucket/*, the whole bucket, where ${ITEMS} suffices.`,
         },
       ],
     },
@@ -68,7 +68,7 @@ ruleTester(overBroadGrant).run('over-broad-grant', {
       machine: {
         definition: distributedMap(),
         policies: [
-          allow(...REQUIRED, ['states:*', EXECUTIONS_ARN], ['states:RedriveExecution', RECOMMENDED[1]?.[1] as string]),
+          allow(...REQUIRED, ['states:*', EXECUTIONS_ARN], ['states:RedriveExecution', RECOMMENDED[2]?.[1] as string]),
         ],
       },
       errors: [
