@@ -3,7 +3,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { isUnresolved } from '../model/arns';
 import { isRecord } from '../model/json';
 import { InputError, messageOf } from '../model/errors';
-import { stateMachineModel, type RoleModel, type StateMachineModel } from '../model/state-machine';
+import { stateMachineModel, type RoleModel, type StateMachineModel, type Unverifiable } from '../model/state-machine';
 import { applySubstitutions } from './intrinsics';
 import { collectBucketKeys } from './keys';
 import { parseDocumentText, readDocumentFile, type LoadedDocument } from './load';
@@ -125,5 +125,41 @@ function templateMachine(
   } else {
     model.roleReference = 'none (RoleArn is missing)';
   }
+  model.unverifiable.push(...conditionalGrants(t, id, model.role));
   return model;
+}
+
+/**
+ * The role and the policies that may not exist: their Condition depends on a parameter without a value. They are
+ * analysed as present, so the grants they give hold in one world only. A machine's own unknown Condition needs no
+ * entry: where it is not created nothing can fail, where it is the analysis is its verdict; nor does a role or
+ * policy with the same Condition as the machine, as they exist together.
+ */
+function conditionalGrants(t: TemplateAnalysis, id: string, role: RoleModel | undefined): Unverifiable[] {
+  if (!role) return [];
+  const own = t.unknownCondition(id)?.condition;
+  const parts = [
+    { kind: 'role', logicalId: role.origin?.logicalId },
+    ...[...role.identityPolicies, ...(role.boundary ? [role.boundary] : [])].map((p) => ({
+      kind: 'policy',
+      logicalId: p.origin?.logicalId,
+    })),
+  ];
+  const entries = new Map<string, Unverifiable>();
+  for (const { kind, logicalId } of parts) {
+    if (logicalId === undefined || logicalId === id || entries.has(logicalId)) continue;
+    const unknown = t.unknownCondition(logicalId);
+    if (!unknown || unknown.condition === own) continue;
+    const inputs = unknown.inputs.length > 0 ? unknown.inputs.join(', ') : 'a value known only at deployment';
+    const names = unknown.inputs.filter((i) => i.startsWith('parameter ')).map((i) => `${i.slice(10)}=<value>`);
+    entries.set(logicalId, {
+      subject: `${kind} ${logicalId} (Condition ${unknown.condition} on ${inputs})`,
+      reason: `${logicalId} exists only when ${unknown.condition} holds, which depends on ${inputs}; it was analysed as present, so what it grants may be missing when the stack is deployed`,
+      remedy:
+        names.length > 0
+          ? `Pass --parameter-overrides ${names.join(' ')} (or give the parameter a Default) to check the stack as it will be deployed.`
+          : `Check the stack with the values it will be deployed with.`,
+    });
+  }
+  return [...entries.values()];
 }
