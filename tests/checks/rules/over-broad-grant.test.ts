@@ -8,6 +8,22 @@ const POLICY = 'Role/P0';
 
 ruleTester(overBroadGrant).run('over-broad-grant', {
   valid: [
+    {
+      name: 'Describe/Stop on the child executions (execution:<name>/*) beside execution:<name>:* is not over-broad',
+      machine: {
+        definition: distributedMap(),
+        policies: [
+          allow(
+            ...REQUIRED,
+            ...RECOMMENDED,
+            [
+              ['states:DescribeExecution', 'states:StopExecution'],
+              'arn:aws:states:us-east-1:123456789012:execution:Machine/*',
+            ],
+          ),
+        ],
+      },
+    },
     { name: 'exactly the needed statements', machine: { definition: distributedMap(), policies: [DMAP_POLICY] } },
     { name: 'an inline Map with an empty role', machine: { definition: INLINE_MAP, policies: [] } },
     {
@@ -32,6 +48,41 @@ ruleTester(overBroadGrant).run('over-broad-grant', {
         policies: [allow(['states:StartExecution', '*'], ...REQUIRED.slice(1), ...RECOMMENDED)],
       },
       errors: [{ messageId: 'otherStateMachine', state: POLICY, action: 'states:StartExecution', resources: ['*'] }],
+    },
+    {
+      name: 'StartExecution on a name prefix (stateMachine:Machine*) reaches machines named like it',
+      machine: {
+        definition: distributedMap(),
+        policies: [allow(['states:StartExecution', `${MACHINE_ARN}*`], ...REQUIRED.slice(1), ...RECOMMENDED)],
+      },
+      errors: [
+        {
+          messageId: 'otherStateMachine',
+          state: POLICY,
+          action: 'states:StartExecution',
+          message: new RegExp(`allows states:StartExecution on ${MACHINE_ARN}\\*, which reaches other state machines`),
+        },
+      ],
+    },
+    {
+      name: "DescribeExecution on an execution name prefix (execution:Machine*) reaches other machines' executions",
+      machine: {
+        definition: distributedMap(),
+        policies: [
+          allow(
+            ...REQUIRED,
+            [
+              ['states:DescribeExecution', 'states:StopExecution'],
+              'arn:aws:states:us-east-1:123456789012:execution:Machine*',
+            ],
+            ...RECOMMENDED.slice(2),
+          ),
+        ],
+      },
+      errors: [
+        { messageId: 'otherExecution', state: POLICY, action: 'states:DescribeExecution' },
+        { messageId: 'otherExecution', state: POLICY, action: 'states:StopExecution' },
+      ],
     },
     {
       name: 'GetObject on the whole bucket',
