@@ -1,7 +1,7 @@
 // The check pipeline: needs → simulated requests → rules → findings (suppressions applied).
 import { DefinitionError, parseDefinition } from '../asl/definition';
 import type { AccessRequest } from '../iam';
-import type { StateMachineModel } from '../model/state-machine';
+import type { StateMachineModel, Unverifiable } from '../model/state-machine';
 import { own } from '../model/json';
 import { deriveBaseNeeds, type BaseNeeds } from '../needs';
 import type { Need, NeedsResult } from '../needs/types';
@@ -21,7 +21,7 @@ export type BucketKeyLookup = (bucket: string) => Promise<string | undefined>;
 async function readNeeds(
   machine: StateMachineModel,
   bucketKey: BucketKeyLookup | undefined,
-): Promise<{ needs: NeedsResult; definitionError?: { path: string; message: string } }> {
+): Promise<{ needs: NeedsResult; unverifiable?: Unverifiable[]; definitionError?: { path: string; message: string } }> {
   if (machine.definitionUnavailable !== undefined)
     return { needs: EMPTY_NEEDS, definitionError: { path: '$', message: machine.definitionUnavailable } };
   let base: BaseNeeds;
@@ -38,7 +38,23 @@ async function readNeeds(
       const key = await bucketKey(bucket);
       if (key !== undefined) live.set(bucket, key);
     }
-  return { needs: base.withBucketKeys((bucket) => live.get(bucket) ?? own(machine.context.bucketKeys, bucket)) };
+  const unverifiable = new Map<string, Unverifiable>();
+  const needs = base.withBucketKeys((bucket) => {
+    const key = live.get(bucket) ?? own(machine.context.bucketKeys, bucket);
+    const alias = key === undefined ? undefined : /:(alias\/.+)$/.exec(key)?.[1];
+    if (key === undefined || alias === undefined) return key;
+    // AWS managed keys (alias/aws/s3) let every principal of the account use them through S3 by their key
+    // policy: no IAM grant is needed. https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk
+    if (alias.startsWith('alias/aws/')) return undefined;
+    // An alias names no key a grant could be checked against (a grant on the alias ARN authorizes nothing).
+    unverifiable.set(bucket, {
+      subject: `the KMS key of bucket ${bucket} (${alias})`,
+      reason: `dmap-guard does not know which key ${alias} points to, so it cannot check kms:Decrypt or kms:GenerateDataKey on it; IAM grants on the alias ARN do not apply to the key`,
+      remedy: `Pass --bucket-key ${bucket}=<key ARN>, define the alias in the template, or run dmap-guard audit (DescribeKey resolves it).`,
+    });
+    return undefined;
+  });
+  return { needs, unverifiable: [...unverifiable.values()] };
 }
 
 export interface CheckOptions {
@@ -63,7 +79,15 @@ export async function checkStateMachines(
       }
     : undefined;
   const prepared = [];
-  for (const machine of machines) prepared.push({ machine, ...(await readNeeds(machine, bucketKey)) });
+  for (const model of machines) {
+    const { unverifiable, ...read } = await readNeeds(model, bucketKey);
+    // What reading the needs could not decide joins what the input could not (the unverifiable rule reports both).
+    const machine =
+      unverifiable && unverifiable.length > 0
+        ? { ...model, unverifiable: [...model.unverifiable, ...unverifiable] }
+        : model;
+    prepared.push({ machine, ...read });
+  }
   const needsByRole = new Map<string, Need[]>();
   for (const { machine, needs } of prepared) {
     if (!machine.role) continue;

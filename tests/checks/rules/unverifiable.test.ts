@@ -122,3 +122,43 @@ ruleTester(unverifiable).run('unverifiable', {
     },
   ],
 });
+
+// KMS keys by alias: the AWS managed key needs no IAM grant (its key policy lets the account use it through S3:
+// https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk); an alias outside the template
+// names no key, so it is unverifiable — and a grant on the alias ARN never satisfies the key.
+const ALIAS_ARN = 'arn:aws:kms:us-east-1:123456789012:alias/orders';
+const encryptedBucket = (key: string, policies: unknown[]) => {
+  const template = machineTemplate({ definition: distributedMap(), policies }) as {
+    Resources: Record<string, unknown>;
+  };
+  template.Resources.InBucket = {
+    Type: 'AWS::S3::Bucket',
+    Properties: {
+      BucketName: 'in-bucket',
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key } },
+        ],
+      },
+    },
+  };
+  return template;
+};
+
+ruleTester(unverifiable).run('unverifiable (KMS keys by alias)', {
+  valid: [{ name: 'alias/aws/s3 needs no grant', template: encryptedBucket('alias/aws/s3', [DMAP_POLICY]) }],
+  invalid: [
+    {
+      name: 'an alias outside the template, even with a grant on the alias ARN',
+      template: encryptedBucket('alias/orders', [DMAP_POLICY, allow(['kms:Decrypt', ALIAS_ARN])]),
+      errors: [
+        {
+          messageId: 'machineUndecided',
+          state: '$',
+          message:
+            /^Cannot decide the KMS key of bucket in-bucket \(alias\/orders\): .*IAM grants on the alias ARN do not apply to the key\.$/,
+        },
+      ],
+    },
+  ],
+});
