@@ -83,6 +83,8 @@ export interface ResolveEnv {
   parameters: ReadonlyMap<string, unknown>;
   mappings: Record<string, unknown>;
   conditions: (name: string) => ConditionValue;
+  /** Values other templates checked together export (Outputs.Export.Name → value), for Fn::ImportValue. */
+  imports?: ReadonlyMap<string, unknown>;
   /** What an unknown condition depends on ("parameter Env"), for the markers of the values it picks. */
   conditionInputs?: (name: string) => string[];
   ref: (logicalId: string) => unknown;
@@ -287,8 +289,11 @@ function resolveValue(value: unknown, env: ResolveEnv, depth: number): unknown {
           ? r(fallback.DefaultValue, 3, 'DefaultValue')
           : unresolved(`Fn::FindInMap ${names.join('/')}`);
       }
-      case 'Fn::ImportValue':
-        return unresolved(`Fn::ImportValue ${JSON.stringify(r(arg))}`);
+      case 'Fn::ImportValue': {
+        const name = r(arg);
+        if (typeof name === 'string' && env.imports?.has(name)) return env.imports.get(name);
+        return unresolved(`Fn::ImportValue ${JSON.stringify(name)}`);
+      }
       case 'Fn::Base64':
         return capped(Buffer.from(str(r(arg))).toString('base64'), fn);
       case 'Fn::ToJsonString':

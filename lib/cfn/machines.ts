@@ -39,6 +39,23 @@ export function analyzeTemplateReferences(
   return { machines, external: lookups.external };
 }
 
+/**
+ * Templates checked together, as stacks deployed together: an Fn::ImportValue of a name another template exports
+ * resolves to that export's value, and a role another template defines is that role, not an external one.
+ */
+export function analyzeTemplates(
+  templates: Array<{ doc: LoadedDocument; options: TemplateOptions }>,
+): StateMachineModel[] {
+  const exports = new Map<string, unknown>();
+  const sharedRoles = new Map<string, RoleModel>();
+  for (const { doc, options } of templates) {
+    const t = new TemplateAnalysis(doc, options);
+    for (const [name, value] of t.exports()) if (!exports.has(name)) exports.set(name, value);
+    for (const [arn, role] of collectRoles(t, new Lookups(options.snapshot))) sharedRoles.set(arn, role);
+  }
+  return templates.flatMap(({ doc, options }) => analyzeTemplate(doc, { ...options, exports, sharedRoles }));
+}
+
 function readLocalDefinition(
   t: TemplateAnalysis,
   location: unknown,
@@ -117,7 +134,7 @@ function templateMachine(
 
   const roleArn = read.role;
   if (typeof roleArn === 'string' && !isUnresolved(roleArn)) {
-    model.role = roles.get(roleArn) ?? lookups.role(roleArn);
+    model.role = roles.get(roleArn) ?? t.sharedRoles.get(roleArn) ?? lookups.role(roleArn);
   } else if (roleArn !== undefined) {
     model.roleReference = typeof roleArn === 'string' ? roleArn : JSON.stringify(roleArn);
   } else if (sam) {

@@ -1,7 +1,7 @@
 // A CloudFormation or SAM template as the resolver sees it: parameters, conditions, intrinsics and the values
 // (names, ARNs) of its resources. What the resources mean is read in roles.ts, sam-role.ts and machines.ts.
 import type { AccountSnapshot } from '../model/snapshot';
-import type { Origin } from '../model/state-machine';
+import type { Origin, RoleModel } from '../model/state-machine';
 import { InputError } from '../model/errors';
 import { isRecord, own } from '../model/json';
 import {
@@ -27,6 +27,10 @@ export interface TemplateOptions {
   bucketKeys?: Record<string, string>;
   /** Physical ids of resources that already exist (a deployed stack), by logical id. */
   physicalIds?: Record<string, string>;
+  /** Exports of the other templates checked together (Outputs.Export.Name → value), for Fn::ImportValue. */
+  exports?: ReadonlyMap<string, unknown>;
+  /** Roles the other templates checked together define, by ARN. */
+  sharedRoles?: ReadonlyMap<string, RoleModel>;
   /** Definition texts stored in S3, by "bucket/key", fetched beforehand (the analysis itself does no I/O but local files). */
   s3Definitions?: ReadonlyMap<string, string>;
 }
@@ -96,6 +100,7 @@ export class TemplateAnalysis {
       mappings: isRecord(this.template.Mappings) ? this.template.Mappings : {},
       conditions: (name) => this.condition(name),
       conditionInputs: (name) => this.conditionInputs(name),
+      ...(options.exports ? { imports: options.exports } : {}),
       ref: (id) => this.values(id)?.ref ?? unresolved(`Ref ${id}`),
       getAtt: (id, attribute) => {
         const values = this.values(id);
@@ -181,6 +186,24 @@ export class TemplateAnalysis {
     if (!isRecord(resource) || typeof resource.Condition !== 'string') return undefined;
     if (this.condition(resource.Condition) !== UNKNOWN_CONDITION) return undefined;
     return { condition: resource.Condition, inputs: this.conditionInputs(resource.Condition) };
+  }
+
+  /** What this template exports (Outputs with Export.Name), resolved: the values other templates import. */
+  exports(): Map<string, unknown> {
+    const exported = new Map<string, unknown>();
+    const outputs = isRecord(this.template.Outputs) ? this.template.Outputs : {};
+    for (const output of Object.values(outputs)) {
+      if (!isRecord(output) || !isRecord(output.Export)) continue;
+      if (typeof output.Condition === 'string' && this.condition(output.Condition) !== true) continue;
+      const name = this.resolve(output.Export.Name);
+      if (typeof name !== 'string' || isUnresolved(name) || exported.has(name)) continue;
+      exported.set(name, this.resolve(output.Value));
+    }
+    return exported;
+  }
+
+  get sharedRoles(): ReadonlyMap<string, RoleModel> {
+    return this.options.sharedRoles ?? new Map();
   }
 
   /** Resources that may exist: no Condition, a Condition that holds, or one that cannot be decided (both worlds). */

@@ -1,5 +1,5 @@
 // dmap-guard check: analyse CloudFormation/SAM templates offline with the embedded evaluator.
-import { analyzeTemplate } from '../../cfn/machines';
+import { analyzeTemplates } from '../../cfn/machines';
 import { parseSuppressions } from '../../cfn/suppressions';
 import { partitionOf } from '../../model/arns';
 import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
@@ -127,27 +127,31 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const bucketKeys = { ...config.bucketKeys, ...parsePairs(args.lists['bucket-key'] ?? [], 'bucket-key') };
 
   const docs = new Map<string, LoadedDocument>();
-  const machines: StateMachineModel[] = [];
+  const templates = [];
   for (const file of args.positionals) {
     const doc = readDocumentFile(file);
     docs.set(file, doc);
     const declared = isRecord(doc.value) && isRecord(doc.value.Parameters) ? doc.value.Parameters : {};
     // Overrides apply to the templates that declare them, as with several stacks deployed together.
     const overrides = Object.fromEntries(Object.entries(parameterOverrides).filter(([name]) => name in declared));
-    for (const machine of analyzeTemplate(doc, {
-      region,
-      account,
-      partition,
-      parameterOverrides: overrides,
-      bucketKeys,
-      ...(snapshot ? { snapshot } : {}),
-    })) {
-      machine.suppressions.push(
-        ...config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id),
-      );
-      machines.push(machine);
-    }
+    templates.push({
+      doc,
+      options: {
+        region,
+        account,
+        partition,
+        parameterOverrides: overrides,
+        bucketKeys,
+        ...(snapshot ? { snapshot } : {}),
+      },
+    });
   }
+  // Checked together, the templates are joined through Outputs.Export / Fn::ImportValue.
+  const machines: StateMachineModel[] = analyzeTemplates(templates);
+  for (const machine of machines)
+    machine.suppressions.push(
+      ...config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id),
+    );
   const undeclared = Object.keys(parameterOverrides).find(
     (name) =>
       ![...docs.values()].some((d) => isRecord(d.value) && isRecord(d.value.Parameters) && name in d.value.Parameters),
