@@ -108,12 +108,10 @@ function resourceProbes(need: Need, resource: string): Array<[ProbeKind, string,
     case 'kms':
       probes.push(['any-key', `${prefix}key/00000000-0000-4000-8000-00000000d0d0`]);
       break;
-    case 'lambda': {
-      const name = /^function:([^:]+)/.exec(arn.resource)?.[1];
+    // function:<name>* is how SAM's LambdaInvokePolicy and many samples cover versions and aliases: not probed.
+    case 'lambda':
       probes.push(['other-function', `${prefix}function:${OTHER}`]);
-      if (name !== undefined) probes.push(['other-function', `${prefix}function:${sampleResource(name)}-${OTHER}`]);
       break;
-    }
     default: {
       const cut = Math.max(arn.resource.lastIndexOf('/'), arn.resource.lastIndexOf(':'));
       probes.push(['other-resource', `${prefix}${arn.resource.slice(0, cut + 1)}${OTHER}`]);
