@@ -13,14 +13,10 @@ ruleTester(overBroadGrant).run('over-broad-grant', {
       machine: {
         definition: distributedMap(),
         policies: [
-          allow(
-            ...REQUIRED,
-            ...RECOMMENDED,
-            [
-              ['states:DescribeExecution', 'states:StopExecution'],
-              'arn:aws:states:us-east-1:123456789012:execution:Machine/*',
-            ],
-          ),
+          allow(...REQUIRED, ...RECOMMENDED, [
+            ['states:DescribeExecution', 'states:StopExecution'],
+            'arn:aws:states:us-east-1:123456789012:execution:Machine/*',
+          ]),
         ],
       },
     },
