@@ -231,6 +231,20 @@ describe('custom resource handler (functions/custom-resource)', () => {
     expect(sent().body).toMatchObject({ Status: 'SUCCESS', Data: { Verdict: 'PASS', Errors: '0' } });
   });
 
+  it.each([
+    ['error', 'SUCCESS'],
+    ['unverified', 'FAILED'],
+  ])('a role dmap-guard cannot read is UNVERIFIED; with FailOn %s the resource answers %s', async (failOn, status) => {
+    allowEverything();
+    iam.on(GetRoleCommand).rejects(awsError('AccessDenied', 'not authorized to perform iam:GetRole'));
+    s3.on(GetBucketEncryptionCommand).rejects(awsError('ServerSideEncryptionConfigurationNotFoundError'));
+    const sent = put();
+    const request = event('custom-resource-create-definition.json');
+    request.ResourceProperties.FailOn = failOn;
+    await customResource(request);
+    expect(sent().body).toMatchObject({ Status: status, Data: { Verdict: 'UNVERIFIED', Errors: '0' } });
+  });
+
   it('Update keeps the PhysicalResourceId; Delete always succeeds without calling AWS', async () => {
     machine('{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}');
     inlineRole([]);
