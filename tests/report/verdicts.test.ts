@@ -85,6 +85,10 @@ describe('hook verdict', () => {
     expect(response.hookStatus).toBe('SUCCESS');
     expect(response.message).toMatch(/^dmap-guard: AWS::StepFunctions::StateMachine Machine is UNVERIFIED/);
     // What could not be verified comes before plain warnings, with its fix.
+    expect(response.annotations?.map((a) => [a.annotationName, a.status])).toEqual([
+      ['unverifiable', 'SKIPPED'],
+      ['missing-recommended-permission', 'PASSED'],
+    ]);
     expect(response.message?.split('\n')[1]).toBe(
       '[warning] unverifiable (Machine): unverifiable message Fix: unverifiable fix',
     );

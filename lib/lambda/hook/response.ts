@@ -2,7 +2,7 @@
 // findings first, and one annotation per finding.
 import { RULES } from '../../checks/registry';
 import type { Finding } from '../../checks/types';
-import { failsAt, verdictOf, type FailOn } from '../../report/report';
+import { failsAt, isUnverified, verdictOf, type FailOn } from '../../report/report';
 import { clip, findingsMessage, oneLine } from '../../report/message';
 import { MAX_MESSAGE, type HookAnnotation, type HookResponse } from './contract';
 
@@ -14,7 +14,9 @@ export function annotations(findings: Finding[], failOn: FailOn): HookAnnotation
   const docs = new Map(RULES.map((r) => [r.id, r.docs]));
   return findings.slice(0, MAX_ANNOTATIONS).map((finding) => ({
     annotationName: finding.rule,
-    status: failsAt(finding, failOn) ? 'FAILED' : 'PASSED',
+    // What could not be verified was neither passed nor failed: SKIPPED (PASSED | FAILED | SKIPPED,
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Annotation.html).
+    status: failsAt(finding, failOn) ? 'FAILED' : isUnverified(finding) ? 'SKIPPED' : 'PASSED',
     statusMessage: clip(`${finding.stateMachine}: ${oneLine(finding.message)}`, MAX_ANNOTATION_TEXT),
     remediationMessage: clip(oneLine(finding.fix), MAX_ANNOTATION_TEXT),
     ...(docs.get(finding.rule) ? { remediationLink: docs.get(finding.rule) as string } : {}),
