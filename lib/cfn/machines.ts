@@ -61,7 +61,7 @@ function readLocalDefinition(
   location: unknown,
   field: string,
   s3Definitions: ReadonlyMap<string, string>,
-): { definition?: unknown; unavailable?: string } {
+): { definition?: unknown; unavailable?: string; undecided?: Unverifiable } {
   const s3Key = isRecord(location)
     ? `${String(location.Bucket)}/${String(location.Key)}`
     : typeof location === 'string' && location.startsWith('s3://')
@@ -88,8 +88,13 @@ function readLocalDefinition(
     }
   }
   const where = isRecord(location) ? `s3://${String(location.Bucket)}/${String(location.Key)}` : String(location);
+  // Not broken, only out of reach: the machine is UNVERIFIED, not failed.
   return {
-    unavailable: `${field} points at ${where}; dmap-guard reads local definitions: run it on the template before it is packaged`,
+    undecided: {
+      subject: `definition ${where}`,
+      reason: `${field} points at ${where}, and dmap-guard reads local definitions`,
+      remedy: 'Run dmap-guard check on the template before it is packaged, or check the deployed stack (hook, audit).',
+    },
   };
 }
 
@@ -106,13 +111,14 @@ function templateMachine(
   const values = t.values(id) as ResourceValues;
   const read = readStateMachineProperties(props, { sam, resolve: (value) => t.resolve(value), where: t.pseudo });
   const source = read.definition;
-  const { definition, unavailable } =
+  const { definition, unavailable, undecided } =
     source.kind === 'inline'
-      ? { definition: source.value, unavailable: undefined }
+      ? { definition: source.value, unavailable: undefined, undecided: undefined }
       : source.kind === 'location'
         ? readLocalDefinition(t, source.value, source.field, t.s3Definitions)
         : {
             definition: undefined,
+            undecided: undefined,
             unavailable: `${id} has no definition (Definition, ${sam ? 'DefinitionUri' : 'DefinitionString or DefinitionS3Location'})`,
           };
   const model = stateMachineModel({
@@ -130,6 +136,7 @@ function templateMachine(
     origin: t.origin(id, 'Properties', source.field),
     source: t.file,
     suppressions: suppressionsOf(t, id),
+    ...(undecided ? { unverifiable: [undecided] } : {}),
   });
 
   const roleArn = read.role;

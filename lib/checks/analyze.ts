@@ -24,6 +24,8 @@ async function readNeeds(
 ): Promise<{ needs: NeedsResult; unverifiable?: Unverifiable[]; definitionError?: { path: string; message: string } }> {
   if (machine.definitionUnavailable !== undefined)
     return { needs: EMPTY_NEEDS, definitionError: { path: '$', message: machine.definitionUnavailable } };
+  // No definition and no reason it is broken: out of reach (machine.unverifiable says why), nothing to derive.
+  if (machine.definition === undefined && machine.unverifiable.length > 0) return { needs: EMPTY_NEEDS };
   let base: BaseNeeds;
   try {
     base = deriveBaseNeeds(parseDefinition(machine.definition), machine.context);

@@ -162,3 +162,32 @@ ruleTester(unverifiable).run('unverifiable (KMS keys by alias)', {
     },
   ],
 });
+
+ruleTester(unverifiable).run('unverifiable (a definition out of reach)', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a packaged template: the definition is in S3, which check does not read',
+      template: {
+        Resources: {
+          Machine: {
+            Type: 'AWS::StepFunctions::StateMachine',
+            Properties: {
+              DefinitionS3Location: { Bucket: 'artifacts', Key: 'machine.asl.json' },
+              RoleArn: 'arn:aws:iam::123456789012:role/external',
+            },
+          },
+        },
+      },
+      errors: [
+        {
+          messageId: 'machineUndecided',
+          state: '$',
+          message:
+            'Cannot decide definition s3://artifacts/machine.asl.json: DefinitionS3Location points at s3://artifacts/machine.asl.json, and dmap-guard reads local definitions.',
+        },
+        { messageId: 'roleUnreadable', state: '$', message: /so none of the 0 needs can be checked/ },
+      ],
+    },
+  ],
+});
