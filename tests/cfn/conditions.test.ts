@@ -22,6 +22,7 @@ function template(change: (t: Template) => void): Template {
     IsDev: { 'Fn::Equals': [{ Ref: 'Stage' }, 'dev'] },
     ProdAndDev: { 'Fn::And': [{ Condition: 'IsProd' }, { Condition: 'IsDev' }] },
     ProdOrStage: { 'Fn::Or': [{ Condition: 'IsProd' }, { 'Fn::Not': [{ Condition: 'IsDev' }] }] },
+    NotProd: { 'Fn::Not': [{ Condition: 'IsProd' }] },
   };
   change(t);
   return t;
@@ -68,6 +69,7 @@ describe('template Conditions in both worlds', () => {
   it.each([
     ['Fn::And of an unknown and a false condition is false', 'ProdAndDev', 0],
     ['Fn::Or of an unknown and a true condition is true', 'ProdOrStage', 1],
+    ['Fn::Not of an unknown condition is unknown, so the resource is kept', 'NotProd', 1],
   ])('%s', async (_name, condition, count) => {
     const { machines } = await check(template((t) => ((t.Resources.Machine as Json).Condition = condition)));
     expect(machines).toHaveLength(count);
