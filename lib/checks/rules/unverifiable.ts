@@ -57,7 +57,7 @@ export const unverifiable = defineRule({
       fix: 'remedy',
       fixData: { remedy: entry.remedy },
     }));
-    const needs = analysis.needResults.length;
+    const needs = analysis.needResults.filter((r) => r.need.tier !== 'optional').length;
     if (!role) {
       drafts.push({ messageId: 'roleUnresolved', data: { role: machine.roleReference ?? 'unknown', needs } });
       return drafts;

@@ -46,7 +46,7 @@ ruleTester(unverifiable).run('unverifiable', {
           state: '$',
           actions: [],
           resources: [EXTERNAL],
-          message: new RegExp(`^Role ${EXTERNAL} cannot be read \\(.+\\), so none of the 6 needs can be checked\\.$`),
+          message: new RegExp(`^Role ${EXTERNAL} cannot be read \\(.+\\), so none of the 5 needs can be checked\\.$`),
         },
       ],
     },
@@ -54,7 +54,7 @@ ruleTester(unverifiable).run('unverifiable', {
       name: 'a RoleArn that cannot be resolved',
       machine: { definition: distributedMap(), roleArn: { 'Fn::ImportValue': 'SharedRoleArn' } },
       errors: [
-        { messageId: 'roleUnresolved', state: '$', actions: [], message: /cannot be resolved, so none of the 6 needs/ },
+        { messageId: 'roleUnresolved', state: '$', actions: [], message: /cannot be resolved, so none of the 5 needs/ },
       ],
     },
     {
