@@ -8,6 +8,7 @@ import { hookConfig } from '../../lib/lambda/hook/config';
 import type { HookRequest, HookResponse } from '../../lib/lambda/hook/contract';
 import { handleHookRequest } from '../../lib/lambda/hook/handle';
 import { internalFailure } from '../../lib/lambda/hook/response';
+import { verdictOf } from '../../lib/report/report';
 import { clients } from '../shared/clients';
 import { logger, metrics } from '../shared/powertools';
 
@@ -51,6 +52,9 @@ function publishMetrics(response: HookResponse, findings: Finding[]): void {
     metrics.addDimension('FailureMode', failureMode);
     metrics.addMetric('NonCompliantResources', MetricUnit.Count, response.errorCode === 'NonCompliant' ? 1 : 0);
     metrics.addMetric('InternalFailures', MetricUnit.Count, response.errorCode === 'InternalFailure' ? 1 : 0);
+    // UNVERIFIED whatever FAIL_ON made of it: the alarm counts what could not be decided.
+    const unverified = response.errorCode !== 'InternalFailure' && verdictOf(findings) === 'unverified';
+    metrics.addMetric('UnverifiedResources', MetricUnit.Count, unverified ? 1 : 0);
     for (const [rule, count] of Object.entries(countBy(findings.filter((f) => !f.suppressed).map((f) => f.rule)))) {
       const single = metrics.singleMetric();
       single.addDimension('FailureMode', failureMode);

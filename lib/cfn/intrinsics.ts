@@ -74,11 +74,19 @@ export function unresolved(description: string): string {
 /** Removed from objects and arrays, as AWS::NoValue is. */
 export const NO_VALUE = Symbol('AWS::NoValue');
 
+/** A condition that depends on a value known only at deployment (a parameter without a value): both worlds hold. */
+export const UNKNOWN_CONDITION = Symbol('unknown condition');
+export type ConditionValue = boolean | typeof UNKNOWN_CONDITION;
+
 export interface ResolveEnv {
   pseudo: Record<string, unknown>;
   parameters: ReadonlyMap<string, unknown>;
   mappings: Record<string, unknown>;
-  conditions: (name: string) => boolean;
+  conditions: (name: string) => ConditionValue;
+  /** Values other templates checked together export (Outputs.Export.Name → value), for Fn::ImportValue. */
+  imports?: ReadonlyMap<string, unknown>;
+  /** What an unknown condition depends on ("parameter Env"), for the markers of the values it picks. */
+  conditionInputs?: (name: string) => string[];
   ref: (logicalId: string) => unknown;
   getAtt: (logicalId: string, attribute: string) => unknown;
 }
@@ -108,10 +116,24 @@ function substitute(template: string, variables: Record<string, unknown>, env: R
   });
 }
 
-const isTrue = (resolved: unknown) => resolved === true || resolved === 'true';
+/** Three-valued: a condition on an unresolved value is unknown, neither true nor false. */
+function truth(resolved: unknown): ConditionValue {
+  if (resolved === UNKNOWN_CONDITION) return UNKNOWN_CONDITION;
+  if (resolved === true || resolved === 'true') return true;
+  if (typeof resolved === 'string' && resolved.includes(UNRESOLVED_MARKER)) return UNKNOWN_CONDITION;
+  return false;
+}
 
-export function evaluateCondition(value: unknown, env: ResolveEnv): boolean {
-  return isTrue(resolve(value, env));
+function all(values: ConditionValue[]): ConditionValue {
+  return values.includes(false) ? false : values.includes(UNKNOWN_CONDITION) ? UNKNOWN_CONDITION : true;
+}
+
+function some(values: ConditionValue[]): ConditionValue {
+  return values.includes(true) ? true : values.includes(UNKNOWN_CONDITION) ? UNKNOWN_CONDITION : false;
+}
+
+export function evaluateCondition(value: unknown, env: ResolveEnv): ConditionValue {
+  return truth(resolve(value, env));
 }
 
 /**
@@ -223,20 +245,31 @@ function resolveValue(value: unknown, env: ResolveEnv, depth: number): unknown {
       case 'Fn::If': {
         if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string')
           return unresolved('malformed Fn::If');
-        return env.conditions(arg[0]) ? r(arg[1], 1) : r(arg[2], 2);
+        const holds = env.conditions(arg[0]);
+        if (holds !== UNKNOWN_CONDITION) return holds ? r(arg[1], 1) : r(arg[2], 2);
+        // Both worlds: where the branches agree the value holds; where they differ it is unknown, naming why.
+        const [yes, no] = [r(arg[1], 1), r(arg[2], 2)];
+        if (JSON.stringify(yes) === JSON.stringify(no)) return yes;
+        const inputs = env.conditionInputs?.(arg[0]) ?? [];
+        return unresolved(`Fn::If ${arg[0]}${inputs.length > 0 ? ` on ${inputs.join(', ')}` : ''}`);
       }
       case 'Fn::Equals': {
         if (!Array.isArray(arg) || arg.length !== 2) return false;
-        return JSON.stringify(r(arg[0], 0)) === JSON.stringify(r(arg[1], 1));
+        const [left, right] = [JSON.stringify(r(arg[0], 0)), JSON.stringify(r(arg[1], 1))];
+        if (left === right) return true;
+        return `${left}${right}`.includes(UNRESOLVED_MARKER) ? UNKNOWN_CONDITION : false;
       }
       case 'Fn::And':
-        return Array.isArray(arg) && arg.every((c, i) => isTrue(r(c, i)));
+        return Array.isArray(arg) ? all(arg.map((c, i) => truth(r(c, i)))) : false;
       case 'Fn::Or':
-        return Array.isArray(arg) && arg.some((c, i) => isTrue(r(c, i)));
-      case 'Fn::Not':
-        return Array.isArray(arg) && !isTrue(r(arg[0], 0));
+        return Array.isArray(arg) ? some(arg.map((c, i) => truth(r(c, i)))) : false;
+      case 'Fn::Not': {
+        if (!Array.isArray(arg)) return false;
+        const value = truth(r(arg[0], 0));
+        return value === UNKNOWN_CONDITION ? value : !value;
+      }
       case 'Condition':
-        return typeof arg === 'string' && env.conditions(arg);
+        return typeof arg === 'string' ? env.conditions(arg) : false;
       case 'Fn::FindInMap': {
         if (!Array.isArray(arg) || arg.length < 3) return unresolved('malformed Fn::FindInMap');
         const names = arg.slice(0, 3).map((a, i) => str(r(a, i)));
@@ -256,8 +289,11 @@ function resolveValue(value: unknown, env: ResolveEnv, depth: number): unknown {
           ? r(fallback.DefaultValue, 3, 'DefaultValue')
           : unresolved(`Fn::FindInMap ${names.join('/')}`);
       }
-      case 'Fn::ImportValue':
-        return unresolved(`Fn::ImportValue ${JSON.stringify(r(arg))}`);
+      case 'Fn::ImportValue': {
+        const name = r(arg);
+        if (typeof name === 'string' && env.imports?.has(name)) return env.imports.get(name);
+        return unresolved(`Fn::ImportValue ${JSON.stringify(name)}`);
+      }
       case 'Fn::Base64':
         return capped(Buffer.from(str(r(arg))).toString('base64'), fn);
       case 'Fn::ToJsonString':

@@ -40,6 +40,23 @@ export function analyzeTemplateReferences(
   return { machines, external: lookups.external };
 }
 
+/**
+ * Templates checked together, as stacks deployed together: an Fn::ImportValue of a name another template exports
+ * resolves to that export's value, and a role another template defines is that role, not an external one.
+ */
+export function analyzeTemplates(
+  templates: Array<{ doc: LoadedDocument; options: TemplateOptions }>,
+): StateMachineModel[] {
+  const exports = new Map<string, unknown>();
+  const sharedRoles = new Map<string, RoleModel>();
+  for (const { doc, options } of templates) {
+    const t = new TemplateAnalysis(doc, options);
+    for (const [name, value] of t.exports()) if (!exports.has(name)) exports.set(name, value);
+    for (const [arn, role] of collectRoles(t, new Lookups(options.snapshot))) sharedRoles.set(arn, role);
+  }
+  return templates.flatMap(({ doc, options }) => analyzeTemplate(doc, { ...options, exports, sharedRoles }));
+}
+
 interface ReadDefinition {
   definition?: unknown;
   unavailable?: string;
@@ -78,8 +95,13 @@ function readLocalDefinition(
     return readDefinitionFile(t, location, field);
   }
   const where = isRecord(location) ? `s3://${String(location.Bucket)}/${String(location.Key)}` : String(location);
+  // Not broken, only out of reach: the machine is UNVERIFIED, not failed.
   return {
-    unavailable: `${field} points at ${where}; dmap-guard reads local definitions: run it on the template before it is packaged`,
+    unverifiable: {
+      subject: `definition ${where}`,
+      reason: `${field} points at ${where}, and dmap-guard reads local definitions`,
+      remedy: 'Run dmap-guard check on the template before it is packaged, or check the deployed stack (hook, audit).',
+    },
   };
 }
 
@@ -134,6 +156,7 @@ function templateMachine(
         ? readLocalDefinition(t, source.value, source.field, t.s3Definitions)
         : {
             definition: undefined,
+            unverifiable: undefined,
             unavailable: `${id} has no definition (Definition, ${sam ? 'DefinitionUri' : 'DefinitionString or DefinitionS3Location'})`,
           };
   const model = stateMachineModel({
@@ -156,7 +179,7 @@ function templateMachine(
 
   const roleArn = read.role;
   if (typeof roleArn === 'string' && !isUnresolved(roleArn)) {
-    model.role = roles.get(roleArn) ?? lookups.role(roleArn);
+    model.role = roles.get(roleArn) ?? t.sharedRoles.get(roleArn) ?? lookups.role(roleArn);
   } else if (roleArn !== undefined) {
     model.roleReference = typeof roleArn === 'string' ? roleArn : JSON.stringify(roleArn);
   } else if (sam) {
@@ -164,5 +187,41 @@ function templateMachine(
   } else {
     model.roleReference = 'none (RoleArn is missing)';
   }
+  model.unverifiable.push(...conditionalGrants(t, id, model.role));
   return model;
+}
+
+/**
+ * The role and the policies that may not exist: their Condition depends on a parameter without a value. They are
+ * analysed as present, so the grants they give hold in one world only. A machine's own unknown Condition needs no
+ * entry: where it is not created nothing can fail, where it is the analysis is its verdict; nor does a role or
+ * policy with the same Condition as the machine, as they exist together.
+ */
+function conditionalGrants(t: TemplateAnalysis, id: string, role: RoleModel | undefined): Unverifiable[] {
+  if (!role) return [];
+  const own = t.unknownCondition(id)?.condition;
+  const parts = [
+    { kind: 'role', logicalId: role.origin?.logicalId },
+    ...[...role.identityPolicies, ...(role.boundary ? [role.boundary] : [])].map((p) => ({
+      kind: 'policy',
+      logicalId: p.origin?.logicalId,
+    })),
+  ];
+  const entries = new Map<string, Unverifiable>();
+  for (const { kind, logicalId } of parts) {
+    if (logicalId === undefined || logicalId === id || entries.has(logicalId)) continue;
+    const unknown = t.unknownCondition(logicalId);
+    if (!unknown || unknown.condition === own) continue;
+    const inputs = unknown.inputs.length > 0 ? unknown.inputs.join(', ') : 'a value known only at deployment';
+    const names = unknown.inputs.filter((i) => i.startsWith('parameter ')).map((i) => `${i.slice(10)}=<value>`);
+    entries.set(logicalId, {
+      subject: `${kind} ${logicalId} (Condition ${unknown.condition} on ${inputs})`,
+      reason: `${logicalId} exists only when ${unknown.condition} holds, which depends on ${inputs}; it was analysed as present, so what it grants may be missing when the stack is deployed`,
+      remedy:
+        names.length > 0
+          ? `Pass --parameter-overrides ${names.join(' ')} (or give the parameter a Default) to check the stack as it will be deployed.`
+          : `Check the stack with the values it will be deployed with.`,
+    });
+  }
+  return [...entries.values()];
 }

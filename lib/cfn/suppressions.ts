@@ -15,6 +15,9 @@ export function suppressionsOf(t: TemplateAnalysis, id: string): Suppression[] {
   );
 }
 
+/** Rule ids that were renamed: suppressions written for the old id keep working. */
+const RULE_ALIASES = new Map([['unverifiable-policy', 'unverifiable']]);
+
 /** Suppressions as written in template Metadata or a --config file; a missing reason is an input error. */
 export function parseSuppressions(value: unknown, file: string, path: string): Suppression[] {
   if (!Array.isArray(value)) throw new InputError(file, 'expected a list of {rule, reason}', { path });
@@ -24,7 +27,7 @@ export function parseSuppressions(value: unknown, file: string, path: string): S
       throw new InputError(file, 'expected {rule, reason} with a rule id', { path: where });
     if (typeof entry.reason !== 'string' || entry.reason.trim() === '')
       throw new InputError(file, `suppressing ${entry.rule} needs a reason`, { path: `${where}.reason` });
-    const suppression: Suppression = { rule: entry.rule, reason: entry.reason };
+    const suppression: Suppression = { rule: RULE_ALIASES.get(entry.rule) ?? entry.rule, reason: entry.reason };
     if (typeof entry.action === 'string') suppression.action = entry.action;
     if (typeof entry.resource === 'string') suppression.resource = entry.resource;
     return suppression;

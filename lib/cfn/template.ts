@@ -1,10 +1,18 @@
 // A CloudFormation or SAM template as the resolver sees it: parameters, conditions, intrinsics and the values
 // (names, ARNs) of its resources. What the resources mean is read in roles.ts, sam-role.ts and machines.ts.
 import type { AccountSnapshot } from '../model/snapshot';
-import type { Origin, Unverifiable } from '../model/state-machine';
+import type { Origin, RoleModel, Unverifiable } from '../model/state-machine';
 import { InputError } from '../model/errors';
 import { isRecord, own } from '../model/json';
-import { evaluateCondition, resolve, unresolved, type ResolveEnv } from './intrinsics';
+import {
+  evaluateCondition,
+  resolve,
+  unresolved,
+  UNKNOWN_CONDITION,
+  type ConditionValue,
+  type ResolveEnv,
+} from './intrinsics';
+import { isUnresolved } from '../model/arns';
 import type { LoadedDocument } from './load';
 import { physicalValues, resourceValues, type Pseudo, type ResourceValues } from './resources';
 
@@ -19,6 +27,10 @@ export interface TemplateOptions {
   bucketKeys?: Record<string, string>;
   /** Physical ids of resources that already exist (a deployed stack), by logical id. */
   physicalIds?: Record<string, string>;
+  /** Exports of the other templates checked together (Outputs.Export.Name → value), for Fn::ImportValue. */
+  exports?: ReadonlyMap<string, unknown>;
+  /** Roles the other templates checked together define, by ARN. */
+  sharedRoles?: ReadonlyMap<string, RoleModel>;
   /**
    * Definition texts stored in S3, by "bucket/key", fetched beforehand (the analysis itself does no I/O but local
    * files), or why one could not be read.
@@ -60,7 +72,7 @@ export class TemplateAnalysis {
   private readonly resources: Json;
   private readonly valueCache = new Map<string, ResourceValues>();
   private readonly inProgress = new Set<string>();
-  private readonly conditionCache = new Map<string, boolean>();
+  private readonly conditionCache = new Map<string, ConditionValue>();
 
   constructor(
     readonly doc: LoadedDocument,
@@ -97,6 +109,8 @@ export class TemplateAnalysis {
       parameters: this.parameters(),
       mappings: isRecord(this.template.Mappings) ? this.template.Mappings : {},
       conditions: (name) => this.condition(name),
+      conditionInputs: (name) => this.conditionInputs(name),
+      ...(options.exports ? { imports: options.exports } : {}),
       ref: (id) => this.values(id)?.ref ?? unresolved(`Ref ${id}`),
       getAtt: (id, attribute) => {
         const values = this.values(id);
@@ -139,7 +153,7 @@ export class TemplateAnalysis {
     return values;
   }
 
-  private condition(name: string): boolean {
+  private condition(name: string): ConditionValue {
     const cached = this.conditionCache.get(name);
     if (cached !== undefined) return cached;
     const conditions = isRecord(this.template.Conditions) ? this.template.Conditions : {};
@@ -151,11 +165,62 @@ export class TemplateAnalysis {
     return value;
   }
 
-  /** Resources that exist: no Condition, or a Condition that holds. */
+  /**
+   * The parameters without a value a condition depends on ("parameter Env"), through the conditions it names;
+   * other unresolved values it compares are named by their marker.
+   */
+  conditionInputs(name: string, seen = new Set<string>()): string[] {
+    const conditions = isRecord(this.template.Conditions) ? this.template.Conditions : {};
+    if (seen.has(name) || !Object.hasOwn(conditions, name)) return [];
+    seen.add(name);
+    const inputs = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!isRecord(node)) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'Ref' && typeof value === 'string' && this.env.parameters.has(value)) {
+          const known = this.env.parameters.get(value);
+          if (typeof known === 'string' && isUnresolved(known)) inputs.add(`parameter ${value}`);
+        } else if (key === 'Condition' && typeof value === 'string') {
+          for (const input of this.conditionInputs(value, seen)) inputs.add(input);
+        } else walk(value);
+      }
+    };
+    walk(conditions[name]);
+    return [...inputs];
+  }
+
+  /** A resource whose Condition cannot be decided before deployment: it is analysed as present. */
+  unknownCondition(id: string): { condition: string; inputs: string[] } | undefined {
+    const resource = own(this.resources, id);
+    if (!isRecord(resource) || typeof resource.Condition !== 'string') return undefined;
+    if (this.condition(resource.Condition) !== UNKNOWN_CONDITION) return undefined;
+    return { condition: resource.Condition, inputs: this.conditionInputs(resource.Condition) };
+  }
+
+  /** What this template exports (Outputs with Export.Name), resolved: the values other templates import. */
+  exports(): Map<string, unknown> {
+    const exported = new Map<string, unknown>();
+    const outputs = isRecord(this.template.Outputs) ? this.template.Outputs : {};
+    for (const output of Object.values(outputs)) {
+      if (!isRecord(output) || !isRecord(output.Export)) continue;
+      if (typeof output.Condition === 'string' && this.condition(output.Condition) !== true) continue;
+      const name = this.resolve(output.Export.Name);
+      if (typeof name !== 'string' || isUnresolved(name) || exported.has(name)) continue;
+      exported.set(name, this.resolve(output.Value));
+    }
+    return exported;
+  }
+
+  get sharedRoles(): ReadonlyMap<string, RoleModel> {
+    return this.options.sharedRoles ?? new Map();
+  }
+
+  /** Resources that may exist: no Condition, a Condition that holds, or one that cannot be decided (both worlds). */
   resource(id: string): Json | undefined {
     const resource = own(this.resources, id);
     if (!isRecord(resource)) return undefined;
-    if (typeof resource.Condition === 'string' && !this.condition(resource.Condition)) return undefined;
+    if (typeof resource.Condition === 'string' && this.condition(resource.Condition) === false) return undefined;
     return resource;
   }
 

@@ -5,7 +5,7 @@ import { DefinitionError, parseDefinition } from '../asl/definition';
 import type { AccessRequest, Evaluation } from '../iam';
 import type { Catalogue } from '../iam/catalogue';
 import { own } from '../model/json';
-import type { RoleModel, StateMachineModel } from '../model/state-machine';
+import type { RoleModel, StateMachineModel, Unverifiable } from '../model/state-machine';
 import { deriveBaseNeeds, type BaseNeeds } from '../needs';
 import type { Need, NeedsResult } from '../needs/types';
 import type { Simulator, SyncSimulator } from '../ports/simulator';
@@ -75,7 +75,13 @@ export function checkStateMachinesSync(
 function* readNeeds(
   machine: StateMachineModel,
   askKeys: boolean,
-): Generator<Step, { needs: NeedsResult; definitionError?: { path: string; message: string } }, Answer> {
+): Generator<
+  Step,
+  { needs: NeedsResult; unverifiable?: Unverifiable[]; definitionError?: { path: string; message: string } },
+  Answer
+> {
+  // No definition because it is out of reach (machine.unverifiable says why): unverified, not broken.
+  if (machine.definition === undefined && machine.unverifiable.length > 0) return { needs: EMPTY_NEEDS };
   if (machine.definitionUnavailable !== undefined)
     return { needs: EMPTY_NEEDS, definitionError: { path: '$', message: machine.definitionUnavailable } };
   let base: BaseNeeds;
@@ -92,7 +98,23 @@ function* readNeeds(
       const key = yield { kind: 'bucketKey', bucket };
       if (typeof key === 'string') live.set(bucket, key);
     }
-  return { needs: base.withBucketKeys((bucket) => live.get(bucket) ?? own(machine.context.bucketKeys, bucket)) };
+  const unverifiable = new Map<string, Unverifiable>();
+  const needs = base.withBucketKeys((bucket) => {
+    const key = live.get(bucket) ?? own(machine.context.bucketKeys, bucket);
+    const alias = key === undefined ? undefined : /:(alias\/.+)$/.exec(key)?.[1];
+    if (key === undefined || alias === undefined) return key;
+    // AWS managed keys (alias/aws/s3) let every principal of the account use them through S3 by their key
+    // policy: no IAM grant is needed. https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk
+    if (alias.startsWith('alias/aws/')) return undefined;
+    // An alias names no key a grant could be checked against (a grant on the alias ARN authorizes nothing).
+    unverifiable.set(bucket, {
+      subject: `the KMS key of bucket ${bucket} (${alias})`,
+      reason: `dmap-guard does not know which key ${alias} points to, so it cannot check kms:Decrypt or kms:GenerateDataKey on it; IAM grants on the alias ARN do not apply to the key`,
+      remedy: `Pass --bucket-key ${bucket}=<key ARN>, define the alias in the template, or run dmap-guard audit (DescribeKey resolves it).`,
+    });
+    return undefined;
+  });
+  return { needs, unverifiable: [...unverifiable.values()] };
 }
 
 /** The pipeline as steps: it yields what it needs from outside and is resumed with the answer. */
@@ -103,7 +125,15 @@ function* checkSteps(
   catalogue: Catalogue | undefined,
 ): Generator<Step, CheckResult, Answer> {
   const prepared = [];
-  for (const machine of machines) prepared.push({ machine, ...(yield* readNeeds(machine, askKeys)) });
+  for (const model of machines) {
+    const { unverifiable, ...read } = yield* readNeeds(model, askKeys);
+    // What reading the needs could not decide joins what the input could not (the unverifiable rule reports both).
+    const machine =
+      unverifiable && unverifiable.length > 0
+        ? { ...model, unverifiable: [...model.unverifiable, ...unverifiable] }
+        : model;
+    prepared.push({ machine, ...read });
+  }
   const needsByRole = new Map<string, Need[]>();
   for (const { machine, needs } of prepared) {
     if (!machine.role) continue;

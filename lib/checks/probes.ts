@@ -75,10 +75,21 @@ function resourceProbes(need: Need, resource: string): Array<[ProbeKind, string,
   const probes: Array<[ProbeKind, string, Record<string, string[]>?]> = [];
   switch (arn.service) {
     case 'states':
-      if (arn.resource.startsWith('stateMachine:'))
-        probes.push(['other-state-machine', `${prefix}stateMachine:${OTHER}`]);
-      else if (arn.resource.startsWith('execution:'))
-        probes.push(['other-execution', `${prefix}execution:${OTHER}:${OTHER}`]);
+      // Other names, and names that start like this one (stateMachine:etl* reaches etl-nightly too).
+      if (arn.resource.startsWith('stateMachine:')) {
+        const name = arn.resource.slice('stateMachine:'.length);
+        probes.push(
+          ['other-state-machine', `${prefix}stateMachine:${OTHER}`],
+          ['other-state-machine', `${prefix}stateMachine:${sampleResource(name)}-${OTHER}`],
+        );
+      } else if (arn.resource.startsWith('execution:')) {
+        const name = /^execution:([^:/]+)/.exec(arn.resource)?.[1] ?? OTHER;
+        probes.push(
+          ['other-execution', `${prefix}execution:${OTHER}:${OTHER}`],
+          ['other-execution', `${prefix}execution:${sampleResource(name)}-${OTHER}:${OTHER}`],
+          ['other-execution', `${prefix}execution:${sampleResource(name)}-${OTHER}/${OTHER}:${OTHER}`],
+        );
+      }
       break;
     case 's3': {
       const slash = arn.resource.indexOf('/');
@@ -97,6 +108,7 @@ function resourceProbes(need: Need, resource: string): Array<[ProbeKind, string,
     case 'kms':
       probes.push(['any-key', `${prefix}key/00000000-0000-4000-8000-00000000d0d0`]);
       break;
+    // function:<name>* is how SAM's LambdaInvokePolicy and many samples cover versions and aliases: not probed.
     case 'lambda':
       probes.push(['other-function', `${prefix}function:${OTHER}`]);
       break;

@@ -7,16 +7,18 @@ import { overBroadGrant } from './rules/over-broad-grant';
 import { ruleError } from './rules/rule-error';
 import { runtimeResource } from './rules/runtime-resource';
 import { unmodeledIntegration } from './rules/unmodeled-integration';
-import { unverifiablePolicy } from './rules/unverifiable-policy';
+import { untrustedExecutionRole } from './rules/untrusted-execution-role';
+import { unverifiable } from './rules/unverifiable';
 import type { Rule } from './types';
 
 export const RULES: Rule[] = [
   invalidDefinition,
+  untrustedExecutionRole,
   missingPermission,
   missingRecommendedPermission,
   overBroadGrant,
   runtimeResource,
-  unverifiablePolicy,
+  unverifiable,
   invalidPolicy,
   unmodeledIntegration,
   ruleError,

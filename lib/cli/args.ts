@@ -1,5 +1,6 @@
 // Option values: typed parsers for commander (choices, single values, NAME=VALUE pairs) and the usage error.
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { FAIL_ON_LEVELS } from '../report/report';
 
 /** A usage error: the CLI prints it and exits with code 2. */
 export class UsageError extends Error {
@@ -37,4 +38,5 @@ export function parsePairs(values: string[], option: string): Record<string, str
 }
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
-export const FAIL_ON = ['error', 'warning', 'never'] as const;
+/** The --fail-on levels, most severe first (error > unverified > warning > info), as report.ts orders them. */
+export const FAIL_ON = FAIL_ON_LEVELS;

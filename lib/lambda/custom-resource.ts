@@ -6,7 +6,7 @@ import { checkStateMachines } from '../checks/analyze';
 import { guardedBucketKey } from '../inputs/bucket-keys';
 import { definitionModel, deployedModel } from '../inputs/deployed';
 import type { Backend } from '../ports/backend';
-import { failsAt, type FailOn } from '../report/report';
+import { failOnOf, failsAt, verdictOf } from '../report/report';
 import { findingsMessage } from '../report/message';
 import { parseStackId } from '../model/stack';
 
@@ -70,9 +70,7 @@ export async function customResourceResponse(
 ): Promise<CustomResourceResponse> {
   if (event.RequestType === 'Delete') return { Status: 'SUCCESS', ...base(event) };
   const props = event.ResourceProperties ?? {};
-  const failOn = (
-    ['error', 'warning', 'never'].includes(String(props.FailOn ?? '')) ? props.FailOn : 'error'
-  ) as FailOn;
+  const failOn = failOnOf(props.FailOn);
   const stack = parseStackId(event.StackId);
   let machine;
   if (typeof props.StateMachineArn === 'string') {
@@ -112,7 +110,7 @@ export async function customResourceResponse(
   const active = findings.filter((f) => !f.suppressed);
   const failing = active.filter((f) => failsAt(f, failOn));
   const data = {
-    Verdict: failing.length > 0 ? 'FAIL' : 'PASS',
+    Verdict: verdictOf(active).toUpperCase(),
     Errors: String(active.filter((f) => f.severity === 'error').length),
     Warnings: String(active.filter((f) => f.severity === 'warning').length),
   };
@@ -120,7 +118,7 @@ export async function customResourceResponse(
     return fitResponse({
       Status: 'FAILED',
       Reason: findingsMessage(
-        `dmap-guard: ${machine.id} is not compliant (fails on ${failOn}).`,
+        `dmap-guard: ${machine.id} is ${verdictOf(active) === 'unverified' ? 'UNVERIFIED' : 'not compliant'} (fails on ${failOn}).`,
         active,
         MAX_RESPONSE_BYTES,
       ),

@@ -60,13 +60,19 @@ export function distributedMapNeeds(
       },
       runtime: false,
     },
+    // Recommended, not required: the AWS page asks for DescribeExecution on execution:<name>:*, yet most public
+    // samples run without it (and without StopExecution); the child executions' own ARNs are execution:<name>/…,
+    // so that form is an accepted alternative (optional: granting it is not over-broad).
     {
       sid: 'ManageChildExecutions',
       actions: ['states:DescribeExecution'],
       resources: [executionArn(ctx, ctx.name)],
-      tier: 'required',
+      tier: 'recommended',
       source: at('ItemProcessor.ProcessorConfig.Mode'),
-      why: { text: 'The Map Run describes the executions it starts to track them.', docs: DOCS.distributedMap },
+      why: {
+        text: 'The AWS policy for Distributed Map lets the Map Run describe the executions it starts; runs are known to succeed without it.',
+        docs: DOCS.distributedMap,
+      },
       runtime: false,
     },
     {
@@ -76,6 +82,18 @@ export function distributedMapNeeds(
       tier: 'recommended',
       source: at('ItemProcessor.ProcessorConfig.Mode'),
       why: { text: 'Lets the Map Run stop child executions when it fails or is aborted.', docs: DOCS.distributedMap },
+      runtime: false,
+    },
+    {
+      sid: 'ManageChildExecutions',
+      actions: ['states:DescribeExecution', 'states:StopExecution'],
+      resources: [executionArn(ctx, ctx.name, '/*')],
+      tier: 'optional',
+      source: at('ItemProcessor.ProcessorConfig.Mode'),
+      why: {
+        text: 'The child executions of a Map Run are execution:<name>/<label>:<id>; a grant on that form serves Describe and Stop as well.',
+        docs: DOCS.distributedMap,
+      },
       runtime: false,
     },
     {
@@ -126,7 +144,6 @@ function keyNeeds(
         'kms:EncryptionContextKeys': ['aws:s3:arn'],
         ...(s3Arn !== undefined ? { 'kms:EncryptionContext:aws:s3:arn': [s3Arn] } : {}),
       },
-      tier: 'required',
       why:
         role === 'reader'
           ? {
@@ -323,8 +340,18 @@ function resultWriterNeeds(state: StateNode, ctx: StateMachineContext, problems:
     ...keyNeeds(
       ctx,
       bucket,
-      ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+      ['kms:GenerateDataKey', 'kms:Decrypt'],
       { tier: 'required', source },
+      'writer',
+      prefix?.runtime === true ? undefined : objectArn(ctx, bucket.value, keys),
+    ),
+    // The Step Functions page lists kms:Encrypt for ResultWriter; S3's multipart upload page asks only for
+    // GenerateDataKey and Decrypt (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html).
+    ...keyNeeds(
+      ctx,
+      bucket,
+      ['kms:Encrypt'],
+      { tier: 'recommended', source },
       'writer',
       prefix?.runtime === true ? undefined : objectArn(ctx, bucket.value, keys),
     ),

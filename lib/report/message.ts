@@ -1,5 +1,6 @@
 // Findings in one short message (hook responses, custom resource reasons): the most important first, clipped.
 import type { Finding } from '../checks/types';
+import { isUnverified } from './report';
 
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -9,15 +10,17 @@ export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/** A message of at most `limit` characters: a headline, then findings by severity until the limit, then how many were left out. */
+/**
+ * A message of at most `limit` characters: a headline, then findings by severity until the limit, then how many
+ * were left out. Errors and what could not be verified carry their fix: that is what the reader acts on.
+ */
 export function findingsMessage(headline: string, findings: Finding[], limit: number): string {
-  const ordered = [...findings].sort(
-    (a, b) => ['error', 'warning', 'info'].indexOf(a.severity) - ['error', 'warning', 'info'].indexOf(b.severity),
-  );
+  const rank = (f: Finding) => (f.severity === 'error' ? 0 : isUnverified(f) ? 1 : f.severity === 'warning' ? 2 : 3);
+  const ordered = [...findings].sort((a, b) => rank(a) - rank(b));
   let message = headline;
   let shown = 0;
   for (const finding of ordered) {
-    const line = `\n[${finding.severity}] ${finding.rule} (${finding.stateMachine}): ${oneLine(finding.message)}${finding.severity === 'error' ? ` Fix: ${oneLine(finding.fix)}` : ''}`;
+    const line = `\n[${finding.severity}] ${finding.rule} (${finding.stateMachine}): ${oneLine(finding.message)}${finding.severity === 'error' || isUnverified(finding) ? ` Fix: ${oneLine(finding.fix)}` : ''}`;
     const rest = ordered.length - shown - 1;
     const tail = rest > 0 ? `\n… and ${rest} more finding${rest === 1 ? '' : 's'}` : '';
     if (message.length + line.length + tail.length > limit) {

@@ -1,9 +1,39 @@
 // The check report: findings, per-machine summaries and totals, as data every renderer shares.
+import { RULES } from '../checks/registry';
 import type { Finding, MachineAnalysis, Severity } from '../checks/types';
 import { SEVERITY_RANK } from '../checks/types';
 import { leastPrivilegePolicy, type PolicyDocument } from '../needs/policy';
 
-export type FailOn = Severity | 'never';
+/** The levels `--fail-on`, the hook's FAIL_ON and the custom resource's FailOn take, most severe first. */
+export const FAIL_ON_LEVELS = ['error', 'unverified', 'warning', 'info', 'never'] as const;
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];
+
+/** A failOn level from input, or the fallback when the input names none of the levels. */
+export function failOnOf(value: unknown, fallback: FailOn = 'error'): FailOn {
+  return FAIL_ON_LEVELS.find((level) => level === value) ?? fallback;
+}
+
+/** PASS: every need proven; FAIL: an error; UNVERIFIED: no error, but something could not be decided. */
+export type Verdict = 'pass' | 'fail' | 'unverified';
+
+/** Rules tagged `unverified` report what dmap-guard could not decide (unverifiable, runtime-resource, …). */
+const UNVERIFIED_RULES = new Set(RULES.filter((rule) => rule.tags.includes('unverified')).map((rule) => rule.id));
+
+/** A finding about something dmap-guard could not decide (a reported error stays an error). */
+export function isUnverified(finding: Finding): boolean {
+  return finding.severity !== 'error' && UNVERIFIED_RULES.has(finding.rule);
+}
+
+/** Rank of a finding on the failOn scale: error > unverified > warning > info. */
+const LEVEL_RANK: Record<Exclude<FailOn, 'never'>, number> = { info: 0, warning: 1, unverified: 2, error: 3 };
+const levelOf = (finding: Finding): Exclude<FailOn, 'never'> =>
+  isUnverified(finding) ? 'unverified' : finding.severity;
+
+/** The verdict of one machine (or one hook target) from its findings; suppressed findings do not count. */
+export function verdictOf(findings: Finding[]): Verdict {
+  const active = findings.filter((f) => f.suppressed === undefined);
+  return active.some((f) => f.severity === 'error') ? 'fail' : active.some(isUnverified) ? 'unverified' : 'pass';
+}
 
 export interface MachineSummary {
   template: string;
@@ -13,7 +43,7 @@ export interface MachineSummary {
   role?: string;
   distributedMaps: number;
   needs: number;
-  verdict: 'pass' | 'fail' | 'unverified';
+  verdict: Verdict;
   leastPrivilegePolicy: PolicyDocument;
 }
 
@@ -23,6 +53,8 @@ export interface Report {
   summary: {
     stateMachines: number;
     errors: number;
+    /** Machines with the verdict UNVERIFIED. */
+    unverified: number;
     warnings: number;
     infos: number;
     suppressed: number;
@@ -32,9 +64,7 @@ export interface Report {
 }
 
 export function failsAt(finding: Finding, failOn: FailOn): boolean {
-  return (
-    failOn !== 'never' && finding.suppressed === undefined && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]
-  );
+  return failOn !== 'never' && finding.suppressed === undefined && LEVEL_RANK[levelOf(finding)] >= LEVEL_RANK[failOn];
 }
 
 const ORDER = (a: Finding, b: Finding) =>
@@ -53,11 +83,7 @@ export function buildReport(analyses: MachineAnalysis[], findings: Finding[], fa
   const stateMachines = analyses.map((analysis): MachineSummary => {
     const { machine } = analysis;
     const own = byMachine.get(machineKey(machine.source, machine.id)) ?? [];
-    const verdict = own.some((f) => f.severity === 'error')
-      ? 'fail'
-      : own.some((f) => f.rule === 'unverifiable-policy')
-        ? 'unverified'
-        : 'pass';
+    const verdict = verdictOf(own);
     const summary: MachineSummary = {
       template: machine.source,
       stateMachine: machine.id,
@@ -78,6 +104,7 @@ export function buildReport(analyses: MachineAnalysis[], findings: Finding[], fa
     summary: {
       stateMachines: analyses.length,
       errors: count('error'),
+      unverified: stateMachines.filter((m) => m.verdict === 'unverified').length,
       warnings: count('warning'),
       infos: count('info'),
       suppressed: sorted.length - active.length,

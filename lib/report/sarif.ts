@@ -51,6 +51,14 @@ export function renderSarif(report: Report, rules: RuleMeta[], version: string, 
         ...(cwd !== undefined
           ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${cwd}${sep}`).href } } }
           : {}),
+        // Verdicts per state machine: UNVERIFIED is neither a pass nor a fail, so code scanning shows it as data.
+        properties: {
+          stateMachines: report.stateMachines.map((m) => ({
+            template: m.template,
+            stateMachine: m.stateMachine,
+            verdict: m.verdict.toUpperCase(),
+          })),
+        },
         results: report.findings.map((finding) => ({
           ruleId: finding.rule,
           level: LEVEL[finding.severity],

@@ -95,6 +95,6 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 /** The closing line: counts and the verdict of the run. */
 export function summaryLine(report: Report): string {
   const s = report.summary;
-  const unverified = report.stateMachines.filter((m) => m.verdict === 'unverified').length;
-  return `${s.stateMachines} state machine${s.stateMachines === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''} — ${s.failed ? `FAILED (--fail-on ${s.failOn})` : unverified > 0 ? `not failed, but ${unverified} could not be verified` : 'passed'}`;
+  const unverified = s.unverified;
+  return `${s.stateMachines} state machine${s.stateMachines === 1 ? '' : 's'}: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.suppressed > 0 ? `, ${s.suppressed} suppressed` : ''} — ${s.failed ? `FAILED (--fail-on ${s.failOn})` : unverified > 0 ? `UNVERIFIED: ${unverified} state machine${unverified === 1 ? '' : 's'} could not be verified (the unverifiable findings say what to do)` : 'passed'}`;
 }

@@ -142,7 +142,8 @@ describe('state machines encrypted with a customer managed key', () => {
         StackId: STACK,
         RequestId: 'r',
         LogicalResourceId: 'Check',
-        ResourceProperties: { StateMachineArn: MACHINE },
+        // UNVERIFIED blocks the stack when the custom resource fails on unverified (it succeeds, saying so, otherwise).
+        ResourceProperties: { StateMachineArn: MACHINE, FailOn: 'unverified' },
       },
       backend(),
     );

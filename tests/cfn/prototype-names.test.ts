@@ -160,7 +160,10 @@ describe('prototype member names in templates', () => {
     const { machines, findings } = await findingsOf(write(template(ORDINARY)), file);
     expect(machines.map((m) => m.id)).toEqual(['OrdersMachine']);
     expect(findings.map((f) => `${f.rule} ${f.action}`)).toEqual(
-      expect.arrayContaining(['missing-permission kms:Decrypt', 'missing-permission states:DescribeExecution']),
+      expect.arrayContaining([
+        'missing-permission kms:Decrypt',
+        'missing-recommended-permission states:DescribeExecution',
+      ]),
     );
   });
 

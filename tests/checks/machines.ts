@@ -48,11 +48,11 @@ export const INLINE_MAP = {
 /** Statements for the required needs of `distributedMap()`. */
 export const REQUIRED: Array<[string | string[], string | string[]]> = [
   ['states:StartExecution', MACHINE_ARN],
-  ['states:DescribeExecution', EXECUTIONS_ARN],
   ['s3:GetObject', ITEMS],
 ];
 /** Statements for the recommended needs of `distributedMap()`. */
 export const RECOMMENDED: Array<[string | string[], string | string[]]> = [
+  ['states:DescribeExecution', EXECUTIONS_ARN],
   ['states:StopExecution', EXECUTIONS_ARN],
   ['states:RedriveExecution', REDRIVE_ARN],
 ];

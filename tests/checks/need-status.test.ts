@@ -47,7 +47,7 @@ describe('need status', () => {
   it('is unknown, reported as unverifiable and never as missing, when a request cannot be decided', async () => {
     const { statuses: s, rules } = await statuses({ arn: ROLE, identityPolicies: [], unknown: [] }, UNKNOWN);
     expect(s).toEqual(['unknown']);
-    expect(rules).toContain('unverifiable-policy');
+    expect(rules).toContain('unverifiable');
     expect(rules).not.toContain('missing-permission');
   });
 

@@ -192,7 +192,7 @@ describe('rules, help and version', () => {
       const { code, stdout } = await runCli(argv);
       expect(code).toBe(0);
       expect(stdout).toMatch(/Usage: dmap-guard check \[options\] <template\.\.\.>/);
-      expect(stdout).toContain('--fail-on <error|warning|never>');
+      expect(stdout).toContain('--fail-on <error|unverified|warning|info|never>');
     },
   );
 

@@ -143,10 +143,37 @@ describe('hook handler (functions/hook)', () => {
       .map((l) => l.trim())
       .filter((l) => l.includes('"_aws"'))
       .map((l) => JSON.parse(l));
-    expect(emf.some((m) => m.NonCompliantResources === 1 && m.FailureMode === 'WARN')).toBe(true);
+    // One batch: NonCompliantResources and UnverifiedResources (0: this verdict is FAIL), as template.yaml alarms on.
+    expect(
+      emf.some((m) => m.NonCompliantResources === 1 && m.UnverifiedResources === 0 && m.FailureMode === 'WARN'),
+    ).toBe(true);
     expect(emf.some((m) => m.Rule === 'missing-permission' && m.Findings >= 1)).toBe(true);
     const info = logged.filter((l) => l.includes('"level":"INFO"'));
     expect(info.join('')).not.toMatch(/"Statement"/);
+  });
+
+  it('counts an UNVERIFIED verdict in UnverifiedResources, and answers SUCCESS saying UNVERIFIED', async () => {
+    simulate();
+    iam.on(GetRoleCommand).rejects(awsError('AccessDenied', 'not authorized to perform iam:GetRole'));
+    const logged: string[] = [];
+    const log = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logged.push(String(chunk));
+      return true;
+    });
+    let response;
+    try {
+      const request = event('hook-statemachine-create-noncompliant.json');
+      request.requestData.targetModel.resourceProperties.RoleArn = 'arn:aws:iam::123456789012:role/elsewhere';
+      response = await hook(request);
+    } finally {
+      log.mockRestore();
+    }
+    const emf = logged
+      .map((l) => l.trim())
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
+    expect(response).toMatchObject({ hookStatus: 'SUCCESS', message: expect.stringContaining('UNVERIFIED') });
+    expect(emf.some((m) => m.UnverifiedResources === 1 && m.NonCompliantResources === 0)).toBe(true);
   });
 });
 
@@ -202,6 +229,20 @@ describe('custom resource handler (functions/custom-resource)', () => {
     const sent = put();
     await customResource(event('custom-resource-create-definition.json'));
     expect(sent().body).toMatchObject({ Status: 'SUCCESS', Data: { Verdict: 'PASS', Errors: '0' } });
+  });
+
+  it.each([
+    ['error', 'SUCCESS'],
+    ['unverified', 'FAILED'],
+  ])('a role dmap-guard cannot read is UNVERIFIED; with FailOn %s the resource answers %s', async (failOn, status) => {
+    allowEverything();
+    iam.on(GetRoleCommand).rejects(awsError('AccessDenied', 'not authorized to perform iam:GetRole'));
+    s3.on(GetBucketEncryptionCommand).rejects(awsError('ServerSideEncryptionConfigurationNotFoundError'));
+    const sent = put();
+    const request = event('custom-resource-create-definition.json');
+    request.ResourceProperties.FailOn = failOn;
+    await customResource(request);
+    expect(sent().body).toMatchObject({ Status: status, Data: { Verdict: 'UNVERIFIED', Errors: '0' } });
   });
 
   it('Update keeps the PhysicalResourceId; Delete always succeeds without calling AWS', async () => {

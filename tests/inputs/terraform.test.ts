@@ -158,7 +158,7 @@ describe('data.aws_iam_policy_document', () => {
     // The statements that are known are credited; the ResultWriter's grant waits for the bucket ARN.
     expect(errors(findings)).toEqual([]);
     expect(has(findings, 'missing-permission', /s3:GetObject/)).toBe(false);
-    expect(findings.some((f) => f.rule === 'unverifiable-policy' && f.action === 's3:PutObject')).toBe(true);
+    expect(findings.some((f) => f.rule === 'unverifiable' && f.action === 's3:PutObject')).toBe(true);
   });
 });
 
@@ -204,7 +204,7 @@ describe("the corpus's Terraform case (distributed-map-csv-iterator-tf)", () => 
     expect(machine?.role?.unknown).toEqual(['policy of aws_iam_policy.StateMachinePolicy is known only after apply']);
     const findings = await check('corpus-csv-iterator-first-plan.json');
     expect(errors(findings)).toEqual([]);
-    expect(findings.some((f) => f.rule === 'unverifiable-policy')).toBe(true);
+    expect(findings.some((f) => f.rule === 'unverifiable')).toBe(true);
     expect(has(findings, 'runtime-resource', /dynamodb:PutItem/)).toBe(true);
   });
 
@@ -221,11 +221,12 @@ describe("the corpus's Terraform case (distributed-map-csv-iterator-tf)", () => 
 
   it('after apply: every value known; the over-broad grants of the sample are reported on the policy', async () => {
     const findings = await check('corpus-csv-iterator-applied.json');
-    expect(findings.some((f) => f.rule === 'unverifiable-policy')).toBe(false);
+    expect(findings.some((f) => f.rule === 'unverifiable')).toBe(false);
     const broad = findings.filter((f) => f.rule === 'over-broad-grant');
     expect(broad.map((f) => f.action)).toContain('states:StartExecution');
     expect(broad.every((f) => f.origin?.logicalId === 'aws_iam_policy.StateMachinePolicy')).toBe(true);
-    expect(has(findings, 'runtime-resource', /s3:GetObject/)).toBe(true);
+    // The sample's role grants s3:GetObject on every object: whatever the run-time key is, the call is allowed.
+    expect(has(findings, 'runtime-resource', /s3:GetObject/)).toBe(false);
   });
 
   it('reads `terraform show -json` of the state the same way', async () => {

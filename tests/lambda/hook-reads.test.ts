@@ -70,8 +70,17 @@ describe('S3 definitions (point 1)', () => {
   it('an unreadable definition is unverifiable for that machine, named with reason and remedy, never a pass', async () => {
     const response = await run(event('hook-statemachine-s3-definition-unreadable.json'), new TestBackend());
     expect(response.errorCode).not.toBe('InternalFailure');
-    expect(response.hookStatus).not.toBe('SUCCESS');
-    expect(response.message).toMatch(/GetObject failed \(AccessDenied: Access Denied\); grant s3:GetObject on it/);
+    // UNVERIFIED, never PASS: SUCCESS saying so under FAIL_ON=error, FAILED under FAIL_ON=unverified.
+    expect(response.message).toMatch(/is UNVERIFIED/);
+    expect(response.message).toMatch(
+      /GetObject failed \(AccessDenied: Access Denied\)\. Fix: grant s3:GetObject on it/,
+    );
+    const strict = await handleHookRequest(
+      event('hook-statemachine-s3-definition-unreadable.json'),
+      () => new TestBackend(),
+      { ...config, failOn: 'unverified' },
+    );
+    expect([strict.response.hookStatus, strict.response.errorCode]).toEqual(['FAILED', 'NonCompliant']);
     const machine = checkedMachines().machines.get('OrdersMachine');
     expect(machine?.unverifiable).toEqual([
       {
@@ -112,7 +121,9 @@ describe('S3 definitions (point 1)', () => {
     });
     const response = await run(event('hook-stack-create.json'), backend);
     expect(response.errorCode).not.toBe('InternalFailure');
-    expect(response.message).toMatch(/s3:\/\/cdk-hnb659fds-assets-123456789012-us-east-1\/a\.json cannot be read/);
+    expect(response.message).toMatch(
+      /Cannot decide definition s3:\/\/cdk-hnb659fds-assets-123456789012-us-east-1\/a\.json: GetObject failed/,
+    );
     expect(checkedMachines().machines.get('FromS3')?.unverifiable).toHaveLength(1);
   });
 });
@@ -220,7 +231,10 @@ describe('UPDATE, change sets and IAM targets (point 4)', () => {
   it('a tag-only update of a non-compliant machine passes, with the findings as warnings', async () => {
     const response = await run(event('hook-role-tag-only-update-noncompliant.json'), new TestBackend());
     expect(response.hookStatus).toBe('SUCCESS');
-    expect(response.annotations?.map((a) => [a.annotationName, a.status])).toEqual([['missing-permission', 'PASSED']]);
+    expect(response.annotations?.map((a) => [a.annotationName, a.status])).toEqual([
+      ['missing-permission', 'PASSED'],
+      ['missing-recommended-permission', 'PASSED'],
+    ]);
     expect(response.message).toMatch(/already so before this change/);
   });
 
@@ -304,7 +318,7 @@ describe('what reaches the stack (point 5)', () => {
     const response = await run(event('hook-statemachine-create.json'), backend);
     expect(response.errorCode).not.toBe('InternalFailure');
     // Not a silent pass: the policies the stack would attach later are unknown, and said so.
-    expect(response.message).toMatch(/\[warning\] unverifiable-policy .*GetTemplate failed \(AccessDenied\)/);
+    expect(response.message).toMatch(/\[warning\] unverifiable .*GetTemplate failed \(AccessDenied\)/);
     const machine = checkedMachines().machines.get('OrdersMachine');
     expect(machine?.unverifiable.map((u) => u.subject)).toEqual(['template of stack orders-dmap']);
     expect(machine?.role?.unknown.join()).toMatch(/GetTemplate failed/);

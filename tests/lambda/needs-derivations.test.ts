@@ -127,7 +127,7 @@ function hookEvent(target: string, logicalId: string) {
 }
 
 /** The reader's decrypt need and the writer's, which the role lacks once the bucket's key is known. */
-const KEY_FINDINGS = ['kms:Decrypt', 'kms:GenerateDataKey, kms:Encrypt, kms:Decrypt'];
+const KEY_FINDINGS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey, kms:Decrypt'];
 const keyNeeds = (actions: string[]) => actions.filter((a) => a.startsWith('kms:')).sort();
 
 beforeEach(() => {

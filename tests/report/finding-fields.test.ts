@@ -36,6 +36,7 @@ describe('finding fields in reports', () => {
         RESULTS,
         [RESULTS],
       ],
+      ['notAllowed', 'states:DescribeExecution', ['states:DescribeExecution'], EXECUTIONS_ARN, [EXECUTIONS_ARN]],
       ['notAllowed', 'states:RedriveExecution', ['states:RedriveExecution'], REDRIVE_ARN, [REDRIVE_ARN]],
       ['notAllowed', 'states:StopExecution', ['states:StopExecution'], EXECUTIONS_ARN, [EXECUTIONS_ARN]],
     ]);

@@ -18,7 +18,7 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
     if (result.need.tier !== tier || result.status !== 'denied') continue;
     const failure = firstFailure(result);
     if (!failure) continue;
-    // Requests whose outcome is unknown are reported by unverifiable-policy, not as missing.
+    // Requests whose outcome is unknown are reported by unverifiable, not as missing.
     const failing = [
       ...new Set(
         result.results

@@ -1,5 +1,5 @@
 import { DOCS } from '../../needs/types';
-import { defineRule } from '../types';
+import { defineRule, type MachineAnalysis, type NeedResult } from '../types';
 import { DENIED_NEED_FIXES, DENIED_NEED_MESSAGES, deniedNeedFindings } from './missing-permission';
 
 export const missingRecommendedPermission = defineRule({
@@ -12,5 +12,25 @@ export const missingRecommendedPermission = defineRule({
   tags: ['iam', 'distributed-map', 'recommended'],
   messages: DENIED_NEED_MESSAGES,
   fixes: DENIED_NEED_FIXES,
-  check: (analysis) => deniedNeedFindings(analysis, 'recommended'),
+  check: (analysis) =>
+    deniedNeedFindings(
+      { ...analysis, needResults: analysis.needResults.filter((result) => !servedByAlternative(analysis, result)) },
+      'recommended',
+    ),
 });
+
+/**
+ * A recommended need is served by an optional need of the same statement (sid) that the role allows for each of its
+ * actions: Describe/Stop on execution:<name>/* (the child executions' own ARNs) serves execution:<name>:*.
+ */
+function servedByAlternative(analysis: MachineAnalysis, result: NeedResult): boolean {
+  return result.need.actions.every((action) =>
+    analysis.needResults.some(
+      (other) =>
+        other.need.tier === 'optional' &&
+        other.need.sid === result.need.sid &&
+        other.status === 'allowed' &&
+        other.need.actions.includes(action),
+    ),
+  );
+}

@@ -1,5 +1,10 @@
 import { DOCS } from '../../needs/types';
 import { grantsForAction } from '../grants';
+import { evaluate } from '../../iam';
+import { baseContext } from '../requests';
+import { compileRole } from '../role';
+import type { MachineAnalysis } from '../types';
+import type { Need } from '../../needs/types';
 import { sourceOf } from '../describe';
 import { defineRule, type FindingDraft } from '../types';
 
@@ -27,6 +32,7 @@ export const runtimeResource = defineRule({
         const grants = analysis.role ? grantsForAction(analysis.role, action) : [];
         // No grant at all on a fully known role is a plain missing permission (missing-permission reports it).
         if (analysis.role && analysis.role.unknown.length === 0 && grants.length === 0) continue;
+        if (coversEveryValue(analysis, need, action)) continue;
         drafts.push({
           messageId: grants.length === 0 ? 'grantedOnUnreadable' : 'grantedOn',
           data: {
@@ -47,3 +53,21 @@ export const runtimeResource = defineRule({
     return drafts;
   },
 });
+
+/**
+ * Stands for a run-time value in a need's resource: no policy pattern names it, so only a `*` of the pattern can
+ * match it, and a `*` matches whatever the value turns out to be.
+ */
+const ANY_VALUE = '\u0000dmap-guard-run-time-value\u0000';
+
+/** The fully known role allows the action whatever the run-time parts of the resource resolve to. */
+function coversEveryValue(analysis: MachineAnalysis, need: Need, action: string): boolean {
+  const role = analysis.role;
+  if (!role || role.unknown.length > 0) return false;
+  const context = { ...baseContext(analysis.machine, role), ...need.context };
+  return need.resources.every(
+    (pattern) =>
+      evaluate(compileRole(role).set, { action, resource: pattern.replace(/\*/g, ANY_VALUE), context }).decision ===
+      'allowed',
+  );
+}

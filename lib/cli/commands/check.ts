@@ -1,6 +1,7 @@
 // dmap-guard check: analyse CloudFormation/SAM templates (files, folders, cdk.out, stdin) offline.
 import { Option, type Command } from '@commander-js/extra-typings';
-import { analyzeTemplate } from '../../cfn/machines';
+import { analyzeTemplates } from '../../cfn/machines';
+import type { TemplateOptions } from '../../cfn/template';
 import { machineCatalogue } from '../../checks/machine-catalogue';
 import { isTerraformPlan, terraformMachines } from '../../inputs/terraform';
 import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
@@ -114,46 +115,57 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
   const inputs = await readTemplates(templates, io);
   const docs = new Map<string, LoadedDocument>();
   const stacks = new Map<string, string>();
-  const machines: StateMachineModel[] = [];
-  const configOnes = new Set<Suppression>();
+  const found: StateMachineModel[] = [];
+  const templateInputs: Array<{ doc: LoadedDocument; options: TemplateOptions }> = [];
   for (const { doc, stack } of inputs) {
     docs.set(doc.file, doc);
     if (stack !== undefined) stacks.set(doc.file, stack);
-    const declared = isRecord(doc.value) && isRecord(doc.value.Parameters) ? doc.value.Parameters : {};
-    // Overrides apply to the templates that declare them, as with several stacks deployed together.
-    const overrides = Object.fromEntries(
-      Object.entries(parameterOverrides).filter(([name]) => Object.hasOwn(declared, name)),
-    );
-    // A Terraform plan names its own Region and account; the flags override them only when given.
-    const found = isTerraformPlan(doc.value)
-      ? terraformMachines(doc, {
+    if (isTerraformPlan(doc.value)) {
+      // A Terraform plan names its own Region and account; the flags override them only when given.
+      found.push(
+        ...terraformMachines(doc, {
           ...(args.region !== undefined ? { region } : {}),
           ...(args.accountId !== undefined ? { account } : {}),
           ...(args.partition !== undefined ? { partition } : {}),
           bucketKeys,
           ...(snapshot ? { snapshot } : {}),
-        })
-      : analyzeTemplate(doc, {
-          region,
-          account,
-          partition,
-          parameterOverrides: overrides,
-          bucketKeys,
-          localDefinitions: args.allowOutsideDefinitions ? 'anywhere' : 'template-folder',
-          ...(snapshot ? { snapshot } : {}),
-        });
-    for (const machine of found) {
-      machine.suppressions = checkedSuppressions(
-        machine.suppressions,
-        doc.file,
-        `Resources.${machine.id}.Metadata.dmap-guard.suppress`,
+        }),
       );
-      const fromConfig = config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id);
-      for (const s of fromConfig) configOnes.add(s);
-      // Template suppressions come first, so a finding both suppress is marked as suppressed in source.
-      machine.suppressions.push(...fromConfig);
-      machines.push(machine);
+      continue;
     }
+    const declared = isRecord(doc.value) && isRecord(doc.value.Parameters) ? doc.value.Parameters : {};
+    // Overrides apply to the templates that declare them, as with several stacks deployed together.
+    const overrides = Object.fromEntries(
+      Object.entries(parameterOverrides).filter(([name]) => Object.hasOwn(declared, name)),
+    );
+    templateInputs.push({
+      doc,
+      options: {
+        region,
+        account,
+        partition,
+        parameterOverrides: overrides,
+        bucketKeys,
+        localDefinitions: args.allowOutsideDefinitions ? 'anywhere' : 'template-folder',
+        ...(snapshot ? { snapshot } : {}),
+      },
+    });
+  }
+  // Templates checked together are joined through Outputs.Export / Fn::ImportValue, as stacks deployed together.
+  found.push(...analyzeTemplates(templateInputs));
+  const machines: StateMachineModel[] = [];
+  const configOnes = new Set<Suppression>();
+  for (const machine of found) {
+    machine.suppressions = checkedSuppressions(
+      machine.suppressions,
+      machine.source,
+      `Resources.${machine.id}.Metadata.dmap-guard.suppress`,
+    );
+    const fromConfig = config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id);
+    for (const s of fromConfig) configOnes.add(s);
+    // Template suppressions come first, so a finding both suppress is marked as suppressed in source.
+    machine.suppressions.push(...fromConfig);
+    machines.push(machine);
   }
   const undeclared = Object.keys(parameterOverrides).find(
     (name) =>

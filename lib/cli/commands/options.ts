@@ -6,7 +6,7 @@ export const formatOption = () =>
   new Option('--format <text|json|sarif>', 'output format (default text)').argParser(choice(REPORT_FORMATS));
 export const failOnOption = () =>
   new Option(
-    '--fail-on <error|warning|never>',
+    '--fail-on <error|unverified|warning|info|never>',
     'exit 1 when a finding reaches this severity (default error)',
   ).argParser(choice(FAIL_ON));
 export const outputOption = () =>

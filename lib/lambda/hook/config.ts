@@ -1,5 +1,5 @@
 // Hook settings from the function's environment (passed in; lib never reads process.env itself).
-import type { FailOn } from '../../report/report';
+import { failOnOf, type FailOn } from '../../report/report';
 
 export interface HookConfig {
   failOn: FailOn;
@@ -12,7 +12,7 @@ export interface HookConfig {
 export const HOOK_BUDGET_MS = 25_000;
 
 export function hookConfig(env: Record<string, string | undefined>, remainingMs = HOOK_BUDGET_MS + 2_000): HookConfig {
-  const failOn = (['error', 'warning', 'never'].includes(env.FAIL_ON ?? '') ? env.FAIL_ON : 'error') as FailOn;
+  const failOn = failOnOf(env.FAIL_ON);
   const onError = env.ON_ERROR === 'pass' ? 'pass' : 'fail';
   return { failOn, onError, budgetMs: Math.max(1_000, Math.min(HOOK_BUDGET_MS, remainingMs - 2_000)) };
 }

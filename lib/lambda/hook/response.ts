@@ -2,7 +2,7 @@
 // findings first, and one annotation per finding.
 import { RULES } from '../../checks/registry';
 import type { Finding } from '../../checks/types';
-import { failsAt, type FailOn } from '../../report/report';
+import { failsAt, isUnverified, verdictOf, type FailOn } from '../../report/report';
 import { clip, findingsMessage, oneLine } from '../../report/message';
 import { MAX_MESSAGE, type HookAnnotation, type HookResponse } from './contract';
 
@@ -14,7 +14,9 @@ export function annotations(findings: Finding[], failOn: FailOn): HookAnnotation
   const docs = new Map(RULES.map((r) => [r.id, r.docs]));
   return findings.slice(0, MAX_ANNOTATIONS).map((finding) => ({
     annotationName: finding.rule,
-    status: failsAt(finding, failOn) ? 'FAILED' : 'PASSED',
+    // What could not be verified was neither passed nor failed: SKIPPED (PASSED | FAILED | SKIPPED,
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Annotation.html).
+    status: failsAt(finding, failOn) ? 'FAILED' : isUnverified(finding) ? 'SKIPPED' : 'PASSED',
     statusMessage: clip(`${finding.stateMachine}: ${oneLine(finding.message)}`, MAX_ANNOTATION_TEXT),
     remediationMessage: clip(oneLine(finding.fix), MAX_ANNOTATION_TEXT),
     ...(docs.get(finding.rule) ? { remediationLink: docs.get(finding.rule) as string } : {}),
@@ -22,7 +24,7 @@ export function annotations(findings: Finding[], failOn: FailOn): HookAnnotation
   }));
 }
 
-/** The verdict for findings: FAILED/NonCompliant when one reaches failOn; SUCCESS still lists warnings. */
+/** The verdict for findings: FAILED/NonCompliant when one reaches failOn; SUCCESS still lists warnings and says UNVERIFIED. */
 export function verdict(token: string, subject: string, findings: Finding[], failOn: FailOn): HookResponse {
   const active = findings.filter((f) => !f.suppressed);
   const failing = active.filter((f) => failsAt(f, failOn));
@@ -35,7 +37,7 @@ export function verdict(token: string, subject: string, findings: Finding[], fai
       hookStatus: 'FAILED',
       errorCode: 'NonCompliant',
       message: findingsMessage(
-        `dmap-guard: ${subject} is not compliant (${counts.join(', ')}; fails on ${failOn}).`,
+        `dmap-guard: ${subject} is ${verdictOf(active) === 'unverified' ? 'UNVERIFIED' : 'not compliant'} (${counts.join(', ')}; fails on ${failOn}).`,
         active,
         MAX_MESSAGE,
       ),
@@ -43,13 +45,14 @@ export function verdict(token: string, subject: string, findings: Finding[], fai
       annotations: annotations(active, failOn),
     };
   }
+  // UNVERIFIED is not a pass: the message says so and what to do; FAIL_ON=unverified fails it above.
+  const headline =
+    verdictOf(active) === 'unverified'
+      ? `dmap-guard: ${subject} is UNVERIFIED (${counts.join(', ')}): dmap-guard could not decide everything; the findings below say what to provide (FAIL_ON=unverified blocks such changes).`
+      : `dmap-guard: ${subject} passed${counts.length > 0 ? ` with ${counts.join(', ')}` : ''}.`;
   return {
     hookStatus: 'SUCCESS',
-    message: findingsMessage(
-      `dmap-guard: ${subject} passed${counts.length > 0 ? ` with ${counts.join(', ')}` : ''}.`,
-      active,
-      MAX_MESSAGE,
-    ),
+    message: findingsMessage(headline, active, MAX_MESSAGE),
     clientRequestToken: token,
     ...(active.length > 0 ? { annotations: annotations(active, failOn) } : {}),
   };

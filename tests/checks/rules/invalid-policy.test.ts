@@ -35,12 +35,12 @@ ruleTester(invalidPolicy).run('invalid-policy', {
         definition: distributedMap(),
         policies: [withStatement({ Effect: 'Permit', Action: 's3:*', Resource: '*' })],
       },
-      errors: [{ messageId: 'malformed', state: '$.Statement[3].Effect', resources: [POLICY] }],
+      errors: [{ messageId: 'malformed', state: '$.Statement[2].Effect', resources: [POLICY] }],
     },
     {
       name: 'a statement without Action',
       machine: { definition: distributedMap(), policies: [withStatement({ Effect: 'Allow', Resource: '*' })] },
-      errors: [{ messageId: 'malformed', state: '$.Statement[3]', resources: [POLICY] }],
+      errors: [{ messageId: 'malformed', state: '$.Statement[2]', resources: [POLICY] }],
     },
     {
       name: 'Action and NotAction together',
@@ -50,7 +50,7 @@ ruleTester(invalidPolicy).run('invalid-policy', {
           withStatement({ Effect: 'Allow', Action: 's3:GetObject', NotAction: 's3:PutObject', Resource: '*' }),
         ],
       },
-      errors: [{ messageId: 'malformed', state: '$.Statement[3]', resources: [POLICY] }],
+      errors: [{ messageId: 'malformed', state: '$.Statement[2]', resources: [POLICY] }],
     },
     {
       name: 'an unknown condition operator',
@@ -65,7 +65,7 @@ ruleTester(invalidPolicy).run('invalid-policy', {
           }),
         ],
       },
-      errors: [{ messageId: 'malformed', state: '$.Statement[3].Condition.StringSortOf', resources: [POLICY] }],
+      errors: [{ messageId: 'malformed', state: '$.Statement[2].Condition.StringSortOf', resources: [POLICY] }],
     },
   ],
 });

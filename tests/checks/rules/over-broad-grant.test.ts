@@ -8,6 +8,18 @@ const POLICY = 'Role/P0';
 
 ruleTester(overBroadGrant).run('over-broad-grant', {
   valid: [
+    {
+      name: 'Describe/Stop on the child executions (execution:<name>/*) beside execution:<name>:* is not over-broad',
+      machine: {
+        definition: distributedMap(),
+        policies: [
+          allow(...REQUIRED, ...RECOMMENDED, [
+            ['states:DescribeExecution', 'states:StopExecution'],
+            'arn:aws:states:us-east-1:123456789012:execution:Machine/*',
+          ]),
+        ],
+      },
+    },
     { name: 'exactly the needed statements', machine: { definition: distributedMap(), policies: [DMAP_POLICY] } },
     { name: 'an inline Map with an empty role', machine: { definition: INLINE_MAP, policies: [] } },
     {
@@ -34,17 +46,52 @@ ruleTester(overBroadGrant).run('over-broad-grant', {
       errors: [{ messageId: 'otherStateMachine', state: POLICY, action: 'states:StartExecution', resources: ['*'] }],
     },
     {
+      name: 'StartExecution on a name prefix (stateMachine:Machine*) reaches machines named like it',
+      machine: {
+        definition: distributedMap(),
+        policies: [allow(['states:StartExecution', `${MACHINE_ARN}*`], ...REQUIRED.slice(1), ...RECOMMENDED)],
+      },
+      errors: [
+        {
+          messageId: 'otherStateMachine',
+          state: POLICY,
+          action: 'states:StartExecution',
+          message: new RegExp(`allows states:StartExecution on ${MACHINE_ARN}\\*, which reaches other state machines`),
+        },
+      ],
+    },
+    {
+      name: "DescribeExecution on an execution name prefix (execution:Machine*) reaches other machines' executions",
+      machine: {
+        definition: distributedMap(),
+        policies: [
+          allow(
+            ...REQUIRED,
+            [
+              ['states:DescribeExecution', 'states:StopExecution'],
+              'arn:aws:states:us-east-1:123456789012:execution:Machine*',
+            ],
+            ...RECOMMENDED.slice(2),
+          ),
+        ],
+      },
+      errors: [
+        { messageId: 'otherExecution', state: POLICY, action: 'states:DescribeExecution' },
+        { messageId: 'otherExecution', state: POLICY, action: 'states:StopExecution' },
+      ],
+    },
+    {
       name: 'GetObject on the whole bucket',
       machine: {
         definition: distributedMap(),
-        policies: [allow(...REQUIRED.slice(0, 2), ['s3:GetObject', 'arn:aws:s3:::in-bucket/*'], ...RECOMMENDED)],
+        policies: [allow(...REQUIRED.slice(0, 1), ['s3:GetObject', 'arn:aws:s3:::in-bucket/*'], ...RECOMMENDED)],
       },
       errors: [
         {
           messageId: 'wholeBucket',
           state: POLICY,
           action: 's3:GetObject',
-          message: `Statement #2 of inline policy P0 of role Role allows s3:GetObject on arn:aws:s3:::in-bucket/*, the whole bucket, where ${ITEMS} suffices.`,
+          message: `Statement #1 of inline policy P0 of role Role allows s3:GetObject on arn:aws:s3:::in-bucket/*, the whole bucket, where ${ITEMS} suffices.`,
         },
       ],
     },
@@ -68,7 +115,7 @@ ruleTester(overBroadGrant).run('over-broad-grant', {
       machine: {
         definition: distributedMap(),
         policies: [
-          allow(...REQUIRED, ['states:*', EXECUTIONS_ARN], ['states:RedriveExecution', RECOMMENDED[1]?.[1] as string]),
+          allow(...REQUIRED, ['states:*', EXECUTIONS_ARN], ['states:RedriveExecution', RECOMMENDED[2]?.[1] as string]),
         ],
       },
       errors: [

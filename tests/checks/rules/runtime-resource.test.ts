@@ -13,20 +13,32 @@ const reading = (parameters: Record<string, unknown>) =>
   });
 const RUNTIME_KEY = reading({ Bucket: 'in-bucket', 'Key.$': '$.key' });
 const RUNTIME_BUCKET = reading({ 'Bucket.$': '$.bucket', Key: 'items.json' });
-const GRANTS_BUCKET = allow(...REQUIRED.slice(0, 2), ['s3:GetObject', 'arn:aws:s3:::in-bucket/*'], ...RECOMMENDED);
+const GRANTS_PREFIX = allow(...REQUIRED.slice(0, 1), ['s3:GetObject', 'arn:aws:s3:::in-bucket/data/*'], ...RECOMMENDED);
+const GRANTS_BUCKET = allow(...REQUIRED.slice(0, 1), ['s3:GetObject', 'arn:aws:s3:::in-bucket/*'], ...RECOMMENDED);
 
 ruleTester(runtimeResource).run('runtime-resource', {
   valid: [
+    {
+      name: 'a run-time key in a bucket the role grants whole: covered whatever the key is',
+      machine: { definition: RUNTIME_KEY, policies: [GRANTS_BUCKET] },
+    },
+    {
+      name: 'a run-time bucket the role grants on every bucket (over-broad-grant judges that)',
+      machine: {
+        definition: RUNTIME_BUCKET,
+        policies: [allow(...REQUIRED.slice(0, 1), ['s3:GetObject', '*'], ...RECOMMENDED)],
+      },
+    },
     { name: 'a static key', machine: { definition: distributedMap(), policies: [DMAP_POLICY] } },
     {
       name: 'a run-time key the fully known role grants nowhere (missing-permission reports it)',
-      machine: { definition: RUNTIME_KEY, policies: [allow(...REQUIRED.slice(0, 2), ...RECOMMENDED)] },
+      machine: { definition: RUNTIME_KEY, policies: [allow(...REQUIRED.slice(0, 1), ...RECOMMENDED)] },
     },
   ],
   invalid: [
     {
-      name: 'a run-time key the role grants on the bucket',
-      machine: { definition: RUNTIME_KEY, policies: [GRANTS_BUCKET] },
+      name: 'a run-time key the role grants on a prefix only',
+      machine: { definition: RUNTIME_KEY, policies: [GRANTS_PREFIX] },
       errors: [
         {
           messageId: 'grantedOn',
@@ -34,7 +46,7 @@ ruleTester(runtimeResource).run('runtime-resource', {
           action: 's3:GetObject',
           message:
             's3:GetObject on arn:aws:s3:::in-bucket/* depends on $.key ($.States.Map (ItemReader.Parameters.Key.$)); ' +
-            'the role grants it on arn:aws:s3:::in-bucket/* (inline policy P0 of role Role, statement #2), ' +
+            'the role grants it on arn:aws:s3:::in-bucket/data/* (inline policy P0 of role Role, statement #1), ' +
             'which covers the run only if the value resolves there.',
         },
       ],
