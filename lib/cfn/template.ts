@@ -1,6 +1,7 @@
 // A CloudFormation or SAM template as the resolver sees it: parameters, conditions, intrinsics and the values
 // (names, ARNs) of its resources. What the resources mean is read in roles.ts, sam-role.ts and machines.ts.
 import type { AccountSnapshot } from '../model/snapshot';
+import type { ResourcePolicies } from '../model/resource-policies';
 import type { Origin } from '../model/state-machine';
 import { InputError } from '../model/errors';
 import { isRecord, own } from '../model/json';
@@ -17,6 +18,8 @@ export interface TemplateOptions {
   snapshot?: AccountSnapshot;
   /** Bucket name → SSE-KMS key ARN for buckets outside the template. */
   bucketKeys?: Record<string, string>;
+  /** Key and bucket policies of resources outside the template (--resource-policies), by ARN. */
+  resourcePolicies?: ResourcePolicies;
   /** Physical ids of resources that already exist (a deployed stack), by logical id. */
   physicalIds?: Record<string, string>;
   /** Definition texts stored in S3, by "bucket/key", fetched beforehand (the analysis itself does no I/O but local files). */

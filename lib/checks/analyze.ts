@@ -9,6 +9,7 @@ import { RULES } from './registry';
 import { needRequests } from './requests';
 import type { Simulator } from '../ports/simulator';
 import { compileRole } from './role';
+import { applyResourcePolicies, bucketAccountProblems, type LiveResourcePolicy } from './resource-side';
 import { runRules } from './run-rules';
 import type { Finding, MachineAnalysis, NeedResult, NeedStatus, Rule } from './types';
 
@@ -46,6 +47,8 @@ export interface CheckOptions {
   rules?: Rule[];
   /** Asks a live account for bucket keys; each bucket is asked once per call. */
   bucketKey?: BucketKeyLookup;
+  /** Asks a live account for key and bucket policies; each resource is asked once per call. */
+  resourcePolicy?: LiveResourcePolicy;
 }
 
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
@@ -62,8 +65,24 @@ export async function checkStateMachines(
         return known;
       }
     : undefined;
+  const policies = new Map<string, ReturnType<LiveResourcePolicy>>();
+  const livePolicy = options.resourcePolicy;
+  const resourcePolicy: LiveResourcePolicy | undefined = livePolicy
+    ? (target, roleArn) => {
+        const cacheKey = target.kind === 'key' ? `${target.arn} ${roleArn}` : target.arn;
+        const known = policies.get(cacheKey) ?? livePolicy(target, roleArn);
+        policies.set(cacheKey, known);
+        return known;
+      }
+    : undefined;
   const prepared = [];
-  for (const machine of machines) prepared.push({ machine, ...(await readNeeds(machine, bucketKey)) });
+  for (const machine of machines) {
+    const read = await readNeeds(machine, bucketKey);
+    const accountProblems = bucketAccountProblems(machine);
+    if (accountProblems.length > 0)
+      read.needs = { ...read.needs, problems: [...read.needs.problems, ...accountProblems] };
+    prepared.push({ machine, ...read });
+  }
   const needsByRole = new Map<string, Need[]>();
   for (const { machine, needs } of prepared) {
     if (!machine.role) continue;
@@ -80,13 +99,15 @@ export async function checkStateMachines(
       const simulated = needs.needs.filter((need) => !need.runtime);
       const requests = simulated.map((need) => needRequests(need, machine, role, now));
       const evaluations = await options.simulator.simulate(role, requests.flat());
+      const combined = requests.flat().map((request, i) => ({
+        request,
+        evaluation: evaluations[i] as (typeof evaluations)[number],
+      }));
+      await applyResourcePolicies(machine, role, combined, resourcePolicy);
       let offset = 0;
       simulated.forEach((need, index) => {
         const own = requests[index] as AccessRequest[];
-        const results = own.map((request, i) => ({
-          request,
-          evaluation: evaluations[offset + i] as (typeof evaluations)[number],
-        }));
+        const results = combined.slice(offset, offset + own.length);
         offset += own.length;
         // An explicit deny decides; other denials are proven only when the decision saw the whole role (read in
         // full, or decided by IAM itself), else unproven; without a denial, a request whose outcome depends on

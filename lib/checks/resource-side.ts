@@ -1,0 +1,82 @@
+// Apply the resource side to a machine's request results: find each request's key or bucket, look its policy up
+// (model first, AWS managed keys, then the live account once per check) and combine it with the identity decision.
+import { parseDefinition } from '../asl/definition';
+import type { KnownResourcePolicy, Unreadable } from '../model/resource-policies';
+import type { RoleModel, StateMachineModel } from '../model/state-machine';
+import { bucketUses, otherAccountProblems } from '../needs/bucket-owners';
+import type { DefinitionProblem } from '../needs/types';
+import { awsManagedKeyPolicy, combineWithResource, resourceTarget, type ResourceTarget } from './resource-access';
+import type { RequestResult } from './types';
+
+/** Reads a resource policy from the account (Backend.keyPolicy/bucketPolicy/keyGrants); undefined when not read. */
+export type LiveResourcePolicy = (
+  target: ResourceTarget,
+  roleArn: string,
+) => Promise<KnownResourcePolicy | Unreadable | undefined>;
+
+const accountOf = (arn: string) => /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
+
+/** Bucket → owner account, from ExpectedBucketOwner in the definition and from the known resource policies. */
+function bucketOwners(machine: StateMachineModel): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const [arn, known] of machine.resourcePolicies ?? new Map<string, KnownResourcePolicy>()) {
+    const bucket = /^arn:[^:]+:s3:::([^/]+)$/.exec(arn)?.[1];
+    if (bucket !== undefined && known.account !== undefined) owners.set(bucket, known.account);
+  }
+  try {
+    for (const use of bucketUses(parseDefinition(machine.definition)))
+      if (use.owner !== undefined) owners.set(use.bucket, use.owner);
+  } catch {
+    // An unparsable definition is reported by invalid-definition; it has no buckets to judge.
+  }
+  return owners;
+}
+
+/** Listing and ResultWriter buckets the definition or the known policies place in another account. */
+export function bucketAccountProblems(machine: StateMachineModel): DefinitionProblem[] {
+  if (machine.definitionUnavailable !== undefined) return [];
+  try {
+    const owners = bucketOwners(machine);
+    return otherAccountProblems(bucketUses(parseDefinition(machine.definition)), machine.context, (b) => owners.get(b));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Whether the resource side is judged at all: when the input knows resource policies (a template, a
+ * --resource-policies file) or can read them (AWS mode). Inputs that know neither keep the identity decision.
+ */
+export function judgesResources(machine: StateMachineModel, live: LiveResourcePolicy | undefined): boolean {
+  return machine.resourcePolicies !== undefined || live !== undefined;
+}
+
+/** Combine every request result of a machine with its key or bucket policy, in place. */
+export async function applyResourcePolicies(
+  machine: StateMachineModel,
+  role: RoleModel,
+  results: RequestResult[],
+  live: LiveResourcePolicy | undefined,
+): Promise<void> {
+  if (!judgesResources(machine, live)) return;
+  const owners = bucketOwners(machine);
+  const principal = { roleArn: role.arn, account: accountOf(role.arn) ?? machine.context.account };
+  for (const result of results) {
+    const target = resourceTarget(result.request.resource, owners);
+    if (!target) continue;
+    const known =
+      machine.resourcePolicies?.get(target.arn) ??
+      (target.kind === 'key' ? awsManagedKeyPolicy(target.arn, machine.context.region) : undefined) ??
+      (live ? await live(target, role.arn) : undefined);
+    if (target.account === undefined && known && 'account' in known && known.account !== undefined)
+      target.account = known.account;
+    // A bucket policy not given offline is not evaluated for a bucket in the role's account (a documented limit,
+    // like SCPs offline): there the role's own policies suffice unless that policy denies. A key policy always
+    // decides, and so does the policy of a bucket in another account.
+    if (known === undefined && target.kind === 'bucket' && (target.account ?? principal.account) === principal.account)
+      continue;
+    const { evaluation, access } = combineWithResource(result.evaluation, result.request, target, known, principal);
+    result.evaluation = evaluation;
+    result.resource = access;
+  }
+}
