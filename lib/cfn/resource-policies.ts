@@ -43,7 +43,8 @@ export function collectResourcePolicies(t: TemplateAnalysis, given?: ResourcePol
       if (typeof name !== 'string' || isUnresolved(name)) continue;
       const arn = bucketArnOf(partition, name);
       // A bucket policy elsewhere in the template replaces this below, whatever the order.
-      if (!policies.has(arn)) policies.set(arn, { document: null, source: `${t.file} (${id}, no bucket policy)`, account });
+      if (!policies.has(arn))
+        policies.set(arn, { document: null, source: `${t.file} (${id}, no bucket policy)`, account });
     }
   }
   for (const id of t.resourceIds()) {

@@ -21,7 +21,8 @@ import { isUnreadable, type KeyGrant, type KnownResourcePolicy, type Unreadable 
 
 export const RESOURCE_POLICY_DOCS = {
   evaluation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
-  crossAccount: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
+  crossAccount:
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
   keyPolicies: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html',
   awsManagedKeys: 'https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk',
 } as const;
@@ -56,7 +57,10 @@ const OBJECT_OR_BUCKET = /^arn:([^:]+):s3:::([^/*?]+)(\/.*)?$/;
 const KEY = /^arn:[^:]+:kms:[^:]*:(\d{12}):(key|alias)\/.+$/;
 
 /** The key or bucket a request's resource names, or undefined (other services, wildcards in the name). */
-export function resourceTarget(resource: string, bucketOwners?: ReadonlyMap<string, string>): ResourceTarget | undefined {
+export function resourceTarget(
+  resource: string,
+  bucketOwners?: ReadonlyMap<string, string>,
+): ResourceTarget | undefined {
   const key = KEY.exec(resource);
   if (key) return { kind: 'key', arn: resource, label: `key ${resource}`, account: key[1] as string };
   const s3 = OBJECT_OR_BUCKET.exec(resource);
@@ -215,7 +219,8 @@ export function combineWithResource(
 
   const id = identityTruth(identity);
   // A permissions boundary or SCP that does not allow blocks what a resource policy grants the role.
-  const gated = identity.decision === 'implicitDeny' && (identity.blockedBy === 'boundary' || identity.blockedBy === 'scp');
+  const gated =
+    identity.decision === 'implicitDeny' && (identity.blockedBy === 'boundary' || identity.blockedBy === 'scp');
   let allowed: Truth;
   let grantWhy: string | undefined;
   if (target.kind === 'key') {
@@ -254,8 +259,7 @@ export function combineWithResource(
   }
   if (allowed === false) {
     const resourceGap =
-      id !== false ||
-      (target.kind === 'key' && !crossAccount && rp.allowsAccount === false && rp.allowsRole === false);
+      id !== false || (target.kind === 'key' && !crossAccount && rp.allowsAccount === false && rp.allowsRole === false);
     access.reason =
       id === false && !resourceGap
         ? 'the role does not allow it'
@@ -286,11 +290,13 @@ export function combineWithResource(
     access.reason = `allowed with ${policyName}`;
     return { evaluation: identity.decision === 'allowed' ? identity : { ...identity, decision: 'allowed' }, access };
   }
-  if (grantWhy !== undefined && allowed === 'unknown' && rp.allowsRole !== true) unknownWhy.push(`${target.label}: ${grantWhy}`);
+  if (grantWhy !== undefined && allowed === 'unknown' && rp.allowsRole !== true)
+    unknownWhy.push(`${target.label}: ${grantWhy}`);
   if (undecided.length > 0)
     unknownWhy.push(
       ...undecided.map(
-        (s) => `${s.effect} ${s.sid !== undefined ? `statement ${s.sid}` : `statement #${s.index}`} of ${s.policyId} depends on ${s.keys.join(', ')}`,
+        (s) =>
+          `${s.effect} ${s.sid !== undefined ? `statement ${s.sid}` : `statement #${s.index}`} of ${s.policyId} depends on ${s.keys.join(', ')}`,
       ),
     );
   access.unknown = unknownWhy.join('; ') || `${policyName} cannot be decided`;

@@ -94,7 +94,12 @@ export function parseResourcePolicy(document: unknown, id: string): ResourcePoli
       return { id, statements: [], problems: [{ policyId: id, path: '$', message: 'document is not valid JSON' }] };
     }
   }
-  if (!isRecord(parsed)) return { id, statements: [], problems: [{ policyId: id, path: '$', message: 'expected a policy document object' }] };
+  if (!isRecord(parsed))
+    return {
+      id,
+      statements: [],
+      problems: [{ policyId: id, path: '$', message: 'expected a policy document object' }],
+    };
   const raw = parsed.Statement;
   const list = isRecord(raw) ? [raw] : Array.isArray(raw) ? raw : [];
   const principals: Array<Record<string, unknown>> = [];

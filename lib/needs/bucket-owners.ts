@@ -34,7 +34,11 @@ export function bucketUses(definition: Definition): BucketUse[] {
       if (!bucket || bucket.runtime) continue;
       const owner = readString(args?.value, 'ExpectedBucketOwner');
       const feature =
-        field === 'ResultWriter' ? 'resultWriter' : holder.Resource.endsWith(':listObjectsV2') ? 'listing' : 'getObject';
+        field === 'ResultWriter'
+          ? 'resultWriter'
+          : holder.Resource.endsWith(':listObjectsV2')
+            ? 'listing'
+            : 'getObject';
       uses.push({
         bucket: bucket.value,
         ...(owner && !owner.runtime ? { owner: owner.value } : {}),

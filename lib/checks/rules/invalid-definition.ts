@@ -2,11 +2,7 @@ import { DOCS, type DefinitionProblem } from '../../needs/types';
 import { defineRule, type FindingDraft } from '../types';
 
 type ProblemId =
-  | 'distributedMapInExpress'
-  | 'invalidLabel'
-  | 'invalidItemReader'
-  | 'invalidResultWriter'
-  | 'bucketInOtherAccount';
+  'distributedMapInExpress' | 'invalidLabel' | 'invalidItemReader' | 'invalidResultWriter' | 'bucketInOtherAccount';
 
 const PROBLEM_IDS: Record<DefinitionProblem['kind'], ProblemId> = {
   'distributed-map-in-express': 'distributedMapInExpress',

@@ -7,7 +7,11 @@ import { defineRule, type FindingDraft, type MachineAnalysis } from '../types';
 export const DENIED_NEED_MESSAGES = {
   notAllowed: '{{actions}} on {{resources}} is not allowed: {{reason}}. Needed by {{source}}: {{why}} ({{docs}})',
 } as const;
-export const DENIED_NEED_FIXES = { addStatement: 'Add to the execution role:\n{{statement}}' } as const;
+export const DENIED_NEED_FIXES = {
+  addStatement: 'Add to the execution role:\n{{statement}}',
+  addToKeyPolicy: 'Add to the key policy of {{resource}}:\n{{statement}}',
+  addToBucketPolicy: 'Add to the bucket policy of {{resource}}:\n{{statement}}',
+} as const;
 
 type DeniedNeedDraft = FindingDraft<keyof typeof DENIED_NEED_MESSAGES, keyof typeof DENIED_NEED_FIXES>;
 
@@ -27,6 +31,7 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
       ),
     ];
     const { need } = result;
+    const gap = result.results.find((r) => r.resource?.fix !== undefined)?.resource?.fix;
     drafts.push({
       messageId: 'notAllowed',
       data: {
@@ -40,8 +45,12 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
       state: need.source.state,
       actions: failing,
       resources: need.resources,
-      fix: 'addStatement',
-      fixData: { statement: statementSnippet([need]) },
+      ...(gap
+        ? {
+            fix: gap.kind === 'key' ? ('addToKeyPolicy' as const) : ('addToBucketPolicy' as const),
+            fixData: { resource: gap.resource, statement: gap.statement },
+          }
+        : { fix: 'addStatement' as const, fixData: { statement: statementSnippet([need]) } }),
     });
   }
   return drafts;

@@ -2,8 +2,9 @@ import { sourceOf } from '../describe';
 import type { MachineAnalysis } from '../types';
 import { defineRule, type FindingDraft } from '../types';
 
-type MessageId = 'roleUnresolved' | 'roleUnreadable' | 'policiesUnreadable' | 'needUnproven' | 'needUndecided';
-type FixId = 'undecided';
+type MessageId =
+  'roleUnresolved' | 'roleUnreadable' | 'policiesUnreadable' | 'needUnproven' | 'needUndecided' | 'resourceUndecided';
+type FixId = 'undecided' | 'resourcePolicy';
 
 export const unverifiablePolicy = defineRule({
   id: 'unverifiable-policy',
@@ -22,10 +23,13 @@ export const unverifiablePolicy = defineRule({
       'Cannot prove {{tier}} {{actions}} on {{resources}} ({{source}}): the policies dmap-guard can read do not allow it, and the unread ones might.',
     needUndecided:
       'Cannot decide {{tier}} {{actions}} on {{resources}} ({{source}}): {{reasons}}, a value dmap-guard cannot know for the requests Step Functions makes.',
+    resourceUndecided: 'Cannot decide {{tier}} {{actions}} on {{resources}} ({{source}}): {{reasons}}.',
   },
   fixes: {
     undecided:
       'Make the condition hold without that key (for example with an ...IfExists operator), or verify the call in the account (dmap-guard audit, or the Map Run itself).',
+    resourcePolicy:
+      'Pass the key or bucket policy with --resource-policies (README "Resource policies": aws kms get-key-policy, aws s3api get-bucket-policy), or check in the account (dmap-guard audit, the hook), which reads it.',
   },
   check(analysis): FindingDraft<MessageId, FixId>[] {
     return [...unreadRoleFindings(analysis), ...undecidedContextFindings(analysis)];
@@ -66,6 +70,25 @@ function undecidedContextFindings(analysis: MachineAnalysis): FindingDraft<Messa
   for (const result of analysis.needResults) {
     if (result.status !== 'unknown' || result.need.tier === 'optional') continue;
     const undecided = result.results.filter((r) => r.evaluation.decision === 'unknown');
+    const resourceReasons = [...new Set(undecided.flatMap((r) => (r.resource?.unknown ? [r.resource.unknown] : [])))];
+    if (resourceReasons.length > 0) {
+      const actions = [...new Set(undecided.map((r) => r.request.action))];
+      drafts.push({
+        messageId: 'resourceUndecided',
+        data: {
+          tier: result.need.tier,
+          actions,
+          resources: result.need.resources,
+          source: sourceOf(result.need),
+          reasons: resourceReasons.join('; '),
+        },
+        state: result.need.source.state,
+        actions,
+        resources: result.need.resources,
+        fix: 'resourcePolicy',
+      });
+      continue;
+    }
     const statements = new Map<string, Set<string>>();
     for (const { evaluation } of undecided)
       for (const statement of evaluation.unknown ?? []) {

@@ -15,12 +15,13 @@ import { parseArgs, parsePairs, UsageError, type CommandSpec } from '../args';
 import type { CliIO } from '../io';
 import { VERSION } from '../version';
 import { isRecord } from '../../model/json';
+import { readResourcePolicies } from '../../inputs/resource-policies';
 
 export const checkSpec: CommandSpec = {
   name: 'check',
   summary: 'check the state machines of CloudFormation/SAM templates against their execution roles',
   usage:
-    'dmap-guard check <template>... [--parameter-overrides K=V ...] [--region R] [--account-id A] [--partition P] [--snapshot <file>] [--bucket-key <bucket>=<keyArn>]... [--format text|json|sarif] [--fail-on error|warning|never] [--config <file>]',
+    'dmap-guard check <template>... [--parameter-overrides K=V ...] [--region R] [--account-id A] [--partition P] [--snapshot <file>] [--bucket-key <bucket>=<keyArn>]... [--resource-policies <file>] [--format text|json|sarif] [--fail-on error|warning|never] [--config <file>]',
   positionals: { min: 1, max: Number.MAX_SAFE_INTEGER, name: 'template' },
   options: {
     'parameter-overrides': {
@@ -41,6 +42,11 @@ export const checkSpec: CommandSpec = {
       help: 'output of aws iam get-account-authorization-details, for roles and managed policies outside the templates',
     },
     'bucket-key': { kind: 'list', placeholder: 'bucket=keyArn', help: 'SSE-KMS key of a bucket outside the templates' },
+    'resource-policies': {
+      kind: 'string',
+      placeholder: 'file',
+      help: 'JSON {"<key or bucket ARN>": <policy>} for keys and buckets outside the templates (aws kms get-key-policy, aws s3api get-bucket-policy)',
+    },
     format: { kind: 'string', choices: ['text', 'json', 'sarif'], help: 'output format (default text)' },
     'fail-on': {
       kind: 'string',
@@ -125,6 +131,10 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     ...parsePairs(args.lists['parameter-overrides'] ?? [], 'parameter-overrides'),
   };
   const bucketKeys = { ...config.bucketKeys, ...parsePairs(args.lists['bucket-key'] ?? [], 'bucket-key') };
+  const resourcePolicies =
+    args.strings['resource-policies'] !== undefined
+      ? readResourcePolicies(args.strings['resource-policies'])
+      : undefined;
 
   const docs = new Map<string, LoadedDocument>();
   const machines: StateMachineModel[] = [];
@@ -141,6 +151,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       parameterOverrides: overrides,
       bucketKeys,
       ...(snapshot ? { snapshot } : {}),
+      ...(resourcePolicies ? { resourcePolicies } : {}),
     })) {
       machine.suppressions.push(
         ...config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id),
