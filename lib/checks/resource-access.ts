@@ -46,8 +46,10 @@ export interface ResourceAccess {
   reason: string;
   /** Why the resource side could not be decided, when it could not. */
   unknown?: string;
-  /** The statement that would allow the role, when the resource policy is what is missing. */
-  fix?: { kind: 'key' | 'bucket'; resource: string; statement: string };
+  /** The role the policy was judged for. */
+  roleArn: string;
+  /** The key or bucket policy is what is missing: a statement there would allow the request. */
+  policyGap?: true;
 }
 
 /** Where a resource's policy is looked up: known (possibly none), unreadable, or undefined when not known. */
@@ -158,16 +160,55 @@ function describePolicy(target: ResourceTarget): string {
   return target.kind === 'key' ? `the key policy of ${target.arn}` : `the bucket policy of ${target.label.slice(7)}`;
 }
 
-/** A statement to paste into the resource policy that allows the role this request. */
-function fixStatement(target: ResourceTarget, principal: PolicyPrincipal, action: string, resource: string): string {
+/** A statement to paste into the key or bucket policy that allows the role these actions. */
+function fixStatement(kind: 'key' | 'bucket', roleArn: string, actions: string[], resources: string[]): string {
   const statement = {
-    Sid: target.kind === 'key' ? 'AllowStepFunctionsExecutionRole' : 'AllowStepFunctionsExecutionRole',
+    Sid: 'AllowStepFunctionsExecutionRole',
     Effect: 'Allow',
-    Principal: { AWS: principal.roleArn },
-    Action: [action],
-    Resource: target.kind === 'key' ? '*' : resource,
+    Principal: { AWS: roleArn },
+    Action: actions.length === 1 ? actions[0] : actions,
+    Resource: kind === 'key' ? '*' : resources.length === 1 ? resources[0] : resources,
   };
   return stringify([statement]).trimEnd();
+}
+
+/**
+ * The fix of a need a key or bucket policy fails: the statement to add to that policy for every request it
+ * blocks, or which Deny to change; undefined when the role's own policy is what is missing.
+ */
+export function resourcePolicyFix(
+  results: ReadonlyArray<{ request: AccessRequest; evaluation: Evaluation; resource?: ResourceAccess }>,
+):
+  | { fix: 'addToKeyPolicy' | 'addToBucketPolicy'; fixData: { resource: string; statement: string } }
+  | { fix: 'resourcePolicyDenies'; fixData: { resource: string; statement: string; role: string } }
+  | undefined {
+  const denied = results.find((r) => r.evaluation.decision === 'explicitDeny' && r.evaluation.blockedBy === 'resource');
+  if (denied?.resource) {
+    const deny = denied.evaluation.matched[0];
+    return {
+      fix: 'resourcePolicyDenies',
+      fixData: {
+        resource: denied.resource.target.label,
+        statement: deny?.sid !== undefined ? `statement ${deny.sid}` : `statement #${deny?.index ?? 0}`,
+        role: denied.resource.roleArn,
+      },
+    };
+  }
+  const gaps = results.filter((r) => r.resource?.policyGap === true);
+  const first = gaps[0]?.resource;
+  if (!first) return undefined;
+  const same = gaps.filter((r) => r.resource?.target.arn === first.target.arn);
+  const statement = fixStatement(
+    first.target.kind,
+    first.roleArn,
+    [...new Set(same.map((r) => r.request.action))],
+    [...new Set(same.map((r) => r.request.resource))],
+  );
+  const resource = first.target.kind === 'key' ? first.target.arn : first.target.label.slice('bucket '.length);
+  return {
+    fix: first.target.kind === 'key' ? 'addToKeyPolicy' : 'addToBucketPolicy',
+    fixData: { resource, statement },
+  };
 }
 
 /**
@@ -183,7 +224,7 @@ export function combineWithResource(
 ): { evaluation: Evaluation; access: ResourceAccess } {
   const policyName = describePolicy(target);
   const crossAccount = target.account !== undefined && target.account !== principal.account;
-  const access: ResourceAccess = { target, crossAccount, reason: '' };
+  const access: ResourceAccess = { target, crossAccount, reason: '', roleArn: principal.roleArn };
   if (identity.decision === 'explicitDeny') {
     access.reason = 'the role denies it';
     return { evaluation: identity, access };
@@ -269,13 +310,7 @@ export function combineWithResource(
             : `${policyName} allows neither the role nor the account root (which lets IAM policies grant it)`
           : `${policyName} does not allow the role (a bucket in another account must allow it)`;
     if (resourceGap && target.kind === 'key' && grantWhy === undefined) access.reason += ', and no grant allows it';
-    if (resourceGap) {
-      access.fix = {
-        kind: target.kind,
-        resource: target.kind === 'key' ? target.arn : target.label.slice(7),
-        statement: fixStatement(target, principal, request.action, request.resource),
-      };
-    }
+    if (resourceGap) access.policyGap = true;
     return {
       evaluation: {
         decision: 'implicitDeny',
