@@ -91,7 +91,8 @@ export function parseResourcePolicies(text: string, file: string): ResourcePolic
         'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or a bucket ARN (arn:aws:s3:::<bucket>)',
         { path },
       );
-    const wrapped = isRecord(entry) && entry.Statement === undefined;
+    // The CLI's output wraps the document in Policy; anything else is the document itself.
+    const wrapped = isRecord(entry) && entry.Statement === undefined && !('Version' in entry) && !('Id' in entry);
     const known: KnownResourcePolicy = {
       document: policyDocument(wrapped ? (entry.Policy ?? null) : entry, file, wrapped ? `${path}.Policy` : path),
       source: file,

@@ -106,7 +106,7 @@ describe('--resource-policies', () => {
     [
       'a document without Statement',
       { 'arn:aws:s3:::bkt1': { Version: '2012-10-17' } },
-      'at $["arn:aws:s3:::bkt1"].Policy: expected a policy document with a Statement',
+      'at $["arn:aws:s3:::bkt1"]: expected a policy document with a Statement',
     ],
     [
       'Policy text that is not JSON',
