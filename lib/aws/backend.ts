@@ -8,12 +8,13 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { GetBucketEncryptionCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeKeyCommand, GetKeyPolicyCommand, ListGrantsCommand } from '@aws-sdk/client-kms';
+import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { messageOf } from '../model/errors';
 import type { PolicySource, RoleModel } from '../model/state-machine';
-import type { Backend, DeployedStateMachine } from '../ports/backend';
+import type { Backend, DeployedStateMachine, PolicyRead } from '../ports/backend';
+import type { KeyGrant, Unreadable } from '../model/resource-policies';
 import type { AccountSnapshot } from '../model/snapshot';
 import type { AwsClients } from './clients';
 import { fetchPresignedPayload, readStreamCapped } from './payload';
@@ -27,6 +28,14 @@ function errorName(error: unknown): string {
 }
 
 const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
+
+/** ListGrants pages read per key and role (100 grants a page), so a key with endless grants stays bounded. */
+export const MAX_GRANT_PAGES = 20;
+
+/** A failed resource-policy read (AccessDenied, throttling after retries, no such key): unverifiable, not fatal. */
+function unreadable(call: string, error: unknown): Unreadable {
+  return { unreadable: `${call} failed (${errorName(error) || 'error'}: ${messageOf(error)})` };
+}
 
 export class AwsBackend implements Backend {
   readonly simulators: IamSimulator[] = [];
@@ -157,6 +166,58 @@ export class AwsBackend implements Backend {
       return described.KeyMetadata?.Arn ?? key;
     }
     return undefined;
+  }
+
+  async keyPolicy(keyArn: string): Promise<PolicyRead> {
+    try {
+      const response = await this.clients.kms.send(
+        new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }),
+        this.options,
+      );
+      return { document: response.Policy ?? null };
+    } catch (error) {
+      if (errorName(error) === 'AbortError') throw error;
+      return unreadable('kms:GetKeyPolicy', error);
+    }
+  }
+
+  async keyGrants(keyArn: string, roleArn: string): Promise<KeyGrant[] | Unreadable> {
+    const grants: KeyGrant[] = [];
+    let marker: string | undefined;
+    try {
+      for (let page = 0; page < MAX_GRANT_PAGES; page++) {
+        const response = await this.clients.kms.send(
+          new ListGrantsCommand({ KeyId: keyArn, GranteePrincipal: roleArn, ...(marker ? { Marker: marker } : {}) }),
+          this.options,
+        );
+        for (const entry of response.Grants ?? []) {
+          const grant: KeyGrant = { operations: [...(entry.Operations ?? [])] };
+          if (entry.GrantId !== undefined) grant.grantId = entry.GrantId;
+          if (entry.Constraints?.EncryptionContextEquals)
+            grant.encryptionContextEquals = entry.Constraints.EncryptionContextEquals;
+          if (entry.Constraints?.EncryptionContextSubset)
+            grant.encryptionContextSubset = entry.Constraints.EncryptionContextSubset;
+          grants.push(grant);
+        }
+        if (!response.Truncated || !response.NextMarker) return grants;
+        marker = response.NextMarker;
+      }
+    } catch (error) {
+      if (errorName(error) === 'AbortError') throw error;
+      return unreadable('kms:ListGrants', error);
+    }
+    return { unreadable: `kms:ListGrants returned more than ${MAX_GRANT_PAGES} pages of grants for ${roleArn}` };
+  }
+
+  async bucketPolicy(bucket: string): Promise<PolicyRead> {
+    try {
+      const response = await this.clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }), this.options);
+      return { document: response.Policy ?? null };
+    } catch (error) {
+      if (errorName(error) === 'NoSuchBucketPolicy') return { document: null };
+      if (errorName(error) === 'AbortError') throw error;
+      return unreadable('s3:GetBucketPolicy', error);
+    }
   }
 
   async stackTemplate(stackId: string): Promise<string | undefined> {

@@ -1,10 +1,11 @@
 // Apply the resource side to a machine's request results: find each request's key or bucket, look its policy up
 // (model first, AWS managed keys, then the live account once per check) and combine it with the identity decision.
 import { parseDefinition } from '../asl/definition';
-import type { KnownResourcePolicy, Unreadable } from '../model/resource-policies';
+import { isUnreadable, type KnownResourcePolicy, type Unreadable } from '../model/resource-policies';
 import type { RoleModel, StateMachineModel } from '../model/state-machine';
 import { bucketUses, otherAccountProblems } from '../needs/bucket-owners';
 import type { DefinitionProblem } from '../needs/types';
+import type { Backend } from '../ports/backend';
 import { awsManagedKeyPolicy, combineWithResource, resourceTarget, type ResourceTarget } from './resource-access';
 import type { RequestResult } from './types';
 
@@ -13,6 +14,34 @@ export type LiveResourcePolicy = (
   target: ResourceTarget,
   roleArn: string,
 ) => Promise<KnownResourcePolicy | Unreadable | undefined>;
+
+/**
+ * Resource policies read from the account: kms:GetKeyPolicy with kms:ListGrants for the role, s3:GetBucketPolicy.
+ * SimulatePrincipalPolicy cannot evaluate resource policies for roles, so they are evaluated here with the same
+ * request context. A failed read is unverifiable, never a pass and never a failure of the whole check.
+ */
+export function liveResourcePolicies(
+  backend: Pick<Backend, 'keyPolicy' | 'keyGrants' | 'bucketPolicy'>,
+): LiveResourcePolicy {
+  return async (target, roleArn) => {
+    if (target.kind === 'key') {
+      const [policy, grants] = await Promise.all([
+        backend.keyPolicy(target.arn),
+        backend.keyGrants(target.arn, roleArn),
+      ]);
+      if (policy === undefined || isUnreadable(policy)) return policy;
+      return {
+        document: policy.document,
+        source: 'kms:GetKeyPolicy',
+        ...(target.account !== undefined ? { account: target.account } : {}),
+        ...(grants !== undefined ? { grants } : {}),
+      };
+    }
+    const policy = await backend.bucketPolicy(target.arn.slice(target.arn.lastIndexOf(':') + 1));
+    if (policy === undefined || isUnreadable(policy)) return policy;
+    return { document: policy.document, source: 's3:GetBucketPolicy' };
+  };
+}
 
 const accountOf = (arn: string) => /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
 

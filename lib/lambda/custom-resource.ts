@@ -8,6 +8,7 @@ import type { Backend } from '../ports/backend';
 import { failsAt, type FailOn } from '../report/report';
 import { findingsMessage } from '../report/message';
 import { parseStackId } from '../model/stack';
+import { liveResourcePolicies } from '../checks/resource-side';
 
 export interface CustomResourceEvent {
   RequestType: 'Create' | 'Update' | 'Delete';
@@ -107,6 +108,7 @@ export async function customResourceResponse(
   const { findings } = await checkStateMachines([machine], {
     simulator: backend.simulator([]),
     bucketKey: (bucket) => backend.bucketKey(bucket),
+    resourcePolicy: liveResourcePolicies(backend),
   });
   const active = findings.filter((f) => !f.suppressed);
   const failing = active.filter((f) => failsAt(f, failOn));

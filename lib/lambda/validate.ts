@@ -6,6 +6,7 @@ import { analyzeWithBackend } from '../inputs/stack';
 import type { StateMachineModel } from '../model/state-machine';
 import type { Backend } from '../ports/backend';
 import { buildReport, type FailOn, type Report } from '../report/report';
+import { liveResourcePolicies } from '../checks/resource-side';
 
 export interface ValidateRequest {
   stateMachineArn?: string;
@@ -56,6 +57,10 @@ export async function validate(request: ValidateRequest, backend: Backend, where
   } else {
     throw new ValidateRequestError('expected {stateMachineArn}, {definition, roleArn} or {template}');
   }
-  const { findings, analyses } = await checkStateMachines(machines, { simulator, bucketKey });
+  const { findings, analyses } = await checkStateMachines(machines, {
+    simulator,
+    bucketKey,
+    resourcePolicy: liveResourcePolicies(backend),
+  });
   return buildReport(analyses, findings, failOn);
 }

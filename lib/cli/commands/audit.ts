@@ -10,6 +10,7 @@ import { parseArgs, UsageError } from '../args';
 import { auditSpec } from './audit-spec';
 import type { CliIO } from '../io';
 import { VERSION } from '../version';
+import { liveResourcePolicies } from '../../checks/resource-side';
 
 export async function runAudit(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, auditSpec);
@@ -28,6 +29,7 @@ export async function runAudit(argv: string[], io: CliIO): Promise<number> {
   const { findings, analyses } = await checkStateMachines(machines, {
     simulator,
     bucketKey: (bucket) => backend.bucketKey(bucket),
+    resourcePolicy: liveResourcePolicies(backend),
   });
   const report = buildReport(analyses, findings, (args.strings['fail-on'] as FailOn | undefined) ?? 'error');
   const format = args.strings.format ?? 'text';

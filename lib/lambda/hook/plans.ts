@@ -14,6 +14,7 @@ import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Backend } from '../../ports/backend';
 import type { Simulator } from '../../ports/simulator';
 import type { HookRequest } from './contract';
+import { liveResourcePolicies } from '../../checks/resource-side';
 
 export interface Unit {
   id: string;
@@ -78,8 +79,13 @@ async function stackMachines(
 
 /** One machine judged by `simulator`; the keys of the buckets its needs name are asked of the account. */
 async function check(machine: StateMachineModel, simulator: Simulator, backend: Backend): Promise<Finding[]> {
-  return (await checkStateMachines([machine], { simulator, bucketKey: (bucket) => backend.bucketKey(bucket) }))
-    .findings;
+  return (
+    await checkStateMachines([machine], {
+      simulator,
+      bucketKey: (bucket) => backend.bucketKey(bucket),
+      resourcePolicy: liveResourcePolicies(backend),
+    })
+  ).findings;
 }
 
 /** A machine from the stack's template: live bucket keys over the template's, judged by the given simulator. */
