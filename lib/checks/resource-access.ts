@@ -334,8 +334,9 @@ export function combineWithResource(
           `${s.effect} ${s.sid !== undefined ? `statement ${s.sid}` : `statement #${s.index}`} of ${s.policyId} depends on ${s.keys.join(', ')}`,
       ),
     );
-  access.unknown = unknownWhy.join('; ') || `${policyName} cannot be decided`;
-  access.reason = access.unknown;
+  // Without a reason here, the role's own undecided statements are the cause (named by unverifiable-policy).
+  if (unknownWhy.length > 0) access.unknown = unknownWhy.join('; ');
+  access.reason = access.unknown ?? "the role's policies cannot be decided for this request";
   return {
     evaluation: {
       decision: 'unknown',

@@ -71,27 +71,11 @@ function undecidedContextFindings(analysis: MachineAnalysis): FindingDraft<Messa
     if (result.status !== 'unknown' || result.need.tier === 'optional') continue;
     const undecided = result.results.filter((r) => r.evaluation.decision === 'unknown');
     const resourceReasons = [...new Set(undecided.flatMap((r) => (r.resource?.unknown ? [r.resource.unknown] : [])))];
-    if (resourceReasons.length > 0) {
-      const actions = [...new Set(undecided.map((r) => r.request.action))];
-      drafts.push({
-        messageId: 'resourceUndecided',
-        data: {
-          tier: result.need.tier,
-          actions,
-          resources: result.need.resources,
-          source: sourceOf(result.need),
-          reasons: resourceReasons.join('; '),
-        },
-        state: result.need.source.state,
-        actions,
-        resources: result.need.resources,
-        fix: 'resourcePolicy',
-      });
-      continue;
-    }
     const statements = new Map<string, Set<string>>();
     for (const { evaluation } of undecided)
       for (const statement of evaluation.unknown ?? []) {
+        // Key and bucket policy statements are in the resource reasons.
+        if (statement.layer === 'resource') continue;
         const name = `${statement.effect} ${statement.sid !== undefined ? `statement ${statement.sid}` : statement.index >= 0 ? `statement #${statement.index}` : 'statement'} of ${statement.policyId}${statement.layer === 'identity' ? '' : ` (${statement.layer === 'scp' ? 'SCP' : 'permissions boundary'})`}`;
         const keys = statements.get(name) ?? new Set<string>();
         for (const key of statement.keys) keys.add(key);
@@ -102,19 +86,20 @@ function undecidedContextFindings(analysis: MachineAnalysis): FindingDraft<Messa
     );
     const actions = [...new Set(undecided.map((r) => r.request.action))];
     const { need } = result;
+    const resourceSide = resourceReasons.length > 0;
     drafts.push({
-      messageId: 'needUndecided',
+      messageId: resourceSide ? 'resourceUndecided' : 'needUndecided',
       data: {
         tier: need.tier,
         actions,
         resources: need.resources,
         source: sourceOf(need),
-        reasons: reasons.join('; '),
+        reasons: [...resourceReasons, ...reasons].join('; '),
       },
       state: need.source.state,
       actions,
       resources: need.resources,
-      fix: 'undecided',
+      fix: resourceSide ? 'resourcePolicy' : 'undecided',
     });
   }
   return drafts;
