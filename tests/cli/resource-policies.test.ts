@@ -100,6 +100,24 @@ describe('--resource-policies', () => {
     expect(finding.fix).toMatch(/^Add to the key policy of arn:aws:kms:us-east-1:210987654321:key\//);
   });
 
+  it.each([
+    [
+      'key-policy-without-root-or-role',
+      /^Add to the key policy of arn:aws:kms:us-east-1:123456789012:key\/[^:]+:\n- Sid: AllowStepFunctionsExecutionRole/,
+    ],
+    ['key-policy-root-without-grant', /^Add to the execution role:/],
+    [
+      'bucket-policy-deny-source-vpce',
+      /^Change statement VpceOnly of the policy of bucket output-bucket so it does not deny/,
+    ],
+  ])('%s: the fix names the policy to change', async (template, fix) => {
+    const { stdout } = await runCli(['check', check(template), '--format', 'json', '--fail-on', 'never']);
+    const fixes = JSON.parse(stdout)
+      .findings.filter((f: { rule: string }) => f.rule === 'missing-permission')
+      .map((f: { fix: string }) => f.fix);
+    expect(fixes).toEqual(expect.arrayContaining([expect.stringMatching(fix)]));
+  });
+
   it.each<[string, unknown, string]>([
     ['not an object', [], 'policies.json at $: expected an object of key or bucket ARN → policy document'],
     ['a name that is no ARN', { mybucket: null }, 'policies.json at $["mybucket"]: expected a KMS key ARN'],
