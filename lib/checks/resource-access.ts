@@ -19,14 +19,6 @@ import {
 import { parseArn } from '../model/arns';
 import { isUnreadable, type KeyGrant, type KnownResourcePolicy, type Unreadable } from '../model/resource-policies';
 
-export const RESOURCE_POLICY_DOCS = {
-  evaluation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
-  crossAccount:
-    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
-  keyPolicies: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html',
-  awsManagedKeys: 'https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk',
-} as const;
-
 /** The resource whose policy decides next to the role's: a KMS key or an S3 bucket. */
 export interface ResourceTarget {
   kind: 'key' | 'bucket';
@@ -261,7 +253,11 @@ export function combineWithResource(
   const id = identityTruth(identity);
   // A permissions boundary or SCP that does not allow blocks what a resource policy grants the role.
   const gated =
-    identity.decision === 'implicitDeny' && (identity.blockedBy === 'boundary' || identity.blockedBy === 'scp');
+    identity.decision === 'implicitDeny' &&
+    (identity.blockedBy === 'boundary' ||
+      identity.blockedBy === 'scp' ||
+      identity.allowedByBoundary === false ||
+      identity.allowedByOrganizations === false);
   let allowed: Truth;
   let grantWhy: string | undefined;
   if (target.kind === 'key') {

@@ -139,6 +139,19 @@ describe('KMS: the key policy is the gate', () => {
     expect(evaluation.decision).toBe(expected);
   });
 
+  it('a boundary that does not allow blocks a bucket policy naming the role, even when the role grants nothing either', () => {
+    const object = 'arn:aws:s3:::b/k';
+    const known: KnownResourcePolicy = {
+      document: { Statement: [{ Effect: 'Allow', Principal: { AWS: ROLE }, Action: 's3:GetObject', Resource: '*' }] },
+      source: 'test',
+    };
+    const denied = { ...identity('implicitDeny', 'identity'), allowedByBoundary: false };
+    const request = { action: 's3:GetObject', resource: object, context: { 'aws:PrincipalArn': [ROLE] } };
+    expect(combineWithResource(denied, request, resourceTarget(object)!, known, principal).evaluation.decision).toBe(
+      'implicitDeny',
+    );
+  });
+
   it('a grant for the role allows without any key policy statement; grants not read leave it unknown', () => {
     const known = keyPolicy('111122223333', statement('arn:aws:iam::111122223333:role/Admin'));
     const target = resourceTarget(KEY)!;
