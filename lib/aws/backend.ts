@@ -8,53 +8,26 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { GetBucketEncryptionCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeKeyCommand, GetKeyPolicyCommand, ListGrantsCommand } from '@aws-sdk/client-kms';
+import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { messageOf } from '../model/errors';
 import type { PolicySource, RoleModel } from '../model/state-machine';
-import { UnreadableError, type Backend, type DeployedStateMachine } from '../ports/backend';
+import { type Backend, type DeployedStateMachine, type PolicyRead } from '../ports/backend';
+import type { KeyGrant, Unreadable } from '../model/resource-policies';
 import type { AccountSnapshot } from '../model/snapshot';
 import type { AwsClients } from './clients';
 import { fetchPresignedPayload, readStreamCapped } from './payload';
+import { errorName, unreadable, unreadablePolicy } from './read-errors';
 import { IamSimulator } from './simulate';
 
 /** S3 objects and payloads larger than this are refused (definitions are limited to 1 MB by Step Functions). */
 export const MAX_OBJECT_BYTES = 8 * 1024 * 1024;
 
-function errorName(error: unknown): string {
-  return (error as { name?: string }).name ?? '';
-}
-
-/** An error the service answered (after the SDK's retries), as opposed to a bug or an abort. */
-function isServiceError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && '$metadata' in error && errorName(error) !== 'AbortError';
-}
-
-const THROTTLED = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'SlowDown',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'KmsThrottlingException',
-]);
-
-/** A service's refusal as UnreadableError naming what could not be read and what to do; anything else rethrown. */
-function unreadable(error: unknown, subject: string, action: string, remedy: string): never {
-  if (!isServiceError(error)) throw error;
-  const name = errorName(error);
-  const reason = THROTTLED.has(name)
-    ? `${action} was throttled after retries (${name}: ${messageOf(error)})`
-    : `${action} failed (${name}: ${messageOf(error)})`;
-  throw new UnreadableError(
-    subject,
-    reason,
-    THROTTLED.has(name) ? `retry the deployment; if it persists, ${remedy}` : remedy,
-  );
-}
-
 const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
+
+/** ListGrants pages read per key and role (100 grants a page), so a key with endless grants stays bounded. */
+export const MAX_GRANT_PAGES = 20;
 
 export class AwsBackend implements Backend {
   readonly simulators: IamSimulator[] = [];
@@ -199,6 +172,58 @@ export class AwsBackend implements Backend {
       }
     }
     return undefined;
+  }
+
+  async keyPolicy(keyArn: string): Promise<PolicyRead> {
+    try {
+      const response = await this.clients.kms.send(
+        new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }),
+        this.options,
+      );
+      return { document: response.Policy ?? null };
+    } catch (error) {
+      if (errorName(error) === 'AbortError') throw error;
+      return unreadablePolicy('kms:GetKeyPolicy', error);
+    }
+  }
+
+  async keyGrants(keyArn: string, roleArn: string): Promise<KeyGrant[] | Unreadable> {
+    const grants: KeyGrant[] = [];
+    let marker: string | undefined;
+    try {
+      for (let page = 0; page < MAX_GRANT_PAGES; page++) {
+        const response = await this.clients.kms.send(
+          new ListGrantsCommand({ KeyId: keyArn, GranteePrincipal: roleArn, ...(marker ? { Marker: marker } : {}) }),
+          this.options,
+        );
+        for (const entry of response.Grants ?? []) {
+          const grant: KeyGrant = { operations: [...(entry.Operations ?? [])] };
+          if (entry.GrantId !== undefined) grant.grantId = entry.GrantId;
+          if (entry.Constraints?.EncryptionContextEquals)
+            grant.encryptionContextEquals = entry.Constraints.EncryptionContextEquals;
+          if (entry.Constraints?.EncryptionContextSubset)
+            grant.encryptionContextSubset = entry.Constraints.EncryptionContextSubset;
+          grants.push(grant);
+        }
+        if (!response.Truncated || !response.NextMarker) return grants;
+        marker = response.NextMarker;
+      }
+    } catch (error) {
+      if (errorName(error) === 'AbortError') throw error;
+      return unreadablePolicy('kms:ListGrants', error);
+    }
+    return { unreadable: `kms:ListGrants returned more than ${MAX_GRANT_PAGES} pages of grants for ${roleArn}` };
+  }
+
+  async bucketPolicy(bucket: string): Promise<PolicyRead> {
+    try {
+      const response = await this.clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }), this.options);
+      return { document: response.Policy ?? null };
+    } catch (error) {
+      if (errorName(error) === 'NoSuchBucketPolicy') return { document: null };
+      if (errorName(error) === 'AbortError') throw error;
+      return unreadablePolicy('s3:GetBucketPolicy', error);
+    }
   }
 
   async stackTemplate(stackId: string): Promise<string | undefined> {

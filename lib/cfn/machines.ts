@@ -7,6 +7,7 @@ import { InputError, messageOf } from '../model/errors';
 import { stateMachineModel, type RoleModel, type StateMachineModel, type Unverifiable } from '../model/state-machine';
 import { applySubstitutions } from './intrinsics';
 import { collectBucketKeys } from './keys';
+import { collectResourcePolicies } from './resource-policies';
 import { parseDocumentText, readDocumentFile, type LoadedDocument } from './load';
 import type { ResourceValues } from './resources';
 import { collectRoles, Lookups, type ExternalReferences } from './roles';
@@ -28,14 +29,17 @@ export function analyzeTemplateReferences(
   options: TemplateOptions,
 ): { machines: StateMachineModel[]; external: ExternalReferences } {
   const t = new TemplateAnalysis(doc, options);
-  const lookups = new Lookups(options.snapshot);
+  const lookups = new Lookups(options.snapshot, options.managedPolicies);
   const roles = collectRoles(t, lookups);
   const bucketKeys = { ...collectBucketKeys(t), ...(options.bucketKeys ?? {}) };
+  const resourcePolicies = collectResourcePolicies(t, options.resourcePolicies);
   const machines: StateMachineModel[] = [];
   for (const id of t.resourceIds()) {
     const type = t.typeOf(id) as string;
     if (!STATE_MACHINE_TYPES.has(type)) continue;
-    machines.push(templateMachine(t, id, type, roles, bucketKeys, lookups));
+    const machine = templateMachine(t, id, type, roles, bucketKeys, lookups);
+    machine.resourcePolicies = resourcePolicies;
+    machines.push(machine);
   }
   return { machines, external: lookups.external };
 }

@@ -1,11 +1,11 @@
 // IAM roles and policies in a template, joined to their roles by name in any order, plus the managed
 // policies and roles outside the template looked up in the snapshot.
 import { displayValue } from '../model/arns';
-import { isRecord, own } from '../model/json';
+import { isRecord } from '../model/json';
 import { managedPolicy, snapshotRole, type AccountSnapshot } from '../model/snapshot';
 import type { Origin, PolicySource, RoleModel } from '../model/state-machine';
 import type { ResourceValues } from './resources';
-import type { TemplateAnalysis } from './template';
+import type { ManagedPolicyLookup, TemplateAnalysis } from './template';
 
 /** Roles and managed policies outside the template that the analysis looked up in the snapshot. */
 export interface ExternalReferences {
@@ -16,10 +16,18 @@ export interface ExternalReferences {
 /** Snapshot look-ups that remember what was asked, so a live backend can fetch exactly those. */
 export class Lookups {
   readonly external: ExternalReferences = { roles: new Set(), policies: new Set() };
-  constructor(readonly snapshot: AccountSnapshot | undefined) {}
+  constructor(
+    readonly snapshot: AccountSnapshot | undefined,
+    /** AWS managed policy documents known offline (lib/offline/managed-policies.ts), after the snapshot's. */
+    private readonly managedPolicies?: ManagedPolicyLookup,
+  ) {}
   policy(arn: string): PolicySource | string {
+    const found = managedPolicy(this.snapshot, arn);
+    if (typeof found !== 'string') return found;
+    const known = this.managedPolicies?.(arn);
+    if (known) return known;
     this.external.policies.add(arn);
-    return managedPolicy(this.snapshot, arn);
+    return found;
   }
   role(arn: string): RoleModel {
     this.external.roles.add(arn);
@@ -29,26 +37,6 @@ export class Lookups {
     return this.snapshot ? [...this.snapshot.roles.keys()] : [];
   }
 }
-
-/** AWS managed policies SAM attaches on its own, whose content is fixed and public. */
-const KNOWN_AWS_MANAGED: Record<string, unknown> = {
-  AWSXrayWriteOnlyAccess: {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Action: [
-          'xray:PutTraceSegments',
-          'xray:PutTelemetryRecords',
-          'xray:GetSamplingRules',
-          'xray:GetSamplingTargets',
-          'xray:GetSamplingStatisticSummaries',
-        ],
-        Resource: ['*'],
-      },
-    ],
-  },
-};
 
 export function policySource(id: string, name: string, document: unknown, origin: Origin): PolicySource {
   return { id, name, document, origin };
@@ -74,7 +62,7 @@ export function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string,
   }
   const attachManaged = (role: RoleModel, arn: unknown, label = '') => {
     const key = String(arn);
-    const policy = templatePolicies.get(key) ?? knownManaged(key) ?? lookups.policy(key);
+    const policy = templatePolicies.get(key) ?? lookups.policy(key);
     if (typeof policy === 'string') role.unknown.push(`${label}${policy}`);
     else return policy;
     return undefined;
@@ -180,10 +168,4 @@ export function noteUnresolvedPolicies(role: RoleModel): void {
         `${source.name} depends on ${displayValue(marker[0])}, known only at deployment (pass --parameter-overrides)`,
       );
   }
-}
-
-export function knownManaged(arn: string): PolicySource | undefined {
-  const match = /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn);
-  const document = match ? own(KNOWN_AWS_MANAGED, match[1] as string) : undefined;
-  return document ? { id: arn, name: `AWS managed policy ${match?.[1]}`, document, fixedActions: true } : undefined;
 }

@@ -3,7 +3,7 @@ import { isRecord, own } from '../model/json';
 import type { RoleModel } from '../model/state-machine';
 import { unresolved } from './intrinsics';
 import { physicalName } from './resources';
-import { knownManaged, noteUnresolvedPolicies, policySource, type Lookups } from './roles';
+import { noteUnresolvedPolicies, policySource, type Lookups } from './roles';
 import { CONNECTOR_TYPE_ALIASES, SAM_CONNECTOR_PROFILES, SAM_POLICY_TEMPLATES, xrayManagedPolicyArn } from './sam';
 import type { Json, TemplateAnalysis } from './template';
 
@@ -28,7 +28,7 @@ export function samGeneratedRole(
     const origin = t.origin(id, 'Properties', 'Policies', ...(Array.isArray(raw) ? [index] : []));
     if (typeof entry === 'string') {
       const arn = entry.startsWith('arn:') ? entry : `arn:${p.partition}:iam::aws:policy/${entry}`;
-      const policy = knownManaged(arn) ?? lookups.policy(arn);
+      const policy = lookups.policy(arn);
       if (typeof policy === 'string') role.unknown.push(policy);
       else role.identityPolicies.push(policy);
     } else if (isRecord(entry) && 'Statement' in entry) {
@@ -69,8 +69,9 @@ export function samGeneratedRole(
     });
   }
   if (tracing) {
-    const policy = knownManaged(xrayManagedPolicyArn(p.partition));
-    if (policy) role.identityPolicies.push(policy);
+    const policy = lookups.policy(xrayManagedPolicyArn(p.partition));
+    if (typeof policy === 'string') role.unknown.push(`AWS managed policy AWSXrayWriteOnlyAccess: ${policy}`);
+    else role.identityPolicies.push(policy);
   }
   if (isRecord(props) && props.PermissionsBoundary !== undefined) {
     const arn = String(t.resolve(props.PermissionsBoundary));

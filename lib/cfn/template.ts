@@ -1,7 +1,8 @@
 // A CloudFormation or SAM template as the resolver sees it: parameters, conditions, intrinsics and the values
 // (names, ARNs) of its resources. What the resources mean is read in roles.ts, sam-role.ts and machines.ts.
 import type { AccountSnapshot } from '../model/snapshot';
-import type { Origin, RoleModel, Unverifiable } from '../model/state-machine';
+import type { ResourcePolicies } from '../model/resource-policies';
+import type { Origin, PolicySource, RoleModel, Unverifiable } from '../model/state-machine';
 import { InputError } from '../model/errors';
 import { isRecord, own } from '../model/json';
 import {
@@ -16,6 +17,9 @@ import { isUnresolved } from '../model/arns';
 import type { LoadedDocument } from './load';
 import { physicalValues, resourceValues, type Pseudo, type ResourceValues } from './resources';
 
+/** An AWS managed policy's document by ARN, or undefined when it is not known. */
+export type ManagedPolicyLookup = (arn: string) => PolicySource | undefined;
+
 export interface TemplateOptions {
   region: string;
   account: string;
@@ -25,6 +29,10 @@ export interface TemplateOptions {
   snapshot?: AccountSnapshot;
   /** Bucket name → SSE-KMS key ARN for buckets outside the template. */
   bucketKeys?: Record<string, string>;
+  /** AWS managed policy documents known offline, when the snapshot does not have them. */
+  managedPolicies?: ManagedPolicyLookup;
+  /** Key and bucket policies of resources outside the template (--resource-policies), by ARN. */
+  resourcePolicies?: ResourcePolicies;
   /** Physical ids of resources that already exist (a deployed stack), by logical id. */
   physicalIds?: Record<string, string>;
   /** Exports of the other templates checked together (Outputs.Export.Name → value), for Fn::ImportValue. */

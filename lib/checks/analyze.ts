@@ -11,6 +11,13 @@ import type { Need, NeedsResult } from '../needs/types';
 import type { Simulator, SyncSimulator } from '../ports/simulator';
 import { RULES } from './registry';
 import { needRequests } from './requests';
+import {
+  applyResourcePolicies,
+  bucketAccountProblems,
+  type LiveResourcePolicy,
+  type ResourcePolicyAnswer,
+  type ResourcePolicyStep,
+} from './resource-side';
 import { compileRole } from './role';
 import { runRules } from './run-rules';
 import type { Finding, MachineAnalysis, NeedResult, NeedStatus, Rule } from './types';
@@ -27,6 +34,8 @@ export interface CheckOptions {
   bucketKey?: BucketKeyLookup;
   /** IAM catalogue (lib/iam/load-catalogue.ts) for the catalogue checks; without it they find nothing. */
   catalogue?: Catalogue;
+  /** Asks a live account for key and bucket policies; each resource is asked once per call. */
+  resourcePolicy?: LiveResourcePolicy;
 }
 
 export interface CheckResult {
@@ -35,22 +44,37 @@ export interface CheckResult {
 }
 
 /** What the pipeline asks of its driver: a bucket's key, or decisions for a role's requests. */
-type Step = { kind: 'bucketKey'; bucket: string } | { kind: 'simulate'; role: RoleModel; requests: AccessRequest[] };
-type Answer = string | undefined | Evaluation[];
+type Step =
+  | { kind: 'bucketKey'; bucket: string }
+  | { kind: 'simulate'; role: RoleModel; requests: AccessRequest[] }
+  | ResourcePolicyStep;
+type Answer = string | undefined | Evaluation[] | ResourcePolicyAnswer;
 
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
 export async function checkStateMachines(machines: StateMachineModel[], options: CheckOptions): Promise<CheckResult> {
-  const asked = new Map<string, Promise<string | undefined>>();
-  const lookup = options.bucketKey;
-  const steps = checkSteps(machines, options.rules ?? RULES, lookup !== undefined, options.catalogue);
+  const keys = new Map<string, Promise<string | undefined>>();
+  const policies = new Map<string, Promise<ResourcePolicyAnswer>>();
+  const { bucketKey, resourcePolicy } = options;
+  const steps = checkSteps(machines, {
+    rules: options.rules ?? RULES,
+    askKeys: bucketKey !== undefined,
+    askPolicies: resourcePolicy !== undefined,
+    catalogue: options.catalogue,
+  });
   let step = steps.next();
   while (!step.done) {
     const ask = step.value;
     if (ask.kind === 'simulate') {
       step = steps.next(await options.simulator.simulate(ask.role, ask.requests));
+    } else if (ask.kind === 'bucketKey') {
+      const known = keys.get(ask.bucket) ?? (bucketKey as BucketKeyLookup)(ask.bucket);
+      keys.set(ask.bucket, known);
+      step = steps.next(await known);
     } else {
-      const known = asked.get(ask.bucket) ?? (lookup as BucketKeyLookup)(ask.bucket);
-      asked.set(ask.bucket, known);
+      // A key's answer includes the role's grants, so keys are asked once per role; buckets once.
+      const cacheKey = ask.target.kind === 'key' ? `${ask.target.arn} ${ask.roleArn}` : ask.target.arn;
+      const known = policies.get(cacheKey) ?? (resourcePolicy as LiveResourcePolicy)(ask.target, ask.roleArn);
+      policies.set(cacheKey, known);
       step = steps.next(await known);
     }
   }
@@ -62,7 +86,12 @@ export function checkStateMachinesSync(
   machines: StateMachineModel[],
   options: { simulator: SyncSimulator; rules?: Rule[]; catalogue?: Catalogue },
 ): CheckResult {
-  const steps = checkSteps(machines, options.rules ?? RULES, false, options.catalogue);
+  const steps = checkSteps(machines, {
+    rules: options.rules ?? RULES,
+    askKeys: false,
+    askPolicies: false,
+    catalogue: options.catalogue,
+  });
   let step = steps.next();
   while (!step.done) {
     const ask = step.value;
@@ -120,13 +149,15 @@ function* readNeeds(
 /** The pipeline as steps: it yields what it needs from outside and is resumed with the answer. */
 function* checkSteps(
   machines: StateMachineModel[],
-  rules: Rule[],
-  askKeys: boolean,
-  catalogue: Catalogue | undefined,
+  how: { rules: Rule[]; askKeys: boolean; askPolicies: boolean; catalogue: Catalogue | undefined },
 ): Generator<Step, CheckResult, Answer> {
+  const { rules, askKeys, askPolicies, catalogue } = how;
   const prepared = [];
   for (const model of machines) {
     const { unverifiable, ...read } = yield* readNeeds(model, askKeys);
+    const accountProblems = bucketAccountProblems(model);
+    if (accountProblems.length > 0)
+      read.needs = { ...read.needs, problems: [...read.needs.problems, ...accountProblems] };
     // What reading the needs could not decide joins what the input could not (the unverifiable rule reports both).
     const machine =
       unverifiable && unverifiable.length > 0
@@ -150,13 +181,12 @@ function* checkSteps(
       const simulated = needs.needs.filter((need) => !need.runtime);
       const requests = simulated.map((need) => needRequests(need, machine, role, now));
       const evaluations = (yield { kind: 'simulate', role, requests: requests.flat() }) as Evaluation[];
+      const combined = requests.flat().map((request, i) => ({ request, evaluation: evaluations[i] as Evaluation }));
+      yield* applyResourcePolicies(machine, role, combined, askPolicies) as Generator<Step, void, Answer>;
       let offset = 0;
       simulated.forEach((need, index) => {
         const own = requests[index] as AccessRequest[];
-        const results = own.map((request, i) => ({
-          request,
-          evaluation: evaluations[offset + i] as Evaluation,
-        }));
+        const results = combined.slice(offset, offset + own.length);
         offset += own.length;
         // An explicit deny decides; other denials are proven only when the decision saw the whole role (read in
         // full, or decided by IAM itself), else unproven; without a denial, a request whose outcome depends on

@@ -33,7 +33,11 @@ export function firstFailure(result: NeedResult): { action: string; resource: st
   return {
     action: failed.request.action,
     resource: failed.request.resource,
-    reason: describeDenial(failed.evaluation),
+    // A key or bucket policy that decided names itself (lib/checks/resource-access.ts).
+    reason:
+      failed.evaluation.blockedBy === 'resource' && failed.resource
+        ? failed.resource.reason
+        : describeDenial(failed.evaluation),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Evaluation, AccessRequest, PolicyProblem } from '../iam';
 import type { Catalogue } from '../iam/catalogue';
 import type { Origin, RoleModel, StateMachineModel } from '../model/state-machine';
 import type { Need, NeedsResult } from '../needs/types';
+import type { ResourceAccess } from './resource-access';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -88,7 +89,10 @@ export type NeedStatus = 'allowed' | 'denied' | 'unproven' | 'unknown' | 'runtim
 
 export interface RequestResult {
   request: AccessRequest;
+  /** The decision with the key or bucket policy applied, where one decides (see `resource`). */
   evaluation: Evaluation;
+  /** What the key or bucket policy said, for requests on a KMS key or an S3 bucket. */
+  resource?: ResourceAccess;
 }
 
 export interface NeedResult {

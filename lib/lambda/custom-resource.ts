@@ -9,6 +9,7 @@ import type { Backend } from '../ports/backend';
 import { failOnOf, failsAt, verdictOf } from '../report/report';
 import { findingsMessage } from '../report/message';
 import { parseStackId } from '../model/stack';
+import { liveResourcePolicies } from '../checks/resource-side';
 
 export interface CustomResourceEvent {
   RequestType: 'Create' | 'Update' | 'Delete';
@@ -106,6 +107,7 @@ export async function customResourceResponse(
   const { findings } = await checkStateMachines([machine], {
     simulator: backend.simulator([]),
     bucketKey: guardedBucketKey(backend, [machine]),
+    resourcePolicy: liveResourcePolicies(backend),
   });
   const active = findings.filter((f) => !f.suppressed);
   const failing = active.filter((f) => failsAt(f, failOn));

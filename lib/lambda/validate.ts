@@ -7,6 +7,7 @@ import { analyzeWithBackend } from '../inputs/stack';
 import type { StateMachineModel } from '../model/state-machine';
 import type { Backend } from '../ports/backend';
 import { buildReport, type FailOn, type Report } from '../report/report';
+import { liveResourcePolicies } from '../checks/resource-side';
 
 export interface ValidateRequest {
   stateMachineArn?: string;
@@ -60,6 +61,7 @@ export async function validate(request: ValidateRequest, backend: Backend, where
   const { findings, analyses } = await checkStateMachines(machines, {
     simulator,
     ...(askBucketKeys ? { bucketKey: guardedBucketKey(backend, machines) } : {}),
+    resourcePolicy: liveResourcePolicies(backend),
   });
   return buildReport(analyses, findings, failOn);
 }

@@ -1,4 +1,5 @@
 // The state machine model every input resolves to: template, hook event or deployed ARN, and its one factory.
+import type { ResourcePolicies } from './resource-policies';
 
 /** Where something came from in a template, for line numbers and suppressions. */
 export interface Origin {
@@ -92,6 +93,8 @@ export interface StateMachineModel {
   suppressions: Suppression[];
   /** What the input could not read or decide for this machine; see Unverifiable. */
   unverifiable: Unverifiable[];
+  /** Key and bucket policies known before checking (template, --resource-policies), by key or bucket ARN. */
+  resourcePolicies?: ResourcePolicies;
 }
 
 /** What every input knows of a state machine; the rest has defaults. */
@@ -116,6 +119,7 @@ export interface StateMachineModelInput {
   source: string;
   suppressions?: Suppression[];
   unverifiable?: Unverifiable[];
+  resourcePolicies?: ResourcePolicies;
 }
 
 /** The one way a StateMachineModel is made, so template, hook, custom resource, validate and audit agree. */
@@ -144,5 +148,6 @@ export function stateMachineModel(input: StateMachineModelInput): StateMachineMo
   if (input.role !== undefined) model.role = input.role;
   if (input.roleReference !== undefined) model.roleReference = input.roleReference;
   if (input.origin !== undefined) model.origin = input.origin;
+  if (input.resourcePolicies !== undefined) model.resourcePolicies = input.resourcePolicies;
   return model;
 }

@@ -31,7 +31,12 @@ export interface Need {
 
 /** Something in the definition that makes it unable to run, found while deriving needs. */
 export interface DefinitionProblem {
-  kind: 'distributed-map-in-express' | 'invalid-label' | 'invalid-item-reader' | 'invalid-result-writer';
+  kind:
+    | 'distributed-map-in-express'
+    | 'invalid-label'
+    | 'invalid-item-reader'
+    | 'invalid-result-writer'
+    | 'bucket-in-other-account';
   state: string;
   field: string;
   message: string;

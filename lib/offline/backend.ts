@@ -2,7 +2,8 @@
 import type { Simulator } from '../ports/simulator';
 import { EmbeddedSimulator } from './simulator';
 import type { RoleModel } from '../model/state-machine';
-import { UnreadableError, type Backend, type DeployedStateMachine } from '../ports/backend';
+import { UnreadableError, type Backend, type DeployedStateMachine, type PolicyRead } from '../ports/backend';
+import { bucketArnOf, type KeyGrant, type ResourcePolicies, type Unreadable } from '../model/resource-policies';
 import { own } from '../model/json';
 import { snapshotRole, type AccountSnapshot } from '../model/snapshot';
 
@@ -13,6 +14,8 @@ export interface EmbeddedOptions {
   /** Text of the change set's template; the stack template stands in for it when absent. */
   changeSetTemplate?: string;
   bucketKeys?: Record<string, string>;
+  /** Key and bucket policies by ARN (--resource-policies); the rest are not known offline. */
+  resourcePolicies?: ResourcePolicies;
 }
 
 class OfflineError extends Error {
@@ -37,6 +40,21 @@ export class EmbeddedBackend implements Backend {
 
   async bucketKey(bucket: string): Promise<string | undefined> {
     return own(this.options.bucketKeys, bucket);
+  }
+
+  async keyPolicy(keyArn: string): Promise<PolicyRead> {
+    const known = this.options.resourcePolicies?.get(keyArn);
+    return known ? { document: known.document } : undefined;
+  }
+
+  async keyGrants(keyArn: string): Promise<KeyGrant[] | Unreadable | undefined> {
+    return this.options.resourcePolicies?.get(keyArn)?.grants;
+  }
+
+  async bucketPolicy(bucket: string): Promise<PolicyRead> {
+    for (const [arn, known] of this.options.resourcePolicies ?? [])
+      if (arn === bucketArnOf(arn.split(':')[1] ?? 'aws', bucket)) return { document: known.document };
+    return undefined;
   }
 
   async stackTemplate(): Promise<string | undefined> {

@@ -3,6 +3,11 @@
 import type { Simulator } from './simulator';
 import type { RoleModel } from '../model/state-machine';
 import type { AccountSnapshot } from '../model/snapshot';
+import type { KeyGrant, Unreadable } from '../model/resource-policies';
+
+/** A resource policy as read: the document (null: the resource has none), why it could not be read, or undefined
+ * when this backend cannot read it at all (offline). */
+export type PolicyRead = { document: unknown } | Unreadable | undefined;
 
 export interface DeployedStateMachine {
   arn: string;
@@ -52,6 +57,12 @@ export interface Backend {
   objectText(bucket: string, key: string, version?: string): Promise<string>;
   /** GET a presigned S3 URL (hook STACK/CHANGE_SET payloads): https on an S3 host only, size-capped. */
   fetchPayload(url: string): Promise<string>;
+  /** kms:GetKeyPolicy (the "default" policy, the only name KMS supports). */
+  keyPolicy(keyArn: string): Promise<PolicyRead>;
+  /** kms:ListGrants for the role as grantee principal. */
+  keyGrants(keyArn: string, roleArn: string): Promise<KeyGrant[] | Unreadable | undefined>;
+  /** s3:GetBucketPolicy; NoSuchBucketPolicy is no policy (document null). */
+  bucketPolicy(bucket: string): Promise<PolicyRead>;
   /** UnreadableError when the machine's key cannot be used to decrypt its definition. */
   describeStateMachine(arn: string): Promise<DeployedStateMachine>;
   listStateMachines(): Promise<string[]>;

@@ -9,13 +9,13 @@ import {
   ListRolePoliciesCommand,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { GetBucketEncryptionCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
+import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { Readable } from 'node:stream';
-import { AwsBackend, MAX_OBJECT_BYTES } from '../../lib/aws/backend';
+import { AwsBackend, MAX_GRANT_PAGES, MAX_OBJECT_BYTES } from '../../lib/aws/backend';
 import { createClients } from '../../lib/aws/clients';
 import { checkPayloadUrl } from '../../lib/aws/payload';
 
@@ -375,5 +375,63 @@ describe('hook payload URLs', () => {
   ])('%s → allowed %s', (url, allowed) => {
     if (allowed) expect(() => checkPayloadUrl(url)).not.toThrow();
     else expect(() => checkPayloadUrl(url)).toThrow();
+  });
+});
+
+describe('AwsBackend resource-policy reads', () => {
+  const KEY = 'arn:aws:kms:us-east-1:123456789012:key/k1';
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+
+  it('kms:GetKeyPolicy reads the default policy; a failure is unreadable with the reason', async () => {
+    kms.on(GetKeyPolicyCommand, { KeyId: KEY, PolicyName: 'default' }).resolves({ Policy: policy });
+    expect(await backend().keyPolicy(KEY)).toEqual({ document: policy });
+    kms.on(GetKeyPolicyCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+    expect(await backend().keyPolicy(KEY)).toEqual({
+      unreadable: 'kms:GetKeyPolicy failed (AccessDeniedException: not authorized)',
+    });
+  });
+
+  it('kms:ListGrants for the role, across pages, with constraints; throttling is unreadable', async () => {
+    kms
+      .on(ListGrantsCommand)
+      .resolvesOnce({
+        Grants: [{ GrantId: 'g1', Operations: ['Decrypt'], Constraints: { EncryptionContextSubset: { a: 'b' } } }],
+        Truncated: true,
+        NextMarker: 'm',
+      })
+      .resolvesOnce({ Grants: [{ GrantId: 'g2', Operations: ['Encrypt', 'GenerateDataKey'] }], Truncated: false });
+    expect(await backend().keyGrants(KEY, ROLE)).toEqual([
+      { grantId: 'g1', operations: ['Decrypt'], encryptionContextSubset: { a: 'b' } },
+      { grantId: 'g2', operations: ['Encrypt', 'GenerateDataKey'] },
+    ]);
+    expect(kms).toHaveReceivedNthCommandWith(1, ListGrantsCommand, { KeyId: KEY, GranteePrincipal: ROLE });
+    expect(kms).toHaveReceivedNthCommandWith(2, ListGrantsCommand, { KeyId: KEY, GranteePrincipal: ROLE, Marker: 'm' });
+    kms.reset();
+    kms.on(ListGrantsCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    expect(await backend().keyGrants(KEY, ROLE)).toEqual({
+      unreadable: 'kms:ListGrants failed (ThrottlingException: Rate exceeded)',
+    });
+  });
+
+  it('ListGrants stops after MAX_GRANT_PAGES pages and says so', async () => {
+    kms.on(ListGrantsCommand).resolves({ Grants: [], Truncated: true, NextMarker: 'again' });
+    expect(await backend().keyGrants(KEY, ROLE)).toEqual({ unreadable: expect.stringContaining('more than') });
+    expect(kms).toHaveReceivedCommandTimes(ListGrantsCommand, MAX_GRANT_PAGES);
+  });
+
+  it('s3:GetBucketPolicy: the policy, NoSuchBucketPolicy as none, AccessDenied as unreadable', async () => {
+    s3.on(GetBucketPolicyCommand, { Bucket: 'with' }).resolves({ Policy: policy });
+    s3.on(GetBucketPolicyCommand, { Bucket: 'without' }).rejects(awsError('NoSuchBucketPolicy'));
+    s3.on(GetBucketPolicyCommand, { Bucket: 'denied' }).rejects(awsError('AccessDenied', 'Access Denied'));
+    expect(await backend().bucketPolicy('with')).toEqual({ document: policy });
+    expect(await backend().bucketPolicy('without')).toEqual({ document: null });
+    expect(await backend().bucketPolicy('denied')).toEqual({
+      unreadable: 's3:GetBucketPolicy failed (AccessDenied: Access Denied)',
+    });
+  });
+
+  it('an abort is not swallowed', async () => {
+    s3.on(GetBucketPolicyCommand).rejects(awsError('AbortError'));
+    await expect(backend().bucketPolicy('b')).rejects.toThrow('AbortError');
   });
 });

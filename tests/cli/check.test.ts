@@ -118,6 +118,28 @@ describe('dmap-guard check', () => {
           'DataBucket=data',
           '--bucket-key',
           'data=arn:aws:kms:us-east-1:123456789012:key/k1',
+          // The key's default policy lets IAM policies grant it, so the role's policy decides (and misses it).
+          '--resource-policies',
+          write(
+            'resource-policies.json',
+            JSON.stringify({
+              'arn:aws:kms:us-east-1:123456789012:key/k1': {
+                Policy: JSON.stringify({
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+                      Action: 'kms:*',
+                      Resource: '*',
+                    },
+                  ],
+                }),
+                PolicyName: 'default',
+                Grants: [],
+              },
+            }),
+          ),
         ])
       ).stdout,
     );

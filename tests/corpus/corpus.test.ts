@@ -26,7 +26,8 @@ describeCorpus('corpus', () => {
       '--fail-on',
       'never',
     ]);
-    expect(result.stderr).toBe('');
+    // Only the note naming AWS managed policies judged by their offline documents.
+    expect(result.stderr.replace(/^note: .*\n/gm, '')).toBe('');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout.split(`${c.dir}/`).join(''));
     expectGolden(join(GOLDEN, `${name}.check.json`), report);

@@ -9,7 +9,7 @@ import {
   GetRolePolicyCommand,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { GetBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -65,6 +65,10 @@ const inlineRole = (statements: unknown[]) => {
 beforeEach(() => {
   for (const mock of [iam, s3, sfn, cfn]) mock.reset();
   jest.restoreAllMocks();
+  // The buckets have no bucket policy: the role's own policies decide.
+  s3.on(GetBucketPolicyCommand).rejects(
+    Object.assign(new Error('none'), { name: 'NoSuchBucketPolicy', $metadata: {} }),
+  );
 });
 
 describe('hook handler (functions/hook)', () => {

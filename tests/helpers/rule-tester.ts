@@ -63,8 +63,8 @@ export function machineTemplate(spec: MachineSpec): Record<string, unknown> {
   return { Resources: resources };
 }
 
-/** A policy document of Allow statements, each `[actions, resources]`. */
-export function allow(...statements: Array<[string | string[], string | string[]]>): unknown {
+/** A policy document of Allow statements, each `[actions, resources]` (resources may be intrinsics in templates). */
+export function allow(...statements: Array<[string | string[], string | string[] | Record<string, unknown>]>): unknown {
   return {
     Version: '2012-10-17',
     Statement: statements.map(([Action, Resource]) => ({ Effect: 'Allow', Action, Resource })),

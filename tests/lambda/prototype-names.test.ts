@@ -95,7 +95,9 @@ function event(target: 'AWS::StepFunctions::StateMachine' | 'STACK', logicalId: 
 
 async function outcome(machineId: string, bucket: string, request: unknown) {
   const { response, findings } = await handleHookRequest(request, () => backend(machineId, bucket), config);
-  return { response, findings };
+  // The message is clipped at 4096 characters, so names of other lengths move its end: compare what it lists.
+  const message = response.message.replace(/\n… and \d+ more findings?[\s\S]*$/, '');
+  return { response: { ...response, message }, findings };
 }
 
 describe('prototype member names in hook events', () => {

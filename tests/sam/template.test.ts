@@ -85,6 +85,19 @@ describe('template.yaml', () => {
     for (const [, fn] of functions) expect(fn.Properties.Policies).toEqual([{ Ref: 'ReadPermissionsPolicy' }]);
   });
 
+  it('lets the functions read key policies, grants and bucket policies (resource policies decide too)', () => {
+    // SimulatePrincipalPolicy: "Simulation of resource-based policies isn't supported for IAM roles"
+    // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html).
+    expect(statementBySid('ReadKeyPolicies')?.statement).toMatchObject({
+      Action: ['kms:GetKeyPolicy', 'kms:ListGrants'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:*:key/*' },
+    });
+    expect(statementBySid('ReadBucketPolicies')?.statement).toMatchObject({
+      Action: 's3:GetBucketPolicy',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' },
+    });
+  });
+
   it('registers the Lambda Hook in WARN mode by default, on state machines and IAM resources, excluding its own stack', () => {
     expect(parameters.FailureMode).toMatchObject({ Default: 'WARN', AllowedValues: ['WARN', 'FAIL'] });
     const hook = resources.DistributedMapHook;

@@ -1,13 +1,15 @@
 import { DOCS, type DefinitionProblem } from '../../needs/types';
 import { defineRule, type FindingDraft } from '../types';
 
-type ProblemId = 'distributedMapInExpress' | 'invalidLabel' | 'invalidItemReader' | 'invalidResultWriter';
+type ProblemId =
+  'distributedMapInExpress' | 'invalidLabel' | 'invalidItemReader' | 'invalidResultWriter' | 'bucketInOtherAccount';
 
 const PROBLEM_IDS: Record<DefinitionProblem['kind'], ProblemId> = {
   'distributed-map-in-express': 'distributedMapInExpress',
   'invalid-label': 'invalidLabel',
   'invalid-item-reader': 'invalidItemReader',
   'invalid-result-writer': 'invalidResultWriter',
+  'bucket-in-other-account': 'bucketInOtherAccount',
 };
 
 export const invalidDefinition = defineRule({
@@ -25,6 +27,7 @@ export const invalidDefinition = defineRule({
     invalidLabel: '{{problem}}',
     invalidItemReader: '{{problem}}',
     invalidResultWriter: '{{problem}}',
+    bucketInOtherAccount: '{{problem}}',
   },
   fixes: {
     makeStandard:

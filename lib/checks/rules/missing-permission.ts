@@ -1,13 +1,20 @@
 import { DOCS } from '../../needs/types';
 import { firstFailure, sourceOf, statementSnippet } from '../describe';
 import { grantsForAction } from '../grants';
+import { resourcePolicyFix } from '../resource-access';
 import { defineRule, type FindingDraft, type MachineAnalysis } from '../types';
 
 /** Messages of a denied need, shared by missing-permission and missing-recommended-permission. */
 export const DENIED_NEED_MESSAGES = {
   notAllowed: '{{actions}} on {{resources}} is not allowed: {{reason}}. Needed by {{source}}: {{why}} ({{docs}})',
 } as const;
-export const DENIED_NEED_FIXES = { addStatement: 'Add to the execution role:\n{{statement}}' } as const;
+export const DENIED_NEED_FIXES = {
+  addStatement: 'Add to the execution role:\n{{statement}}',
+  addToKeyPolicy: 'Add to the key policy of {{resource}}:\n{{statement}}',
+  addToBucketPolicy: 'Add to the bucket policy of {{resource}}:\n{{statement}}',
+  resourcePolicyDenies:
+    'Change {{statement}} of the policy of {{resource}} so it does not deny the execution role {{role}} (Step Functions calls S3 from its own network, never through your VPC endpoint; exempt the role with an aws:PrincipalArn condition).',
+} as const;
 
 type DeniedNeedDraft = FindingDraft<keyof typeof DENIED_NEED_MESSAGES, keyof typeof DENIED_NEED_FIXES>;
 
@@ -27,6 +34,7 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
       ),
     ];
     const { need } = result;
+    const gap = resourcePolicyFix(result.results.filter((r) => failing.includes(r.request.action)));
     drafts.push({
       messageId: 'notAllowed',
       data: {
@@ -40,8 +48,7 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
       state: need.source.state,
       actions: failing,
       resources: need.resources,
-      fix: 'addStatement',
-      fixData: { statement: statementSnippet([need]) },
+      ...(gap ?? { fix: 'addStatement' as const, fixData: { statement: statementSnippet([need]) } }),
     });
   }
   return drafts;

@@ -11,9 +11,10 @@ type MessageId =
   | 'needUnproven'
   | 'needContextKeys'
   | 'needUndecided'
+  | 'resourceUndecided'
   | 'machineUndecided'
   | 'trustUndecided';
-type FixId = 'provideContextKeys' | 'undecided' | 'remedy' | 'trustStates';
+type FixId = 'provideContextKeys' | 'undecided' | 'resourcePolicy' | 'remedy' | 'trustStates';
 
 /** Statuses of a need that is neither proven nor disproven ('unknown' comes with three-valued evaluation). */
 const UNDECIDED: ReadonlySet<string> = new Set(['unproven', 'unknown']);
@@ -27,6 +28,8 @@ function undecidedStatements(result: NeedResult): string[] {
   for (const { evaluation } of result.results) {
     if (evaluation.decision !== 'unknown') continue;
     for (const statement of evaluation.unknown ?? []) {
+      // Key and bucket policy statements are told by the resource side's reasons (resourceReasons).
+      if (statement.layer === 'resource') continue;
       const which =
         statement.sid !== undefined
           ? `statement ${statement.sid}`
@@ -44,6 +47,17 @@ function undecidedStatements(result: NeedResult): string[] {
     }
   }
   return [...statements].map(([name, keys]) => (keys.size > 0 ? `${name} depends on ${[...keys].join(', ')}` : name));
+}
+
+/** Why the resource side (key policy, bucket policy, grants) of an undecided need could not be decided. */
+function resourceReasons(result: NeedResult): string[] {
+  return [
+    ...new Set(
+      result.results.flatMap((r) =>
+        r.evaluation.decision === 'unknown' && r.resource?.unknown ? [r.resource.unknown] : [],
+      ),
+    ),
+  ];
 }
 
 /** Context keys the requests of an undecided need depended on, in order of first mention. */
@@ -70,6 +84,7 @@ export const unverifiable = defineRule({
       'Cannot decide {{tier}} {{actions}} on {{resources}} ({{source}}): a statement that decides it has a condition on {{keys}}, whose value in this request dmap-guard cannot know.',
     needUndecided:
       'Cannot decide {{tier}} {{actions}} on {{resources}} ({{source}}): {{reasons}}, a value dmap-guard cannot know for the requests Step Functions makes.',
+    resourceUndecided: 'Cannot decide {{tier}} {{actions}} on {{resources}} ({{source}}): {{reasons}}.',
     machineUndecided: 'Cannot decide {{subject}}: {{reason}}.',
     trustUndecided: 'Cannot decide whether Step Functions can assume role {{role}}: {{reason}}.',
   },
@@ -78,6 +93,8 @@ export const unverifiable = defineRule({
       'Check the condition on {{keys}} against what Step Functions sends; run dmap-guard audit with the value, or suppress this finding with the reason it holds.',
     undecided:
       'Make the condition hold without that key (for example with an ...IfExists operator), or verify the call in the account (dmap-guard audit, or the Map Run itself).',
+    resourcePolicy:
+      'Pass the key or bucket policy with --resource-policies (README "Resource policies": aws kms get-key-policy, aws s3api get-bucket-policy), or check in the account (dmap-guard audit, the hook), which reads it.',
     remedy: '{{remedy}}',
     trustStates:
       'Trust the service principal states.amazonaws.com with sts:AssumeRole, with conditions only on aws:SourceArn and aws:SourceAccount.',
@@ -118,6 +135,12 @@ export const unverifiable = defineRule({
       const keys = undecidedKeys(result);
       const data = { tier: need.tier, actions: need.actions, resources: need.resources, source: sourceOf(need) };
       const at = { state: need.source.state, actions: need.actions, resources: need.resources };
+      const onResource = result.status === 'unknown' ? resourceReasons(result) : [];
+      if (onResource.length > 0) {
+        const reasons = [...onResource, ...undecidedStatements(result)].join('; ');
+        drafts.push({ messageId: 'resourceUndecided', data: { ...data, reasons }, ...at, fix: 'resourcePolicy' });
+        continue;
+      }
       const reasons = result.status === 'unknown' ? undecidedStatements(result) : [];
       if (reasons.length > 0) {
         drafts.push({

@@ -10,6 +10,7 @@ import { EmbeddedSimulator } from '../../offline/simulator';
 import { buildReport } from '../../report/report';
 import { UsageError } from '../args';
 import type { CliIO } from '../io';
+import { liveResourcePolicies } from '../../checks/resource-side';
 import { progress } from '../progress';
 import { printReport } from '../report-output';
 import { groupSharedRoleFindings } from '../shared-role';
@@ -45,6 +46,7 @@ export async function runAudit(args: AuditOptions, io: CliIO): Promise<number> {
     const { findings, analyses } = await checkStateMachines(machines, {
       simulator,
       bucketKey: (bucket) => backend.bucketKey(bucket),
+      resourcePolicy: liveResourcePolicies(backend),
     });
     const report = buildReport(analyses, groupSharedRoleFindings(findings, analyses), args.failOn ?? 'error');
     printReport(report, args, {}, io);

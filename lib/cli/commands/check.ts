@@ -3,7 +3,9 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import { analyzeTemplates } from '../../cfn/machines';
 import type { TemplateOptions } from '../../cfn/template';
 import { machineCatalogue } from '../../checks/machine-catalogue';
+import { readResourcePolicies } from '../../inputs/resource-policies';
 import { isTerraformPlan, terraformMachines } from '../../inputs/terraform';
+import { awsManagedPolicy, managedPoliciesVersion, MANAGED_POLICIES_PACKAGE } from '../../offline/managed-policies';
 import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
 import { checkStateMachines } from '../../checks/analyze';
 import type { Finding } from '../../checks/types';
@@ -69,6 +71,12 @@ function defineCheck(program: Command) {
       ).argParser(single),
     )
     .option('--bucket-key <bucket=keyArn...>', 'SSE-KMS key of a bucket outside the templates')
+    .addOption(
+      new Option(
+        '--resource-policies <file>',
+        'JSON {"<key or bucket ARN>": <policy>} for keys and buckets outside the templates (aws kms get-key-policy, aws s3api get-bucket-policy)',
+      ).argParser(single),
+    )
     .addOption(formatOption())
     .addOption(failOnOption())
     .addOption(
@@ -112,6 +120,15 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
   };
   const bucketKeys = { ...config.bucketKeys, ...parsePairs(args.bucketKey ?? [], 'bucket-key') };
 
+  const resourcePolicies =
+    args.resourcePolicies !== undefined ? readResourcePolicies(args.resourcePolicies) : undefined;
+  const managedUsed = new Set<string>();
+  const managedPolicies = (arn: string) => {
+    const policy = awsManagedPolicy(arn);
+    if (policy) managedUsed.add(arn.slice(arn.lastIndexOf('/') + 1));
+    return policy;
+  };
+
   const inputs = await readTemplates(templates, io);
   const docs = new Map<string, LoadedDocument>();
   const stacks = new Map<string, string>();
@@ -128,6 +145,7 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
           ...(args.accountId !== undefined ? { account } : {}),
           ...(args.partition !== undefined ? { partition } : {}),
           bucketKeys,
+          managedPolicies,
           ...(snapshot ? { snapshot } : {}),
         }),
       );
@@ -148,6 +166,8 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
         bucketKeys,
         localDefinitions: args.allowOutsideDefinitions ? 'anywhere' : 'template-folder',
         ...(snapshot ? { snapshot } : {}),
+        ...(resourcePolicies ? { resourcePolicies } : {}),
+        managedPolicies,
       },
     });
   }
@@ -176,6 +196,10 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
   if (undeclared !== undefined)
     throw new UsageError(`--parameter-overrides: no template declares the parameter ${undeclared}`);
 
+  if (managedUsed.size > 0)
+    io.err(
+      `note: ${[...managedUsed].sort().join(', ')} judged by the AWS managed policy documents of ${MANAGED_POLICIES_PACKAGE} ${managedPoliciesVersion() ?? ''} (pass --snapshot for the account's own)`,
+    );
   const { findings, analyses } = await checkStateMachines(machines, {
     simulator: new EmbeddedSimulator(),
     catalogue: await machineCatalogue(machines),

@@ -137,6 +137,8 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
     ...(roleArn === '' ? { roleReference: 'none (RoleArn is missing)' } : {}),
     source: stack.stackName,
     suppressions: fromTemplate?.suppressions ?? [],
+    // Key and bucket policies the stack's template defines (created with it, or already there); others are read.
+    ...(fromTemplate?.resourcePolicies ? { resourcePolicies: fromTemplate.resourcePolicies } : {}),
     unverifiable: [...(unverifiable ? [unverifiable] : []), ...inStack.unreadable],
   });
   const pending = (role?.identityPolicies ?? []).filter((p) => p.origin !== undefined).map((p) => p.document);

@@ -1,6 +1,7 @@
 // What every hook plan shares: units of work, the stack's machines as the stack (or change set) will have them,
 // and one machine's check. A read the account refuses is unverifiable for the machines it touches.
 import { parseDocumentText, type LoadedDocument } from '../../cfn/load';
+import { liveResourcePolicies } from '../../checks/resource-side';
 import { checkStateMachines } from '../../checks/analyze';
 import type { Finding } from '../../checks/types';
 import { guardedBucketKey } from '../../inputs/bucket-keys';
@@ -121,5 +122,11 @@ function replaced(template: unknown, replace: { logicalId: string; properties: R
 
 /** One machine judged by `simulator`; the keys of the buckets its needs name are asked of the account. */
 export async function check(machine: StateMachineModel, simulator: Simulator, backend: Backend): Promise<Finding[]> {
-  return (await checkStateMachines([machine], { simulator, bucketKey: guardedBucketKey(backend, [machine]) })).findings;
+  return (
+    await checkStateMachines([machine], {
+      simulator,
+      bucketKey: guardedBucketKey(backend, [machine]),
+      resourcePolicy: liveResourcePolicies(backend),
+    })
+  ).findings;
 }

@@ -3,7 +3,6 @@ import { EXECUTIONS_ARN, MACHINE_ARN, allow, machineTemplate, ruleTester } from 
 import { DMAP_POLICY, INLINE_MAP, ITEMS, RECOMMENDED, REDRIVE_ARN, REQUIRED, distributedMap } from '../machines';
 
 const CHILD_EXECUTIONS = 'arn:aws:states:us-east-1:123456789012:execution:Machine/*';
-const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 // Recommended: Describe/Stop/RedriveExecution for the Map Run, multipart upload cleanup and kms:Encrypt for
 // ResultWriter. The AWS page asks for DescribeExecution on execution:<name>:*, yet public samples run without it:
@@ -111,7 +110,7 @@ ruleTester(missingRecommendedPermission).run('missing-recommended-permission', {
           ...(machineWithBucketKey() as { Resources: Record<string, unknown> }).Resources,
         },
       },
-      errors: [{ messageId: 'notAllowed', state: '$.States.Map', actions: ['kms:Encrypt'], resources: [KEY] }],
+      errors: [{ messageId: 'notAllowed', state: '$.States.Map', actions: ['kms:Encrypt'] }],
     },
   ],
 });
@@ -125,17 +124,40 @@ function machineWithBucketKey(): unknown {
         ...REQUIRED,
         ...RECOMMENDED,
         [['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'], RESULTS],
-        [['kms:GenerateDataKey', 'kms:Decrypt'], KEY],
+        [['kms:GenerateDataKey', 'kms:Decrypt'], { 'Fn::GetAtt': ['ResultsKey', 'Arn'] }],
       ),
     ],
   }) as { Resources: Record<string, unknown> };
+  // The key is the template's, with the default key policy (the account root: IAM policies decide), so the role's
+  // policy is what grants or lacks kms:Encrypt (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+  template.Resources.ResultsKey = {
+    Type: 'AWS::KMS::Key',
+    Properties: {
+      KeyPolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+        ],
+      },
+    },
+  };
   template.Resources.OutBucket = {
     Type: 'AWS::S3::Bucket',
     Properties: {
       BucketName: 'out-bucket',
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
-          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY } },
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['ResultsKey', 'Arn'] },
+            },
+          },
         ],
       },
     },

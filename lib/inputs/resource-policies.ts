@@ -1,0 +1,134 @@
+// --resource-policies <file>: key and bucket policies of resources outside the templates, as JSON
+// {"<key ARN or bucket ARN>": <entry>}. An entry is the policy document, null (the bucket has no policy), or the
+// output of the AWS CLI as it prints it:
+//   aws kms get-key-policy --key-id <arn> --policy-name default --output json   → {"Policy": "<json>", "PolicyName": …}
+//   aws s3api get-bucket-policy --bucket <name> --output json                   → {"Policy": "<json>"}
+// optionally with "Grants" (the Grants of `aws kms list-grants --key-id <arn>`) and "Account" (the bucket owner).
+import { readFileSync, statSync } from 'node:fs';
+import { InputError, messageOf } from '../model/errors';
+import { isRecord } from '../model/json';
+import type { KeyGrant, KnownResourcePolicy, ResourcePolicies } from '../model/resource-policies';
+
+/** Resource-policy files larger than this are refused. */
+export const MAX_RESOURCE_POLICIES_BYTES = 5 * 1024 * 1024;
+
+const KEY_ARN = /^arn:[^:]+:kms:[^:]+:(\d{12}):(key|alias)\/.+$/;
+const BUCKET_ARN = /^arn:[^:]+:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ACCOUNT = /^\d{12}$/;
+
+function pathOf(parent: string, key: string): string {
+  return `${parent}[${JSON.stringify(key)}]`;
+}
+
+function stringMap(value: unknown, file: string, path: string): Record<string, string> {
+  if (!isRecord(value) || !Object.values(value).every((v) => typeof v === 'string'))
+    throw new InputError(file, 'expected an object of strings', { path });
+  const out: Record<string, string> = Object.create(null);
+  for (const [k, v] of Object.entries(value)) out[k] = v as string;
+  return out;
+}
+
+function parseGrants(value: unknown, file: string, path: string): KeyGrant[] {
+  if (!Array.isArray(value)) throw new InputError(file, 'expected the Grants array of aws kms list-grants', { path });
+  return value.map((grant, index) => {
+    const at = `${path}[${index}]`;
+    if (!isRecord(grant) || !Array.isArray(grant.Operations) || !grant.Operations.every((o) => typeof o === 'string'))
+      throw new InputError(file, 'expected a grant with an Operations array of strings', { path: at });
+    const parsed: KeyGrant = { operations: grant.Operations as string[] };
+    if (typeof grant.GrantId === 'string') parsed.grantId = grant.GrantId;
+    const constraints = grant.Constraints;
+    if (isRecord(constraints)) {
+      if (constraints.EncryptionContextEquals !== undefined)
+        parsed.encryptionContextEquals = stringMap(
+          constraints.EncryptionContextEquals,
+          file,
+          `${at}.Constraints.EncryptionContextEquals`,
+        );
+      if (constraints.EncryptionContextSubset !== undefined)
+        parsed.encryptionContextSubset = stringMap(
+          constraints.EncryptionContextSubset,
+          file,
+          `${at}.Constraints.EncryptionContextSubset`,
+        );
+    }
+    return parsed;
+  });
+}
+
+/** A policy given as a document or as JSON text (the CLI prints the Policy field as a string). */
+function policyDocument(value: unknown, file: string, path: string): unknown {
+  if (value === null) return null;
+  let document: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      document = JSON.parse(value) as unknown;
+    } catch (error) {
+      throw new InputError(file, `the policy text is not JSON (${messageOf(error)})`, { path });
+    }
+  }
+  if (!isRecord(document) || document.Statement === undefined)
+    throw new InputError(file, 'expected a policy document with a Statement', { path });
+  return document;
+}
+
+/** Parse the JSON text of a resource-policies file; `file` names it in errors. */
+export function parseResourcePolicies(text: string, file: string): ResourcePolicies {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InputError(file, `not valid JSON: ${messageOf(error)}`);
+  }
+  if (!isRecord(value))
+    throw new InputError(file, 'expected an object of key or bucket ARN → policy document', { path: '$' });
+  const policies = new Map<string, KnownResourcePolicy>();
+  for (const [arn, entry] of Object.entries(value)) {
+    const path = pathOf('$', arn);
+    const key = KEY_ARN.exec(arn);
+    if (!key && !BUCKET_ARN.test(arn))
+      throw new InputError(
+        file,
+        'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or a bucket ARN (arn:aws:s3:::<bucket>)',
+        { path },
+      );
+    // The CLI's output wraps the document in Policy; anything else is the document itself.
+    const wrapped = isRecord(entry) && entry.Statement === undefined && !('Version' in entry) && !('Id' in entry);
+    const known: KnownResourcePolicy = {
+      document: policyDocument(wrapped ? (entry.Policy ?? null) : entry, file, wrapped ? `${path}.Policy` : path),
+      source: file,
+    };
+    if (key) known.account = key[1] as string;
+    if (wrapped && entry.Account !== undefined) {
+      if (typeof entry.Account !== 'string' || !ACCOUNT.test(entry.Account))
+        throw new InputError(file, 'expected a 12-digit account id', { path: `${path}.Account` });
+      if (key && entry.Account !== key[1])
+        throw new InputError(file, `the key ARN names account ${key[1]}`, { path: `${path}.Account` });
+      known.account = entry.Account;
+    }
+    if (wrapped && entry.Grants !== undefined) {
+      if (!key) throw new InputError(file, 'only KMS keys have grants', { path: `${path}.Grants` });
+      known.grants = parseGrants(entry.Grants, file, `${path}.Grants`);
+    }
+    if (wrapped)
+      for (const field of Object.keys(entry))
+        if (!['Policy', 'PolicyName', 'Grants', 'Account', 'NextMarker', 'Truncated'].includes(field))
+          throw new InputError(file, 'expected Policy, PolicyName, Grants or Account', { path: pathOf(path, field) });
+    policies.set(arn, known);
+  }
+  return policies;
+}
+
+/** Read a resource-policies file (size-capped). */
+export function readResourcePolicies(file: string): ResourcePolicies {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_RESOURCE_POLICIES_BYTES)
+      throw new InputError(file, `file is ${size} bytes; at most ${MAX_RESOURCE_POLICIES_BYTES} are read`);
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(file, `cannot be read: ${messageOf(error)}`);
+  }
+  return parseResourcePolicies(text, file);
+}
