@@ -88,7 +88,16 @@ describe('SARIF', () => {
     const report: Report = {
       findings: [finding],
       stateMachines: [],
-      summary: { stateMachines: 1, errors: 1, unverified: 0, warnings: 0, infos: 0, suppressed: 0, failOn: 'error', failed: true },
+      summary: {
+        stateMachines: 1,
+        errors: 1,
+        unverified: 0,
+        warnings: 0,
+        infos: 0,
+        suppressed: 0,
+        failOn: 'error',
+        failed: true,
+      },
     };
     const sarif = JSON.parse(renderSarif(report, RULES, '1.0.0', { cwd: process.cwd() }));
     expectValid(sarif);
