@@ -52,7 +52,7 @@ export async function startIamStub(): Promise<IamStub> {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      stub.requests++;
+      const arrival = ++stub.requests;
       stub.attempts.set(body, (stub.attempts.get(body) ?? 0) + 1);
       stub.maxInFlight = Math.max(stub.maxInFlight, ++inFlight);
       response.on('close', () => inFlight--);
@@ -63,7 +63,7 @@ export async function startIamStub(): Promise<IamStub> {
       const resources = list('ResourceArns');
       const reply = () => {
         if (stub.fault === 'stall') return; // never answers
-        if (stub.fault === 'server-error' || (stub.fault === 'throttle-twice' && stub.requests <= 2)) {
+        if (stub.fault === 'server-error' || (stub.fault === 'throttle-twice' && arrival <= 2)) {
           const code = stub.fault === 'server-error' ? 'ServiceFailure' : 'Throttling';
           response.writeHead(stub.fault === 'server-error' ? 503 : 400, { 'content-type': 'text/xml' });
           response.end(
