@@ -8,6 +8,7 @@ import {
   IAMClient,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
+  SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { GetBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -34,7 +35,7 @@ function definition(i: number): string {
         Type: 'Map',
         ItemReader: {
           Resource: 'arn:aws:states:::s3:listObjectsV2',
-          Parameters: { Bucket: bucketOf(i), Prefix: `in/${i}/` },
+          Parameters: { Bucket: bucketOf(i), Prefix: `in/${i % 2}/` },
         },
         ItemProcessor: {
           ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
@@ -143,5 +144,16 @@ describe('audit at account scale', () => {
     // Read side by side, within the bound.
     expect(maxInFlight).toBeGreaterThan(1);
     expect(maxInFlight).toBeLessThanOrEqual(8);
+  });
+
+  it('simulates a request shared by the machines of a role once per run', async () => {
+    iam.on(SimulatePrincipalPolicyCommand).resolves({ EvaluationResults: [] });
+    await runCli(['audit', '--region', 'us-east-1', '--format', 'json', '--fail-on', 'never']);
+    const calls = iam.commandCalls(SimulatePrincipalPolicyCommand).map((call) => call.args[0].input);
+    // Each machine's own resources (its ARN, its executions, its result keys) in one call per machine; the reader's
+    // ListBucket with the role's prefix, the same request for every machine of the role, once per role.
+    const listBucket = calls.filter((input) => input.ActionNames?.includes('s3:ListBucket'));
+    expect(listBucket.map((input) => input.PolicySourceArn).sort()).toEqual([roleOf(0), roleOf(1)]);
+    expect(calls).toHaveLength(20 + 2);
   });
 });
