@@ -170,7 +170,8 @@ export class IamSimulator implements Simulator {
 
   async simulate(role: RoleModel, requests: AccessRequest[]): Promise<Evaluation[]> {
     const answers = this.cache.answersFor(role.arn, this.policyInputList);
-    const keys = requests.map((r) => `${contextKeyOf(r)}|${r.action.toLowerCase()}|${r.resource}`);
+    const contexts = requests.map(contextKeyOf);
+    const keys = requests.map((r, i) => `${contexts[i]}|${r.action.toLowerCase()}|${r.resource}`);
     // One call per distinct context (IAM applies a call's ContextEntries to every action and resource in it), for
     // the requests not asked before, resources split across calls.
     const open = new Map<string, Batch>();
@@ -179,7 +180,7 @@ export class IamSimulator implements Simulator {
     requests.forEach((request, index) => {
       const key = keys[index] as string;
       if (answers.has(key)) return;
-      const context = contextKeyOf(request);
+      const context = contexts[index] as string;
       const placed = `${context}|${request.resource}`;
       let batch = batchOf.get(placed) ?? open.get(context);
       if (!batch || (!batchOf.has(placed) && batch.resources.length >= RESOURCES_PER_CALL)) {
