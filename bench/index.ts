@@ -1,4 +1,5 @@
 // npm run bench: prints every performance figure in one run. Goals are printed beside the figures; nothing here fails a build.
+import { benchAudit } from './audit';
 import { benchCheck } from './check';
 import { benchEvaluator } from './evaluator';
 import { benchGlob } from './glob';
@@ -9,6 +10,7 @@ const sections: Array<[string, () => Array<[string, string]> | Promise<Array<[st
   ['Adversarial wildcard matching', benchGlob],
   ['Template check beside cfn-lint', benchCheck],
   ['Lambda Hook', benchHook],
+  ['audit at account scale (moto_server)', benchAudit],
 ];
 
 async function run(): Promise<void> {

@@ -55,3 +55,25 @@ export function sideBySide(
     ratio: medianA !== undefined && medianB !== undefined ? medianB / medianA : undefined,
   };
 }
+
+/** sideBySide for async work (calls to a local server): A and B alternately, `runs` times each, medians in seconds. */
+export async function sideBySideAsync(
+  a: () => Promise<void>,
+  b: () => Promise<void>,
+  { runs, warmUp }: { runs: number; warmUp: boolean },
+): Promise<{ a: number; b: number; ratio: number }> {
+  if (warmUp) {
+    await a();
+    await b();
+  }
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [side, run] of [a, b].entries()) {
+      const start = process.hrtime.bigint();
+      await run();
+      times[side as 0 | 1].push(Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  }
+  const [medianA, medianB] = [median(times[0]), median(times[1])];
+  return { a: medianA, b: medianB, ratio: medianB / medianA };
+}

@@ -3,6 +3,7 @@
 import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AwsBackend } from '../../lib/aws/backend';
+import { CachedBackend } from '../../lib/ports/cached-backend';
 import type { Finding } from '../../lib/checks/types';
 import { hookConfig } from '../../lib/lambda/hook/config';
 import type { HookRequest, HookResponse } from '../../lib/lambda/hook/contract';
@@ -29,7 +30,12 @@ export const handler = async (
       targetLogicalId: request.requestData?.targetLogicalId,
       invocation: request.requestContext?.invocation,
     });
-    const outcome = await handleHookRequest(event, (signal) => new AwsBackend(clients, signal), config);
+    // One backend per invocation: reads and IAM answers are shared within it, never between invocations.
+    const outcome = await handleHookRequest(
+      event,
+      (signal) => new CachedBackend(new AwsBackend(clients, signal)),
+      config,
+    );
     publishMetrics(outcome.response, outcome.findings);
     // Counts and rule ids only: findings quote policy statements, which stay out of info logs.
     logger.info('hook verdict', {

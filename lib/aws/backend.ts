@@ -19,7 +19,7 @@ import type { AccountSnapshot } from '../model/snapshot';
 import type { AwsClients } from './clients';
 import { fetchPresignedPayload, readStreamCapped } from './payload';
 import { errorName, unreadable, unreadablePolicy } from './read-errors';
-import { IamSimulator } from './simulate';
+import { IamSimulator, SimulationCache } from './simulate';
 
 /** S3 objects and payloads larger than this are refused (definitions are limited to 1 MB by Step Functions). */
 export const MAX_OBJECT_BYTES = 8 * 1024 * 1024;
@@ -31,6 +31,9 @@ export const MAX_GRANT_PAGES = 20;
 
 export class AwsBackend implements Backend {
   readonly simulators: IamSimulator[] = [];
+  /** Per instance (one hook invocation, one audit run): IAM answers and managed policies are asked once. */
+  private readonly simulations = new SimulationCache();
+  private readonly managedPolicies = new Map<string, Promise<PolicySource>>();
 
   constructor(
     private readonly clients: AwsClients,
@@ -42,12 +45,20 @@ export class AwsBackend implements Backend {
   }
 
   simulator(pendingPolicies: unknown[]): IamSimulator {
-    const simulator = new IamSimulator(this.clients.iam, pendingPolicies, this.abortSignal);
+    const simulator = new IamSimulator(this.clients.iam, pendingPolicies, this.abortSignal, {
+      cache: this.simulations,
+    });
     this.simulators.push(simulator);
     return simulator;
   }
 
-  private async managedPolicy(arn: string): Promise<PolicySource> {
+  private managedPolicy(arn: string): Promise<PolicySource> {
+    let policy = this.managedPolicies.get(arn);
+    if (!policy) this.managedPolicies.set(arn, (policy = this.readManagedPolicy(arn)));
+    return policy;
+  }
+
+  private async readManagedPolicy(arn: string): Promise<PolicySource> {
     const policy = await this.clients.iam.send(new GetPolicyCommand({ PolicyArn: arn }), this.options);
     const version = await this.clients.iam.send(
       new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }),

@@ -1,5 +1,6 @@
 // The Simulator port on iam:SimulatePrincipalPolicy: requests batched as ActionNames × ResourceArns per
-// distinct request context, pages followed with Marker, decisions read per resource.
+// distinct request context, pages followed with Marker, decisions read per resource; calls run a few at a time
+// and answers are kept per backend instance.
 import {
   SimulatePrincipalPolicyCommand,
   type ContextKeyTypeEnum,
@@ -12,6 +13,7 @@ import type { AccessRequest, Decision, Evaluation, MatchedStatement } from '../i
 import { unknownKeyTest } from '../iam/knowledge';
 import type { RoleModel } from '../model/state-machine';
 import { contextKeyType } from '../needs/context';
+import { mapWithConcurrency } from '../model/concurrency';
 
 /** Resources per call: IAM publishes no cap; PMapper found 20 reliable. */
 const RESOURCES_PER_CALL = 20;
@@ -102,71 +104,161 @@ const NO_RESULT: Evaluation = {
   ],
 };
 
+/** SimulatePrincipalPolicy calls in flight at once: the calls are independent, and the SDK retries a throttled one. */
+export const SIMULATIONS_IN_FLIGHT = 8;
+
+const contextKeyOf = (request: AccessRequest) =>
+  JSON.stringify(Object.entries(request.context ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+
+/**
+ * Decisions asked already, by role and pending policies, then by context, action and resource; pending answers
+ * are shared. Owned by one backend instance (one hook invocation, one audit run), never module-level: policies
+ * change between invocations.
+ */
+export class SimulationCache {
+  private readonly byRole = new Map<string, Map<string, Promise<Evaluation | undefined>>>();
+
+  answersFor(roleArn: string, policyInputList: string[]): Map<string, Promise<Evaluation | undefined>> {
+    const key = JSON.stringify([roleArn, policyInputList]);
+    let answers = this.byRole.get(key);
+    if (!answers) this.byRole.set(key, (answers = new Map()));
+    return answers;
+  }
+}
+
+/** One call's worth of work: requests sharing a context, up to RESOURCES_PER_CALL resources. */
+interface Batch {
+  context: AccessRequest['context'];
+  actions: Set<string>;
+  resources: string[];
+  resolve(results: Map<string, Evaluation>): void;
+  reject(error: unknown): void;
+  results: Promise<Map<string, Evaluation>>;
+}
+
+function newBatch(context: AccessRequest['context']): Batch {
+  let resolve: Batch['resolve'] = () => undefined;
+  let reject: Batch['reject'] = () => undefined;
+  const results = new Promise<Map<string, Evaluation>>((yes, no) => ((resolve = yes), (reject = no)));
+  return { context, actions: new Set(), resources: [], resolve, reject, results };
+}
+
+export interface IamSimulatorOptions {
+  /** Answers shared by the simulators of one backend instance. */
+  cache?: SimulationCache;
+  /** Calls in flight at once (default SIMULATIONS_IN_FLIGHT). */
+  concurrency?: number;
+}
+
 export class IamSimulator implements Simulator {
   /** Calls made, for the benchmark's calls-per-verdict figure. */
   calls = 0;
+  private readonly policyInputList: string[];
+  private readonly cache: SimulationCache;
+  private readonly concurrency: number;
 
   constructor(
     private readonly iam: IAMClient,
-    private readonly pendingPolicies: unknown[] = [],
+    pendingPolicies: unknown[] = [],
     private readonly abortSignal?: AbortSignal,
-  ) {}
-
-  async simulate(role: RoleModel, requests: AccessRequest[]): Promise<Evaluation[]> {
-    // One call per distinct context: IAM applies a call's ContextEntries to every action and resource in it.
-    const groups = new Map<string, number[]>();
-    requests.forEach((request, index) => {
-      const key = JSON.stringify(Object.entries(request.context ?? {}).sort(([a], [b]) => a.localeCompare(b)));
-      groups.set(key, [...(groups.get(key) ?? []), index]);
-    });
-    const evaluations: Array<Evaluation | undefined> = requests.map(() => undefined);
-    for (const indexes of groups.values()) {
-      const group = indexes.map((i) => requests[i] as AccessRequest);
-      const results = await this.simulateGroup(role.arn, group);
-      indexes.forEach((requestIndex, i) => {
-        const request = group[i] as AccessRequest;
-        const result = results.get(`${request.action.toLowerCase()}|${request.resource}`);
-        evaluations[requestIndex] = result ? withUnknownKeys(result, request) : NO_RESULT;
-      });
-    }
-    return evaluations as Evaluation[];
+    options: IamSimulatorOptions = {},
+  ) {
+    this.policyInputList = pendingPolicies.map((p) => (typeof p === 'string' ? p : JSON.stringify(p)));
+    this.cache = options.cache ?? new SimulationCache();
+    this.concurrency = options.concurrency ?? SIMULATIONS_IN_FLIGHT;
   }
 
-  /** Decisions for requests sharing one context, keyed by lower-cased action and resource. */
-  private async simulateGroup(roleArn: string, group: AccessRequest[]): Promise<Map<string, Evaluation>> {
+  async simulate(role: RoleModel, requests: AccessRequest[]): Promise<Evaluation[]> {
+    const answers = this.cache.answersFor(role.arn, this.policyInputList);
+    const contexts = requests.map(contextKeyOf);
+    const keys = requests.map((r, i) => `${contexts[i]}|${r.action.toLowerCase()}|${r.resource}`);
+    // One call per distinct context (IAM applies a call's ContextEntries to every action and resource in it), for
+    // the requests not asked before, resources split across calls.
+    const open = new Map<string, Batch>();
+    const batchOf = new Map<string, Batch>();
+    const batches: Batch[] = [];
+    requests.forEach((request, index) => {
+      const key = keys[index] as string;
+      if (answers.has(key)) return;
+      const context = contexts[index] as string;
+      const placed = `${context}|${request.resource}`;
+      let batch = batchOf.get(placed) ?? open.get(context);
+      if (!batch || (!batchOf.has(placed) && batch.resources.length >= RESOURCES_PER_CALL)) {
+        batch = newBatch(request.context);
+        open.set(context, batch);
+        batches.push(batch);
+      }
+      if (!batchOf.has(placed)) {
+        batch.resources.push(request.resource);
+        batchOf.set(placed, batch);
+      }
+      batch.actions.add(request.action);
+      const wanted = `${request.action.toLowerCase()}|${request.resource}`;
+      answers.set(
+        key,
+        batch.results.then((results) => results.get(wanted)),
+      );
+    });
+    if (batches.length > 0) this.run(role.arn, batches);
+    const evaluations = await Promise.all(keys.map((key) => answers.get(key) as Promise<Evaluation | undefined>));
+    return evaluations.map((result, index) =>
+      result ? withUnknownKeys(result, requests[index] as AccessRequest) : NO_RESULT,
+    );
+  }
+
+  /**
+   * The batches a few at a time. The first failure fails every batch, so no cached answer waits forever, and
+   * cancels the calls still in flight, so none outlives the verdict.
+   */
+  private run(roleArn: string, batches: Batch[]): void {
+    const controller = new AbortController();
+    const cancel = () => controller.abort(this.abortSignal?.reason);
+    if (this.abortSignal?.aborted) cancel();
+    else this.abortSignal?.addEventListener('abort', cancel, { once: true });
+    mapWithConcurrency(batches, this.concurrency, async (batch) =>
+      batch.resolve(await this.simulateBatch(roleArn, batch, controller.signal)),
+    )
+      .catch((error: unknown) => {
+        batches.forEach((batch) => batch.reject(error));
+        controller.abort(error);
+      })
+      .finally(() => this.abortSignal?.removeEventListener('abort', cancel));
+  }
+
+  /** Decisions for one batch, keyed by lower-cased action and resource; pages followed with Marker. */
+  private async simulateBatch(
+    roleArn: string,
+    batch: Batch,
+    abortSignal: AbortSignal,
+  ): Promise<Map<string, Evaluation>> {
     const results = new Map<string, Evaluation>();
-    const policyInputList = this.pendingPolicies.map((p) => (typeof p === 'string' ? p : JSON.stringify(p)));
-    const actions = [...new Set(group.map((r) => r.action))];
-    const resources = [...new Set(group.map((r) => r.resource))];
-    for (let i = 0; i < resources.length; i += RESOURCES_PER_CALL) {
-      const chunk = resources.slice(i, i + RESOURCES_PER_CALL);
-      let marker: string | undefined;
-      do {
-        this.calls++;
-        const response = await this.iam.send(
-          new SimulatePrincipalPolicyCommand({
-            PolicySourceArn: roleArn,
-            ActionNames: actions,
-            ResourceArns: chunk,
-            ...(policyInputList.length > 0 ? { PolicyInputList: policyInputList } : {}),
-            ContextEntries: contextEntries(group[0]?.context),
-            ...(marker ? { Marker: marker } : {}),
-          }),
-          this.abortSignal ? { abortSignal: this.abortSignal } : {},
-        );
-        for (const result of response.EvaluationResults ?? []) {
-          const action = result.EvalActionName?.toLowerCase();
-          if (!action) continue;
-          // Per-resource decisions live in ResourceSpecificResults; a result may also name one resource itself.
-          const named =
-            result.ResourceSpecificResults?.map((r) => r.EvalResourceName ?? '') ??
-            (chunk.includes(result.EvalResourceName ?? '') ? [result.EvalResourceName as string] : chunk);
-          for (const resource of named)
-            if (chunk.includes(resource)) results.set(`${action}|${resource}`, toEvaluation(result, resource));
-        }
-        marker = response.IsTruncated ? response.Marker : undefined;
-      } while (marker);
-    }
+    const chunk = batch.resources;
+    let marker: string | undefined;
+    do {
+      this.calls++;
+      const response = await this.iam.send(
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: roleArn,
+          ActionNames: [...batch.actions],
+          ResourceArns: chunk,
+          ...(this.policyInputList.length > 0 ? { PolicyInputList: this.policyInputList } : {}),
+          ContextEntries: contextEntries(batch.context),
+          ...(marker ? { Marker: marker } : {}),
+        }),
+        { abortSignal },
+      );
+      for (const result of response.EvaluationResults ?? []) {
+        const action = result.EvalActionName?.toLowerCase();
+        if (!action) continue;
+        // Per-resource decisions live in ResourceSpecificResults; a result may also name one resource itself.
+        const named =
+          result.ResourceSpecificResults?.map((r) => r.EvalResourceName ?? '') ??
+          (chunk.includes(result.EvalResourceName ?? '') ? [result.EvalResourceName as string] : chunk);
+        for (const resource of named)
+          if (chunk.includes(resource)) results.set(`${action}|${resource}`, toEvaluation(result, resource));
+      }
+      marker = response.IsTruncated ? response.Marker : undefined;
+    } while (marker);
     return results;
   }
 }

@@ -128,41 +128,40 @@ describe('AwsBackend.readRole', () => {
 
 describe('IamSimulator (SimulatePrincipalPolicy)', () => {
   it('batches actions × resources per request context, follows Marker, and reads per-resource decisions', async () => {
-    iam
-      .on(SimulatePrincipalPolicyCommand)
-      .resolvesOnce({
-        EvaluationResults: [
-          {
-            EvalActionName: 'states:StartExecution',
-            EvalDecision: 'allowed',
-            ResourceSpecificResults: [
-              {
-                EvalResourceName: 'arn:aws:states:us-east-1:123456789012:stateMachine:a',
-                EvalResourceDecision: 'allowed',
-                MatchedStatements: [{ SourcePolicyId: 'inline' }],
-              },
-            ],
-          },
-        ],
-        IsTruncated: true,
-        Marker: 'next',
-      })
-      .resolvesOnce({
-        EvaluationResults: [
-          {
-            EvalActionName: 'states:DescribeExecution',
-            EvalDecision: 'explicitDeny',
-            EvalResourceName: 'arn:aws:states:us-east-1:123456789012:stateMachine:a',
-            MatchedStatements: [{ SourcePolicyId: 'deny-policy' }],
-          },
-        ],
-        IsTruncated: false,
-      })
-      .resolves({
-        EvaluationResults: [
-          { EvalActionName: 's3:ListBucket', EvalDecision: 'implicitDeny', MissingContextValues: ['s3:prefix'] },
-        ],
-      });
+    // Calls run concurrently: each answer is chosen by the call's input, not by arrival order.
+    iam.on(SimulatePrincipalPolicyCommand).resolves({
+      EvaluationResults: [
+        {
+          EvalActionName: 'states:StartExecution',
+          EvalDecision: 'allowed',
+          ResourceSpecificResults: [
+            {
+              EvalResourceName: 'arn:aws:states:us-east-1:123456789012:stateMachine:a',
+              EvalResourceDecision: 'allowed',
+              MatchedStatements: [{ SourcePolicyId: 'inline' }],
+            },
+          ],
+        },
+      ],
+      IsTruncated: true,
+      Marker: 'next',
+    });
+    iam.on(SimulatePrincipalPolicyCommand, { Marker: 'next' }).resolves({
+      EvaluationResults: [
+        {
+          EvalActionName: 'states:DescribeExecution',
+          EvalDecision: 'explicitDeny',
+          EvalResourceName: 'arn:aws:states:us-east-1:123456789012:stateMachine:a',
+          MatchedStatements: [{ SourcePolicyId: 'deny-policy' }],
+        },
+      ],
+      IsTruncated: false,
+    });
+    iam.on(SimulatePrincipalPolicyCommand, { ActionNames: ['s3:ListBucket'] }).resolves({
+      EvaluationResults: [
+        { EvalActionName: 's3:ListBucket', EvalDecision: 'implicitDeny', MissingContextValues: ['s3:prefix'] },
+      ],
+    });
     const b = backend();
     const simulator = b.simulator([{ Version: '2012-10-17', Statement: [] }]);
     const results = await simulator.simulate({ arn: ROLE, identityPolicies: [], unknown: [] }, [

@@ -2,7 +2,7 @@
 import { IAMClient, SimulatePrincipalPolicyCommand, type ContextEntry } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { IamSimulator } from '../../lib/aws/simulate';
+import { IamSimulator, SimulationCache, SIMULATIONS_IN_FLIGHT } from '../../lib/aws/simulate';
 import type { AccessRequest } from '../../lib/iam';
 
 const iam = mockClient(IAMClient);
@@ -12,6 +12,15 @@ const role = { arn: ROLE, identityPolicies: [], unknown: [] };
 const simulator = () => new IamSimulator(new IAMClient({ region: 'us-east-1' }));
 
 beforeEach(() => iam.reset());
+
+/** n requests differing only in their ItemReader prefix: n request contexts. */
+const prefixes = (n: number): AccessRequest[] =>
+  Array.from({ length: n }, (_, i) => ({
+    action: 's3:ListBucket',
+    resource: BUCKET,
+    context: { 's3:prefix': [`in/${i}/`] },
+    missingKeys: 'absent' as const,
+  }));
 
 /** A fake IAM that allows s3:ListBucket only for the prefix "in/" (as `StringLike s3:prefix in/*` would). */
 function allowPrefixIn() {
@@ -127,5 +136,85 @@ describe('IamSimulator', () => {
       { action: 's3:ListBucket', resource: BUCKET, context: { 's3:prefix': ['out/'] }, missingKeys: 'absent' },
     ]);
     expect(result).toMatchObject({ decision: 'implicitDeny', wholeRole: true });
+  });
+});
+
+describe('IamSimulator round trips (issue 16 item 10)', () => {
+  /** A fake IAM that allows everything after `delayMs`, counting the calls in flight. */
+  function allowAllSlowly(delayMs: number) {
+    const seen = { inFlight: 0, maxInFlight: 0 };
+    iam
+      .on(SimulatePrincipalPolicyCommand)
+      .callsFake(async (input: { ActionNames: string[]; ResourceArns: string[] }) => {
+        seen.maxInFlight = Math.max(seen.maxInFlight, ++seen.inFlight);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        seen.inFlight--;
+        return {
+          EvaluationResults: input.ActionNames.map((action) => ({
+            EvalActionName: action,
+            EvalDecision: 'allowed',
+            ResourceSpecificResults: input.ResourceArns.map((resource) => ({
+              EvalResourceName: resource,
+              EvalResourceDecision: 'allowed',
+            })),
+          })),
+        };
+      });
+    return seen;
+  }
+
+  it('never has more than the bound in flight, and does run calls side by side', async () => {
+    const seen = allowAllSlowly(20);
+    const results = await new IamSimulator(new IAMClient({ region: 'us-east-1' }), [], undefined, {
+      concurrency: 4,
+    }).simulate(role, prefixes(12));
+    expect(results.every((r) => r.decision === 'allowed')).toBe(true);
+    expect(iam.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(12);
+    expect(seen.maxInFlight).toBe(4);
+  });
+
+  it('keeps the default bound at SIMULATIONS_IN_FLIGHT', async () => {
+    const seen = allowAllSlowly(10);
+    await simulator().simulate(role, prefixes(3 * SIMULATIONS_IN_FLIGHT));
+    expect(seen.maxInFlight).toBe(SIMULATIONS_IN_FLIGHT);
+  });
+
+  it('asks a request once per cache: again later, at the same time, and from another simulator of the backend', async () => {
+    allowAllSlowly(5);
+    const cache = new SimulationCache();
+    const client = new IAMClient({ region: 'us-east-1' });
+    const first = new IamSimulator(client, [], undefined, { cache });
+    const second = new IamSimulator(client, [], undefined, { cache });
+    const requests = prefixes(2);
+    await Promise.all([first.simulate(role, requests), second.simulate(role, requests)]);
+    await first.simulate(role, [...requests, ...requests]);
+    expect(iam.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(2);
+    expect(first.calls + second.calls).toBe(2);
+  });
+
+  it('asks again for another role, other pending policies or another context', async () => {
+    allowAllSlowly(0);
+    const cache = new SimulationCache();
+    const client = new IAMClient({ region: 'us-east-1' });
+    const [request] = prefixes(1) as [AccessRequest];
+    await new IamSimulator(client, [], undefined, { cache }).simulate(role, [request]);
+    await new IamSimulator(client, [], undefined, { cache }).simulate({ ...role, arn: `${ROLE}-2` }, [request]);
+    await new IamSimulator(client, [{ Statement: [] }], undefined, { cache }).simulate(role, [request]);
+    await new IamSimulator(client, [], undefined, { cache }).simulate(role, [{ ...request, context: {} }]);
+    expect(iam.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(4);
+  });
+
+  it('fails every request of a verdict when one call fails, and starts no further call', async () => {
+    let calls = 0;
+    iam.on(SimulatePrincipalPolicyCommand).callsFake(async () => {
+      calls++;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: {} });
+    });
+    const cache = new SimulationCache();
+    const one = new IamSimulator(new IAMClient({ region: 'us-east-1' }), [], undefined, { cache, concurrency: 2 });
+    await expect(one.simulate(role, prefixes(10))).rejects.toThrow('Rate exceeded');
+    expect(calls).toBeLessThanOrEqual(2);
+    // Later verdicts get the failure from the cache rather than hanging on a call that never ran.
+    await expect(one.simulate(role, prefixes(10).slice(9))).rejects.toThrow('Rate exceeded');
   });
 });

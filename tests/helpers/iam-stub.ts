@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { IamSimulator } from '../../lib/aws/simulate';
+import { IamSimulator, SimulationCache, type IamSimulatorOptions } from '../../lib/aws/simulate';
 import { EmbeddedBackend, type EmbeddedOptions } from '../../lib/offline/backend';
 
 export type Fault = 'none' | 'throttle-twice' | 'server-error' | 'stall' | 'malformed' | 'deny-start' | 'paginate';
@@ -12,6 +12,10 @@ export interface IamStub {
   fault: Fault;
   latencyMs: number;
   requests: number;
+  /** Attempts per distinct request body: an SDK retry sends the same body again. */
+  attempts: Map<string, number>;
+  /** The most calls that were in flight at once. */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -34,12 +38,24 @@ function results(actions: string[], resources: string[], deny: (action: string) 
 
 export async function startIamStub(): Promise<IamStub> {
   const sockets = new Set<import('node:net').Socket>();
-  const stub: IamStub = { url: '', fault: 'none', latencyMs: 0, requests: 0, close: async () => undefined };
+  const stub: IamStub = {
+    url: '',
+    fault: 'none',
+    latencyMs: 0,
+    requests: 0,
+    attempts: new Map(),
+    maxInFlight: 0,
+    close: async () => undefined,
+  };
+  let inFlight = 0;
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      stub.requests++;
+      const arrival = ++stub.requests;
+      stub.attempts.set(body, (stub.attempts.get(body) ?? 0) + 1);
+      stub.maxInFlight = Math.max(stub.maxInFlight, ++inFlight);
+      response.on('close', () => inFlight--);
       const form = new URLSearchParams(body);
       const list = (prefix: string) =>
         [...form.entries()].filter(([k]) => k.startsWith(`${prefix}.member.`)).map(([, v]) => v);
@@ -47,7 +63,7 @@ export async function startIamStub(): Promise<IamStub> {
       const resources = list('ResourceArns');
       const reply = () => {
         if (stub.fault === 'stall') return; // never answers
-        if (stub.fault === 'server-error' || (stub.fault === 'throttle-twice' && stub.requests <= 2)) {
+        if (stub.fault === 'server-error' || (stub.fault === 'throttle-twice' && arrival <= 2)) {
           const code = stub.fault === 'server-error' ? 'ServiceFailure' : 'Throttling';
           response.writeHead(stub.fault === 'server-error' ? 503 : 400, { 'content-type': 'text/xml' });
           response.end(
@@ -94,18 +110,26 @@ export async function startIamStub(): Promise<IamStub> {
   return stub;
 }
 
-/** The offline backend, but SimulatePrincipalPolicy goes through the real SDK to the stub. */
+/**
+ * The offline backend, but SimulatePrincipalPolicy goes through the real SDK to the stub, with one answer cache per
+ * instance as AwsBackend has; `simulation` sets the calls in flight (1 reproduces the serial calls of before).
+ */
 export class StubbedIamBackend extends EmbeddedBackend {
   readonly simulators: IamSimulator[] = [];
+  private readonly simulations = new SimulationCache();
   constructor(
     private readonly iam: IAMClient,
     options: EmbeddedOptions,
     private readonly signal?: AbortSignal,
+    private readonly simulation: Pick<IamSimulatorOptions, 'concurrency'> = {},
   ) {
     super(options);
   }
   override simulator(pending: unknown[] = []): IamSimulator {
-    const simulator = new IamSimulator(this.iam, pending, this.signal);
+    const simulator = new IamSimulator(this.iam, pending, this.signal, {
+      ...this.simulation,
+      cache: this.simulations,
+    });
     this.simulators.push(simulator);
     return simulator;
   }

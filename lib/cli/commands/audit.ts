@@ -5,8 +5,10 @@ import { awsUsageError } from '../../aws/errors';
 import { checkStateMachines } from '../../checks/analyze';
 import { deployedModel } from '../../inputs/deployed';
 import { parseStateMachineArn } from '../../model/arns';
+import { mapWithConcurrency } from '../../model/concurrency';
 import type { StateMachineModel } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
+import { CachedBackend } from '../../ports/cached-backend';
 import { buildReport } from '../../report/report';
 import { UsageError } from '../args';
 import type { CliIO } from '../io';
@@ -15,6 +17,9 @@ import { progress } from '../progress';
 import { printReport } from '../report-output';
 import { groupSharedRoleFindings } from '../shared-role';
 import type { AuditOptions } from './audit-options';
+
+/** Machines read at once: enough to hide latency, few enough to stay under the IAM and Step Functions rate limits. */
+const MACHINES_IN_FLIGHT = 8;
 
 export async function runAudit(args: AuditOptions, io: CliIO): Promise<number> {
   const endpoint = args.endpointUrl;
@@ -32,15 +37,16 @@ export async function runAudit(args: AuditOptions, io: CliIO): Promise<number> {
     ...(args.region ? { region: args.region } : {}),
     ...(endpoint ? { endpoint } : {}),
   });
-  const backend = new AwsBackend(clients);
+  // Each role, policy, bucket key, resource policy and state machine is read once per run, a few machines at a time.
+  const backend = new CachedBackend(new AwsBackend(clients));
   try {
     const arns = args.stateMachineArn ?? (await backend.listStateMachines());
-    const machines: StateMachineModel[] = [];
     const reading = progress(io, 'reading', arns.length, args.quiet);
-    for (const arn of arns) {
+    const machines: StateMachineModel[] = await mapWithConcurrency(arns, MACHINES_IN_FLIGHT, async (arn) => {
+      const machine = await deployedModel(arn, backend);
       reading.step(arn);
-      machines.push(await deployedModel(arn, backend));
-    }
+      return machine;
+    });
     reading.done();
     const simulator = args.evaluator === 'local' ? new EmbeddedSimulator() : backend.simulator([]);
     const { findings, analyses } = await checkStateMachines(machines, {
