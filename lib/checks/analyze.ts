@@ -9,6 +9,7 @@ import { RULES } from './registry';
 import { needRequests } from './requests';
 import type { Simulator } from '../ports/simulator';
 import { compileRole } from './role';
+import { DeadlineExceeded, deadlineInForce, Pacer, workOf, type Deadline } from './deadline';
 import { runRules } from './run-rules';
 import type { Finding, MachineAnalysis, NeedResult, Rule } from './types';
 
@@ -46,12 +47,37 @@ export interface CheckOptions {
   rules?: Rule[];
   /** Asks a live account for bucket keys; each bucket is asked once per call. */
   bucketKey?: BucketKeyLookup;
+  /** Stop with DeadlineExceeded when it passes; defaults to the deadline in force (withDeadline). */
+  deadline?: Deadline;
 }
 
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
 export async function checkStateMachines(
   machines: StateMachineModel[],
   options: CheckOptions,
+): Promise<{ findings: Finding[]; analyses: MachineAnalysis[] }> {
+  const progress: Progress = { pacer: new Pacer(options.deadline ?? deadlineInForce()) };
+  try {
+    return await checkPaced(machines, options, progress);
+  } catch (error) {
+    // Name the machine that did not fit, and how large it is.
+    if (error instanceof DeadlineExceeded && error.work === undefined && progress.machine)
+      throw new DeadlineExceeded(workOf(progress.machine, progress.needs));
+    throw error;
+  }
+}
+
+/** Where the check is, for the deadline's message; `pacer.pause()` between machines, needs and rules. */
+interface Progress {
+  pacer: Pacer;
+  machine?: StateMachineModel;
+  needs?: number;
+}
+
+async function checkPaced(
+  machines: StateMachineModel[],
+  options: CheckOptions,
+  progress: Progress,
 ): Promise<{ findings: Finding[]; analyses: MachineAnalysis[] }> {
   const asked = new Map<string, Promise<string | undefined>>();
   const lookup = options.bucketKey;
@@ -63,7 +89,12 @@ export async function checkStateMachines(
       }
     : undefined;
   const prepared = [];
-  for (const machine of machines) prepared.push({ machine, ...(await readNeeds(machine, bucketKey)) });
+  const { pacer } = progress;
+  for (const machine of machines) {
+    Object.assign(progress, { machine, needs: undefined });
+    await pacer.pause();
+    prepared.push({ machine, ...(await readNeeds(machine, bucketKey)) });
+  }
   const needsByRole = new Map<string, Need[]>();
   for (const { machine, needs } of prepared) {
     if (!machine.role) continue;
@@ -72,6 +103,8 @@ export async function checkStateMachines(
 
   const analyses: MachineAnalysis[] = [];
   for (const { machine, needs, definitionError } of prepared) {
+    Object.assign(progress, { machine, needs: needs.needs.length });
+    await pacer.pause();
     const role = machine.role;
     const needResults: NeedResult[] = [];
     if (role) {
@@ -113,6 +146,12 @@ export async function checkStateMachines(
   }
 
   const findings: Finding[] = [];
-  for (const analysis of analyses) findings.push(...runRules(analysis, options.rules ?? RULES));
+  for (const analysis of analyses) {
+    Object.assign(progress, { machine: analysis.machine, needs: analysis.needs.needs.length });
+    await pacer.pause();
+    findings.push(...runRules(analysis, options.rules ?? RULES));
+    // A rule stopped by the deadline became a rule-error finding; the deadline, not that finding, is the answer.
+    await pacer.pause();
+  }
   return { findings, analyses };
 }
