@@ -1,6 +1,5 @@
 // dmap-guard audit: check deployed state machines of an account through the SDK.
-import { createClients } from '../../aws/clients';
-import { AwsBackend } from '../../aws/backend';
+import { loadAwsBackend } from '../../aws/load';
 import { checkStateMachines } from '../../checks/analyze';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import { deployedModel } from '../../inputs/deployed';
@@ -16,11 +15,10 @@ export async function runAudit(argv: string[], io: CliIO): Promise<number> {
   const endpoint = args.strings['endpoint-url'];
   if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint))
     throw new UsageError(`--endpoint-url must be an http(s) URL; got "${endpoint}"`);
-  const clients = createClients({
+  const backend = await loadAwsBackend({
     ...(args.strings.region ? { region: args.strings.region } : {}),
     ...(endpoint ? { endpoint } : {}),
   });
-  const backend = new AwsBackend(clients);
   const arns = args.lists['state-machine-arn'] ?? (await backend.listStateMachines());
   const machines = [];
   for (const arn of arns) machines.push(await deployedModel(arn, backend));
