@@ -3,12 +3,14 @@ import { benchCheck } from './check';
 import { benchEvaluator } from './evaluator';
 import { benchGlob } from './glob';
 import { benchHook } from './hook';
+import { benchLimits } from './limits';
 
 const sections: Array<[string, () => Array<[string, string]> | Promise<Array<[string, string]>>]> = [
   ['IAM evaluator', benchEvaluator],
   ['Adversarial wildcard matching', benchGlob],
   ['Template check beside cfn-lint', benchCheck],
   ['Lambda Hook', benchHook],
+  ['Limits: huge inputs, arbitrary events', benchLimits],
 ];
 
 async function run(): Promise<void> {
