@@ -153,6 +153,7 @@ export function overBroadGrants(
   baseContext: Record<string, string[]>,
 ): OverBroadGrant[] {
   if (needs.length === 0) return [];
+  checkDeadline(); // before the least-privilege policy of all the role's needs, one long synchronous step
   const roleSet = compileRole(role).set;
   const needed = compilePolicySet({ identity: [parsePolicy(leastPrivilegePolicy(needs), 'least-privilege').policy] });
   const grants = new Map<string, OverBroadGrant>();
