@@ -25,6 +25,13 @@ export function benchCheck(): Array<[string, string]> {
     const share = ratio !== undefined ? ` → ${(ratio * 100).toFixed(0)}% of cfn-lint's time (goal ${goal})` : '';
     rows.push([label, `check ${fmt(ours)}, cfn-lint ${fmt(lint)}${share}`]);
   };
+  // Startup: a small template against a bare node, side by side (the AWS SDK stays unloaded for check).
+  const example = resolve('examples', 'image-pipeline', 'template.yaml');
+  const startup = sideBySide(command(process.execPath, ['-e', '0']), check([example]), { runs: 11, warmUp: false });
+  rows.push([
+    'check: one example template vs node -e 0',
+    `${fmt(startup.b)} vs ${fmt(startup.a)} → ${startup.ratio === undefined ? 'n/a' : startup.ratio.toFixed(2)}× (goal ≤ 1.8×)`,
+  ]);
   if (templates.length > 0) compare(`check: corpus (${templates.length} templates)`, templates, 5, '≤ 25%');
   const dir = mkdtempSync(join(tmpdir(), 'dmap-guard-bench-'));
   const files: string[] = [];

@@ -57,3 +57,63 @@ export function generatedTemplate(machines: number): string {
   }
   return JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }, null, 1);
 }
+
+/** One Distributed Map whose child workflow runs `tasks` Lambda tasks in a chain, each on its own function. */
+export function lambdaTasksDefinition(tasks: number): Record<string, unknown> {
+  const states: Record<string, unknown> = {};
+  for (let i = 0; i < tasks; i++)
+    states[`Task${i}`] = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: `arn:aws:lambda:us-east-1:123456789012:function:fn-${i}` },
+      ...(i + 1 < tasks ? { Next: `Task${i + 1}` } : { End: true }),
+    };
+  return {
+    StartAt: 'Map',
+    States: {
+      Map: {
+        Type: 'Map',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Task0',
+          States: states,
+        },
+        End: true,
+      },
+    },
+  };
+}
+
+/** A stack template with one machine of `tasks` Lambda tasks and a role that allows them (and more). */
+export function lambdaTasksTemplate(tasks: number): string {
+  return JSON.stringify({
+    AWSTemplateFormatVersion: '2010-09-09',
+    Resources: {
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [
+            {
+              PolicyName: 'tasks',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: ['lambda:InvokeFunction', 'states:*'], Resource: '*' }],
+              },
+            },
+          ],
+        },
+      },
+      Machine: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Properties: {
+          RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] },
+          DefinitionString: JSON.stringify(lambdaTasksDefinition(tasks)),
+        },
+      },
+    },
+  });
+}

@@ -4,6 +4,7 @@ import { benchCheck } from './check';
 import { benchEvaluator } from './evaluator';
 import { benchGlob } from './glob';
 import { benchHook } from './hook';
+import { benchLimits } from './limits';
 
 const sections: Array<[string, () => Array<[string, string]> | Promise<Array<[string, string]>>]> = [
   ['IAM evaluator', benchEvaluator],
@@ -11,6 +12,7 @@ const sections: Array<[string, () => Array<[string, string]> | Promise<Array<[st
   ['Template check beside cfn-lint', benchCheck],
   ['Lambda Hook', benchHook],
   ['audit at account scale (moto_server)', benchAudit],
+  ['Limits: huge inputs, arbitrary events', benchLimits],
 ];
 
 async function run(): Promise<void> {

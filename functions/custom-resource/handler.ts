@@ -8,8 +8,9 @@ import {
   type CustomResourceEvent,
   type CustomResourceResponse,
 } from '../../lib/lambda/custom-resource';
+import { messageOf } from '../../lib/model/errors';
 import { clients } from '../shared/clients';
-import { logger } from '../shared/powertools';
+import { logger, invocationLogger } from '../shared/powertools';
 
 /** Leave this much time to PUT the response before the function times out. */
 const PUT_MARGIN_MS = 5_000;
@@ -33,8 +34,7 @@ export const handler = async (
     logger.error('not a CloudFormation custom resource event');
     return;
   }
-  logger.resetKeys();
-  logger.appendKeys({
+  const log = invocationLogger({
     requestId: event.RequestId,
     stackId: event.StackId,
     logicalResourceId: event.LogicalResourceId,
@@ -51,11 +51,11 @@ export const handler = async (
       event,
       controller.signal.aborted
         ? 'dmap-guard ran out of time before the check finished'
-        : `dmap-guard could not check: ${(error as Error).message}`,
+        : `dmap-guard could not check: ${messageOf(error)}`,
     );
   } finally {
     clearTimeout(timer);
   }
-  logger.info('custom resource verdict', { status: response.Status, data: response.Data });
+  log.info('custom resource verdict', { status: response.Status, data: response.Data });
   await send(event, response);
 };

@@ -19,7 +19,11 @@ export class ResolutionLimitError extends Error {
   }
 }
 
-/** The work and the place of the resolution under way; nested resolutions (through env.ref) share it. */
+/**
+ * The work and the place of the resolution under way; nested resolutions (through env.ref) share it. Module
+ * state is safe with invocations overlapping in one process: resolve() is synchronous, so no other resolution
+ * can start while one is active.
+ */
 interface Resolution {
   steps: number;
   path: Array<string | number>;

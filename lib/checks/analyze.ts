@@ -10,6 +10,7 @@ import { deriveBaseNeeds, type BaseNeeds } from '../needs';
 import type { Need, NeedsResult } from '../needs/types';
 import type { Simulator, SyncSimulator } from '../ports/simulator';
 import { RULES } from './registry';
+import { DeadlineExceeded, deadlineInForce, Pacer, workOf, type Deadline } from './deadline';
 import { needRequests } from './requests';
 import {
   applyResourcePolicies,
@@ -36,6 +37,8 @@ export interface CheckOptions {
   catalogue?: Catalogue;
   /** Asks a live account for key and bucket policies; each resource is asked once per call. */
   resourcePolicy?: LiveResourcePolicy;
+  /** Stop with DeadlineExceeded when it passes; defaults to the deadline in force (withDeadline). */
+  deadline?: Deadline;
 }
 
 export interface CheckResult {
@@ -45,6 +48,9 @@ export interface CheckResult {
 
 /** What the pipeline asks of its driver: a bucket's key, or decisions for a role's requests. */
 type Step =
+  // A place to yield to the event loop and check the deadline (the hook's budget holds for CPU-bound work), with
+  // where the check is, for the message when it does not fit.
+  | { kind: 'pause'; machine: StateMachineModel; needs?: number }
   | { kind: 'bucketKey'; bucket: string }
   | { kind: 'simulate'; role: RoleModel; requests: AccessRequest[] }
   | ResourcePolicyStep;
@@ -61,24 +67,37 @@ export async function checkStateMachines(machines: StateMachineModel[], options:
     askPolicies: resourcePolicy !== undefined,
     catalogue: options.catalogue,
   });
-  let step = steps.next();
-  while (!step.done) {
-    const ask = step.value;
-    if (ask.kind === 'simulate') {
-      step = steps.next(await options.simulator.simulate(ask.role, ask.requests));
-    } else if (ask.kind === 'bucketKey') {
-      const known = keys.get(ask.bucket) ?? (bucketKey as BucketKeyLookup)(ask.bucket);
-      keys.set(ask.bucket, known);
-      step = steps.next(await known);
-    } else {
-      // A key's answer includes the role's grants, so keys are asked once per role; buckets once.
-      const cacheKey = ask.target.kind === 'key' ? `${ask.target.arn} ${ask.roleArn}` : ask.target.arn;
-      const known = policies.get(cacheKey) ?? (resourcePolicy as LiveResourcePolicy)(ask.target, ask.roleArn);
-      policies.set(cacheKey, known);
-      step = steps.next(await known);
+  const pacer = new Pacer(options.deadline ?? deadlineInForce());
+  let where: { machine: StateMachineModel; needs?: number } | undefined;
+  try {
+    let step = steps.next();
+    while (!step.done) {
+      const ask = step.value;
+      if (ask.kind === 'pause') {
+        where = ask;
+        await pacer.pause();
+        step = steps.next(undefined);
+      } else if (ask.kind === 'simulate') {
+        step = steps.next(await options.simulator.simulate(ask.role, ask.requests));
+      } else if (ask.kind === 'bucketKey') {
+        const known = keys.get(ask.bucket) ?? (bucketKey as BucketKeyLookup)(ask.bucket);
+        keys.set(ask.bucket, known);
+        step = steps.next(await known);
+      } else {
+        // A key's answer includes the role's grants, so keys are asked once per role; buckets once.
+        const cacheKey = ask.target.kind === 'key' ? `${ask.target.arn} ${ask.roleArn}` : ask.target.arn;
+        const known = policies.get(cacheKey) ?? (resourcePolicy as LiveResourcePolicy)(ask.target, ask.roleArn);
+        policies.set(cacheKey, known);
+        step = steps.next(await known);
+      }
     }
+    return step.value;
+  } catch (error) {
+    // Name the machine that did not fit, and how large it is.
+    if (error instanceof DeadlineExceeded && error.work === undefined && where)
+      throw new DeadlineExceeded(workOf(where.machine, where.needs));
+    throw error;
   }
-  return step.value;
 }
 
 /** The same pipeline for callers that cannot wait; bucket keys come from the machines' own context only. */
@@ -154,6 +173,7 @@ function* checkSteps(
   const { rules, askKeys, askPolicies, catalogue } = how;
   const prepared = [];
   for (const model of machines) {
+    yield { kind: 'pause', machine: model };
     const { unverifiable, ...read } = yield* readNeeds(model, askKeys);
     const accountProblems = bucketAccountProblems(model);
     if (accountProblems.length > 0)
@@ -175,6 +195,7 @@ function* checkSteps(
   // One request time for the whole check, so requests differ in context only where the service sends different keys.
   const now = new Date();
   for (const { machine, needs, definitionError } of prepared) {
+    yield { kind: 'pause', machine, needs: needs.needs.length };
     const role = machine.role;
     const needResults: NeedResult[] = [];
     if (role) {
@@ -224,6 +245,11 @@ function* checkSteps(
   }
 
   const findings: Finding[] = [];
-  for (const analysis of analyses) findings.push(...runRules(analysis, rules));
+  for (const analysis of analyses) {
+    yield { kind: 'pause', machine: analysis.machine, needs: analysis.needs.needs.length };
+    findings.push(...runRules(analysis, rules));
+    // A rule stopped by the deadline became a rule-error finding; the deadline, not that finding, is the answer.
+    yield { kind: 'pause', machine: analysis.machine, needs: analysis.needs.needs.length };
+  }
   return { findings, analyses };
 }

@@ -8,6 +8,7 @@ import { parseArn } from '../model/arns';
 import type { Need } from '../needs/types';
 import { leastPrivilegePolicy } from '../needs/policy';
 import { sampleResource } from './requests';
+import { checkDeadline } from './deadline';
 import { compileRole } from './role';
 
 export type ProbeKind =
@@ -50,6 +51,8 @@ const SENSITIVE_ACTIONS: Record<string, string[]> = {
   kinesis: ['kinesis:DeleteStream'],
 };
 const ANY_ACTION = 'DmapGuardAnyOtherAction';
+/** The probe loops look at the clock every this many needs or probes (thousands of tasks make them long). */
+const DEADLINE_STRIDE = 256;
 /** How far a kind of probe reaches; for one statement and action only the broadest is reported. */
 const REACH: Record<ProbeKind, number> = {
   'wildcard-action': 0,
@@ -138,7 +141,8 @@ export function probesFor(needs: Need[], baseContext: Record<string, string[]>):
     seen.add(key);
     probes.push({ kind, need, request: { action, resource, context } });
   };
-  for (const need of needs) {
+  for (const [index, need] of needs.entries()) {
+    if (index % DEADLINE_STRIDE === 0) checkDeadline();
     if (need.runtime) continue;
     for (const resource of need.resources) {
       const service = need.actions[0]?.split(':')[0] ?? '';
@@ -161,10 +165,12 @@ export function overBroadGrants(
   baseContext: Record<string, string[]>,
 ): OverBroadGrant[] {
   if (needs.length === 0) return [];
+  checkDeadline(); // before the least-privilege policy of all the role's needs, one long synchronous step
   const roleSet = compileRole(role).set;
   const needed = compilePolicySet({ identity: [parsePolicy(leastPrivilegePolicy(needs), 'least-privilege').policy] });
   const grants = new Map<string, OverBroadGrant>();
-  for (const probe of probesFor(needs, baseContext)) {
+  for (const [index, probe] of probesFor(needs, baseContext).entries()) {
+    if (index % DEADLINE_STRIDE === 0) checkDeadline();
     const granted = evaluate(roleSet, probe.request);
     if (granted.decision !== 'allowed' || evaluate(needed, probe.request).decision === 'allowed') continue;
     for (const statement of granted.matched) {
@@ -199,9 +205,15 @@ export function unneededGrants(
   elsewhere: Array<{ action: string; resources: string[] }>;
 }> {
   const needResources = new Map<string, string[]>();
-  for (const need of needs)
-    for (const action of need.actions)
-      needResources.set(action.toLowerCase(), [...(needResources.get(action.toLowerCase()) ?? []), ...need.resources]);
+  for (const [index, need] of needs.entries()) {
+    if (index % DEADLINE_STRIDE === 0) checkDeadline();
+    for (const action of need.actions) {
+      // Appended in place: copying the list per need made 8,000 tasks of one action quadratic.
+      const list = needResources.get(action.toLowerCase());
+      if (list) list.push(...need.resources);
+      else needResources.set(action.toLowerCase(), [...need.resources]);
+    }
+  }
   const services = new Set([...needResources.keys()].map((a) => a.split(':')[0]));
   const overlaps = (pattern: string, action: string) =>
     (needResources.get(action) ?? []).some(

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { EmbeddedBackend } from '../../lib/offline/backend';
 import { handleHookRequest } from '../../lib/lambda/hook/handle';
+import { MAX_INVOCATIONS } from '../../lib/lambda/hook/contract';
+import { lambdaTasksTemplate } from '../../bench/generate';
 import { expectContract } from '../helpers/hook';
 
 const EVENTS = join(__dirname, '..', '..', 'events');
@@ -120,6 +122,34 @@ describe('hook handler under arbitrary input (fast-check)', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('answers within any budget: contract-valid, IN_PROGRESS only before the last invocation, never SUCCESS unchecked', async () => {
+    const stackSeed = seeds.find(
+      (e) => (e.requestData as { targetType?: string } | undefined)?.targetType === 'STACK',
+    ) as Record<string, unknown>;
+    const large = lambdaTasksTemplate(2_000);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 30 }),
+        fc.oneof(fc.integer({ min: -1, max: 5 }), junk),
+        fc.oneof(fc.constant(null), junk, fc.constant({ done: {} })),
+        async (budgetMs, invocation, callbackContext) => {
+          const event = { ...structuredClone(stackSeed), requestContext: { invocation, callbackContext } };
+          const { response } = await handleHookRequest(event, () => new EmbeddedBackend({ stackTemplate: large }), {
+            ...config,
+            budgetMs,
+          });
+          expectContract(response, String(stackSeed.clientRequestToken));
+          // 2,000 tasks never fit in 30 ms: the answer is "continue" or a clear failure, never a verdict.
+          expect(response.hookStatus).not.toBe('SUCCESS');
+          const last = typeof invocation === 'number' && invocation >= MAX_INVOCATIONS;
+          if (last) expect(response).toMatchObject({ hookStatus: 'FAILED', errorCode: 'InternalFailure' });
+          if (response.hookStatus === 'IN_PROGRESS') expect(response.callbackContext).toBeDefined();
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });

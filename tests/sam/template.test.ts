@@ -57,13 +57,14 @@ function readSamConfig(): Record<string, any> {
 }
 
 describe('template.yaml', () => {
-  it('runs every function on arm64, bundled by esbuild with MainFields module,main and source maps', () => {
+  it('runs every function on arm64, bundled by esbuild with MainFields module,main and no source maps', () => {
     expect(template.Globals.Function.Architectures).toEqual(['arm64']);
-    expect(template.Globals.Function.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    // Source maps cost every cold start import time and memory (bench "hook cold-start import").
+    expect(template.Globals.Function.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     expect(functions.map(([id]) => id).sort()).toEqual(['CustomResourceFunction', 'HookFunction', 'ValidateFunction']);
     for (const [, fn] of functions) {
       expect(fn.Metadata.BuildMethod).toBe('esbuild');
-      expect(fn.Metadata.BuildProperties).toMatchObject({ MainFields: 'module,main', Sourcemap: true });
+      expect(fn.Metadata.BuildProperties).toMatchObject({ MainFields: 'module,main', Sourcemap: false });
       for (const entry of fn.Metadata.BuildProperties.EntryPoints) expect(existsSync(join(ROOT, entry))).toBe(true);
     }
   });

@@ -1,6 +1,5 @@
 // dmap-guard audit: check deployed state machines of an account through the SDK.
-import { createClients } from '../../aws/clients';
-import { AwsBackend } from '../../aws/backend';
+import { loadAwsBackend } from '../../aws/load';
 import { awsUsageError } from '../../aws/errors';
 import { checkStateMachines } from '../../checks/analyze';
 import { deployedModel } from '../../inputs/deployed';
@@ -33,12 +32,11 @@ export async function runAudit(args: AuditOptions, io: CliIO): Promise<number> {
   // The SDK warns on every Node 20 run that later SDK releases need Node 22; dmap-guard supports Node 20, so
   // the banner is switched off the documented way (https://github.com/aws/aws-sdk-js-v3/issues/7983).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const clients = createClients({
-    ...(args.region ? { region: args.region } : {}),
-    ...(endpoint ? { endpoint } : {}),
-  });
-  // Each role, policy, bucket key, resource policy and state machine is read once per run, a few machines at a time.
-  const backend = new CachedBackend(new AwsBackend(clients));
+  // The SDK is loaded here only (its own chunk of the CLI bundle). Each role, policy, bucket key, resource policy
+  // and state machine is read once per run, a few machines at a time.
+  const backend = new CachedBackend(
+    await loadAwsBackend({ ...(args.region ? { region: args.region } : {}), ...(endpoint ? { endpoint } : {}) }),
+  );
   try {
     const arns = args.stateMachineArn ?? (await backend.listStateMachines());
     const reading = progress(io, 'reading', arns.length, args.quiet);

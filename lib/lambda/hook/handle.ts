@@ -1,6 +1,7 @@
 // The Lambda Hook: request → units of work (one per state machine) → findings → response. Never throws:
 // unexpected errors answer InternalFailure (or pass, with ON_ERROR=pass); work that does not fit the time
 // budget answers IN_PROGRESS with what is done in callbackContext, at most three times.
+import { deadlineAfter, DeadlineExceeded, expired, withDeadline, type Deadline } from '../../checks/deadline';
 import type { Finding } from '../../checks/types';
 import { messageOf, nameOf } from '../../model/errors';
 import { isRecord } from '../../model/json';
@@ -19,12 +20,18 @@ export interface HookOutcome {
   subject: string;
 }
 
+/**
+ * The invocation's time: a timer that aborts AWS calls and a deadline that CPU-bound work checks itself (a timer
+ * cannot fire during a synchronous loop), so the work stops instead of running on after the answer.
+ */
 class Budget {
   readonly controller = new AbortController();
   /** Rejects when the budget is spent. */
   readonly expired: Promise<never>;
+  readonly deadline: Deadline;
   private readonly timer: NodeJS.Timeout;
   constructor(ms: number) {
+    this.deadline = deadlineAfter(ms, this.controller.signal);
     let reject: (error: Error) => void = () => undefined;
     this.expired = new Promise<never>((_resolve, fail) => (reject = fail));
     this.expired.catch(() => undefined);
@@ -35,7 +42,7 @@ class Budget {
     }, ms);
   }
   get spent(): boolean {
-    return this.controller.signal.aborted;
+    return expired(this.deadline);
   }
   done(): void {
     clearTimeout(this.timer);
@@ -93,6 +100,7 @@ async function handle(
   // Unit ids are logical ids: Maps, so "constructor" or "__proto__" is a unit like any other.
   const carried = readCallbackContext(request.requestContext?.callbackContext, token);
   const done = new Map<string, Finding[]>();
+  let units = 0;
   try {
     const work = async () => {
       const backend = backendFor(budget.controller.signal);
@@ -107,6 +115,7 @@ async function handle(
           findings: [],
           subject: plan.subject,
         };
+      units = plan.units.length;
       for (const unit of plan.units) {
         if (done.has(unit.id)) continue;
         const before = carried.get(unit.id);
@@ -122,14 +131,25 @@ async function handle(
       return { response: verdict(token, plan.subject, findings, config.failOn), findings, subject: plan.subject };
     };
     // The budget holds even when a call ignores the abort signal.
-    return await Promise.race([work(), budget.expired]);
+    return await Promise.race([withDeadline(budget.deadline, work), budget.expired]);
   } catch (error) {
-    if (budget.spent) {
+    if (budget.spent || error instanceof DeadlineExceeded) {
+      const seconds = `${(config.budgetMs / 1000).toLocaleString('en-US')} s`;
+      // What did not fit: the machine and its size when a check stopped, else the stage the budget ran out in.
+      const what =
+        error instanceof DeadlineExceeded && error.work !== undefined
+          ? error.work
+          : units === 0
+            ? `reading ${subject}`
+            : `${subject} (${done.size} of ${units} state machines checked)`;
       if (invocation < MAX_INVOCATIONS) {
         return {
           response: {
             hookStatus: 'IN_PROGRESS',
-            message: `dmap-guard: ${done.size} state machine(s) checked so far; continuing.`,
+            message: clip(
+              `dmap-guard: ${done.size} state machine(s) checked so far; continuing (${what} did not fit in ${seconds}).`,
+              MAX_MESSAGE,
+            ),
             clientRequestToken: token,
             callbackContext: callbackContextOf(
               token,
@@ -144,7 +164,7 @@ async function handle(
       return {
         response: internalFailure(
           token,
-          `the check did not finish within ${MAX_INVOCATIONS} invocations`,
+          `${what} did not fit in ${MAX_INVOCATIONS} invocations of ${seconds}`,
           config.onError,
         ),
         findings: [],
