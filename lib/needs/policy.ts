@@ -22,33 +22,34 @@ const single = (values: string[]): string | string[] => (values.length === 1 ? (
  * when they share actions (union of resources), so merging never grants an action on a resource no need asked for.
  */
 export function leastPrivilegePolicy(needs: Need[]): PolicyDocument {
+  // Sets while merging, sorted once at the end: thousands of needs on one bucket stay linear.
   interface Group {
     sid: string;
     conditions?: Need['conditions'];
-    actions: string[];
-    resources: string[];
+    actions: Set<string>;
+    resources: Set<string>;
   }
   const byResources = new Map<string, Group>();
   for (const need of needs) {
     const resources = unique(need.resources).sort();
     const key = JSON.stringify([need.sid, need.conditions ?? null, resources]);
     const group = byResources.get(key);
-    if (group) group.actions = unique([...group.actions, ...need.actions]);
+    if (group) for (const action of need.actions) group.actions.add(action);
     else
       byResources.set(key, {
         sid: need.sid,
         ...(need.conditions ? { conditions: need.conditions } : {}),
-        actions: [...need.actions],
-        resources,
+        actions: new Set(need.actions),
+        resources: new Set(resources),
       });
   }
-  const byActions = new Map<string, Group>();
+  const byActions = new Map<string, Group & { sortedActions: string[] }>();
   for (const group of byResources.values()) {
-    const actions = unique(group.actions).sort();
-    const key = JSON.stringify([group.sid, group.conditions ?? null, actions]);
+    const sortedActions = [...group.actions].sort();
+    const key = JSON.stringify([group.sid, group.conditions ?? null, sortedActions]);
     const existing = byActions.get(key);
-    if (existing) existing.resources = unique([...existing.resources, ...group.resources]).sort();
-    else byActions.set(key, { ...group, actions });
+    if (existing) for (const resource of group.resources) existing.resources.add(resource);
+    else byActions.set(key, { ...group, resources: new Set(group.resources), sortedActions });
   }
   const used = new Map<string, number>();
   const statements: PolicyStatement[] = [];
@@ -58,8 +59,8 @@ export function leastPrivilegePolicy(needs: Need[]): PolicyDocument {
     const statement: PolicyStatement = {
       Sid: count === 1 ? group.sid : `${group.sid}${count}`,
       Effect: 'Allow',
-      Action: single(group.actions),
-      Resource: single(group.resources),
+      Action: single(group.sortedActions),
+      Resource: single([...group.resources].sort()),
     };
     if (group.conditions) statement.Condition = group.conditions;
     statements.push(statement);
