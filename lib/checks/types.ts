@@ -2,6 +2,7 @@
 // formatter (format.ts) turns a draft's message id and data into the finding's text.
 import type { Evaluation, AccessRequest, PolicyProblem } from '../iam';
 import type { Origin, RoleModel, StateMachineModel } from '../model/state-machine';
+import type { PolicyStatement } from '../needs/policy';
 import type { Need, NeedsResult } from '../needs/types';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -28,6 +29,8 @@ export interface Finding {
   resources: string[];
   message: string;
   fix: string;
+  /** The statements the fix shows, as data (resolved; reports print them in the template's terms). */
+  fixStatements?: PolicyStatement[];
   origin?: Origin;
   /** Line and column in the template, when the finding's origin could be located. */
   line?: number;
@@ -47,6 +50,8 @@ export interface FindingDraft<MessageId extends string = string, FixId extends s
   /** One of the rule's fix templates, filled with `fixData`; without it the rule's general fix applies. */
   fix?: FixId;
   fixData?: MessageData;
+  /** The policy statements the fix shows, when it shows some. */
+  fixStatements?: PolicyStatement[];
   origin?: Origin;
   severity?: Severity;
 }

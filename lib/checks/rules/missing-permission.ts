@@ -1,5 +1,5 @@
 import { DOCS } from '../../needs/types';
-import { firstFailure, sourceOf, statementSnippet } from '../describe';
+import { firstFailure, sourceOf, statementFix } from '../describe';
 import { grantsForAction } from '../grants';
 import { defineRule, type FindingDraft, type MachineAnalysis } from '../types';
 
@@ -27,6 +27,7 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
       ),
     ];
     const { need } = result;
+    const fix = statementFix([need]);
     drafts.push({
       messageId: 'notAllowed',
       data: {
@@ -41,7 +42,8 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
       actions: failing,
       resources: need.resources,
       fix: 'addStatement',
-      fixData: { statement: statementSnippet([need]) },
+      fixData: { statement: fix.snippet },
+      fixStatements: fix.statements,
     });
   }
   return drafts;
