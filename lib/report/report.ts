@@ -2,6 +2,7 @@
 import type { Finding, MachineAnalysis, Severity } from '../checks/types';
 import { SEVERITY_RANK } from '../checks/types';
 import { leastPrivilegePolicy, type PolicyDocument } from '../needs/policy';
+import { findingInTemplateTerms, type FixRewriters } from './terms';
 
 export type FailOn = Severity | 'never';
 
@@ -100,7 +101,8 @@ export function groupByMachine(findings: Finding[]): Map<string, Finding[]> {
   return groups;
 }
 
-export function renderJson(report: Report): string {
-  const findings = report.findings.map(({ origin: _origin, ...finding }) => finding);
+/** JSON output; with rewriters, fix texts and fixStatements are in the terms of each finding's template. */
+export function renderJson(report: Report, rewriters?: FixRewriters): string {
+  const findings = report.findings.map(({ origin: _origin, ...finding }) => findingInTemplateTerms(finding, rewriters));
   return `${JSON.stringify({ ...report, findings }, null, 2)}\n`;
 }

@@ -28,7 +28,11 @@ export function findingInTemplateTerms(finding: Finding, rewriters: FixRewriters
   // Rules print the resolved snippet inside their fix template; only that part is replaced.
   if (!finding.fix.includes(snippet)) return finding;
   const { statements, notes } = rewriter.statements(resolved);
-  return { ...finding, fix: finding.fix.replace(snippet, () => rewriter.text(statements, notes)), fixStatements: statements };
+  return {
+    ...finding,
+    fix: finding.fix.replace(snippet, () => rewriter.text(statements, notes)),
+    fixStatements: statements,
+  };
 }
 
 /** The least-privilege policy to print for a state machine, and the language it is in. */

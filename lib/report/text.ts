@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import type { Finding } from '../checks/types';
 import { groupByMachine, machineKey, type Report } from './report';
+import { findingInTemplateTerms, policyInTemplateTerms, type FixRewriters } from './terms';
 
 const LABEL: Record<Finding['severity'], string> = { error: 'error  ', warning: 'warning', info: 'info   ' };
 
@@ -14,6 +15,8 @@ export interface TextOptions {
   width?: number;
   /** Stack (CDK construct path) of each template file, shown beside it. */
   stacks?: ReadonlyMap<string, string>;
+  /** Fixes and policies in the terms of the template each state machine comes from. */
+  rewriters?: FixRewriters;
 }
 
 /** Wraps prose lines (those indented by exactly `base`) at spaces only, so ARNs and paths stay whole;
@@ -63,7 +66,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     const header = `${machine.template}${stack !== undefined ? ` (stack ${stack})` : ''}: ${machine.stateMachine} (${machine.type}, ${machine.distributedMaps} Distributed Map${machine.distributedMaps === 1 ? '' : 's'}) — `;
     out.push(`${wrap(header, width, 0, 2)}${verdict(machine.verdict.toUpperCase())}`);
     if (machine.role) out.push(`  role ${machine.role}`);
-    for (const finding of active) {
+    for (const finding of active.map((f) => findingInTemplateTerms(f, options.rewriters))) {
       // file:line:col, as compilers print it, so that editors and terminals link to the place.
       const where = finding.line !== undefined ? ` ${finding.template}:${finding.line}:${finding.column ?? 1}` : '';
       const label = LABEL[finding.severity];
@@ -81,8 +84,19 @@ export function renderText(report: Report, options: TextOptions = {}): string {
           f.rule === 'missing-recommended-permission',
       )
     ) {
-      out.push(wrap('  Least-privilege policy for this state machine (YAML, paste as a PolicyDocument):', width, 2, 4));
-      out.push(indent(stringify(machine.leastPrivilegePolicy).trimEnd(), 4));
+      const policy = policyInTemplateTerms(
+        machine.leastPrivilegePolicy,
+        options.rewriters?.(machine.template, machine.stateMachine),
+      ) ?? { language: 'YAML', text: stringify(machine.leastPrivilegePolicy).trimEnd() };
+      out.push(
+        wrap(
+          `  Least-privilege policy for this state machine (${policy.language}, paste as a PolicyDocument):`,
+          width,
+          2,
+          4,
+        ),
+      );
+      out.push(indent(policy.text, 4));
     }
     out.push('');
   }

@@ -206,7 +206,9 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
       n.actions.some((a) => a.split(':')[0] === action.split(':')[0]),
     );
     const { messageId, data } = describe(grant, analysis.roleNeeds);
-    const fix = statementFix(sameAction.length > 0 ? sameAction : sameService.length > 0 ? sameService : [grant.probe.need]);
+    const fix = statementFix(
+      sameAction.length > 0 ? sameAction : sameService.length > 0 ? sameService : [grant.probe.need],
+    );
     return {
       messageId,
       data: { ...data, statement: label },

@@ -2,6 +2,8 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import { analyzeTemplate } from '../../cfn/machines';
 import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
+import { TemplateAnalysis } from '../../cfn/template';
+import { machineRewriter, templateTerms, type TermMap } from '../../cfn/template-terms';
 import { checkStateMachines } from '../../checks/analyze';
 import type { Finding } from '../../checks/types';
 import { partitionOf } from '../../model/arns';
@@ -11,6 +13,7 @@ import { parseSnapshot, type AccountSnapshot } from '../../model/snapshot';
 import type { StateMachineModel, Suppression } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import { buildReport, machineKey } from '../../report/report';
+import type { FixRewriter } from '../../report/terms';
 import { globMatch } from '../../iam/match';
 import { parsePairs, single, UsageError } from '../args';
 import { failOnOption, formatOption, outputOption, quietOption } from './options';
@@ -109,6 +112,7 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
   const docs = new Map<string, LoadedDocument>();
   const stacks = new Map<string, string>();
   const machines: StateMachineModel[] = [];
+  const terms = new Map<string, TermMap>();
   const configOnes = new Set<Suppression>();
   for (const { doc, stack } of inputs) {
     docs.set(doc.file, doc);
@@ -118,14 +122,16 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
     const overrides = Object.fromEntries(
       Object.entries(parameterOverrides).filter(([name]) => Object.hasOwn(declared, name)),
     );
-    for (const machine of analyzeTemplate(doc, {
+    const options = {
       region,
       account,
       partition,
       parameterOverrides: overrides,
       bucketKeys,
       ...(snapshot ? { snapshot } : {}),
-    })) {
+    };
+    terms.set(doc.file, templateTerms(new TemplateAnalysis(doc, options), doc.language ?? 'YAML'));
+    for (const machine of analyzeTemplate(doc, options)) {
       machine.suppressions = checkedSuppressions(
         machine.suppressions,
         doc.file,
@@ -155,6 +161,16 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
   // Suppressed by the config file when no suppression in the template matches (those are looked at first).
   const isExternalSuppression = (f: Finding) =>
     !(templateSuppressions.get(machineKey(f.template, f.stateMachine)) ?? []).some((s) => suppresses(s, f));
-  printReport(report, args, { stacks, isExternalSuppression }, io);
+  // Fixes name the template's resources, parameters and pseudo parameters instead of the values assumed for them.
+  const rewriters = new Map<string, FixRewriter | undefined>();
+  const rewriterFor = (template: string, stateMachine: string) => {
+    const key = machineKey(template, stateMachine);
+    if (!rewriters.has(key)) {
+      const map = terms.get(template);
+      rewriters.set(key, map && machineRewriter(map, stateMachine));
+    }
+    return rewriters.get(key);
+  };
+  printReport(report, args, { stacks, isExternalSuppression, rewriters: rewriterFor }, io);
   return report.summary.failed ? 1 : 0;
 }
