@@ -2,7 +2,7 @@
 import type { Finding, MachineAnalysis, Severity } from '../checks/types';
 import { SEVERITY_RANK } from '../checks/types';
 import { leastPrivilegePolicy, type PolicyDocument } from '../needs/policy';
-import { findingInTemplateTerms, type FixRewriters } from './terms';
+import { findingsInTemplateTerms, type FixRewriters } from './terms';
 
 export type FailOn = Severity | 'never';
 
@@ -90,8 +90,8 @@ export function buildReport(analyses: MachineAnalysis[], findings: Finding[], fa
 
 export const machineKey = (template: string, stateMachine: string) => `${template}\u0000${stateMachine}`;
 
-export function groupByMachine(findings: Finding[]): Map<string, Finding[]> {
-  const groups = new Map<string, Finding[]>();
+export function groupByMachine<F extends Pick<Finding, 'template' | 'stateMachine'>>(findings: F[]): Map<string, F[]> {
+  const groups = new Map<string, F[]>();
   for (const finding of findings) {
     const key = machineKey(finding.template, finding.stateMachine);
     const group = groups.get(key);
@@ -103,6 +103,8 @@ export function groupByMachine(findings: Finding[]): Map<string, Finding[]> {
 
 /** JSON output; with rewriters, fix texts and fixStatements are in the terms of each finding's template. */
 export function renderJson(report: Report, rewriters?: FixRewriters): string {
-  const findings = report.findings.map(({ origin: _origin, ...finding }) => findingInTemplateTerms(finding, rewriters));
+  const findings = findingsInTemplateTerms(report.findings, rewriters).map(
+    ({ origin: _origin, ...finding }) => finding,
+  );
   return `${JSON.stringify({ ...report, findings }, null, 2)}\n`;
 }

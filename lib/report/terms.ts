@@ -20,19 +20,39 @@ export type FixRewriters = (template: string, stateMachine: string) => FixRewrit
 /** A finding whose fix text and fixStatements are in its template's terms. */
 export type RenderedFinding = Omit<Finding, 'fixStatements'> & { fixStatements?: unknown[] };
 
-export function findingInTemplateTerms(finding: Finding, rewriters: FixRewriters | undefined): RenderedFinding {
-  const resolved = finding.fixStatements;
-  const rewriter = resolved && rewriters ? rewriters(finding.template, finding.stateMachine) : undefined;
-  if (!resolved || !rewriter) return finding;
-  const snippet = displayValue(snippetOf(resolved));
-  // Rules print the resolved snippet inside their fix template; only that part is replaced.
-  if (!finding.fix.includes(snippet)) return finding;
-  const { statements, notes } = rewriter.statements(resolved);
-  return {
-    ...finding,
-    fix: finding.fix.replace(snippet, () => rewriter.text(statements, notes)),
-    fixStatements: statements,
-  };
+/**
+ * Findings with fix texts and fixStatements in their template's terms. The Sids of a state machine's fixes are
+ * made unique (a second ManageChildExecutions becomes ManageChildExecutions2): IAM refuses a policy that repeats
+ * one, and every fix goes into the same role.
+ */
+export function findingsInTemplateTerms(findings: Finding[], rewriters: FixRewriters | undefined): RenderedFinding[] {
+  if (!rewriters) return findings;
+  const sids = new Map<string, Map<string, string>>();
+  return findings.map((finding) => {
+    const resolved = finding.fixStatements;
+    const rewriter = resolved ? rewriters(finding.template, finding.stateMachine) : undefined;
+    if (!resolved || !rewriter) return finding;
+    const snippet = displayValue(snippetOf(resolved));
+    // Rules print the resolved snippet inside their fix template; only that part is replaced.
+    if (!finding.fix.includes(snippet)) return finding;
+    const key = `${finding.template}\u0000${finding.stateMachine}`;
+    const used = sids.get(key) ?? new Map<string, string>();
+    sids.set(key, used);
+    const { statements, notes } = rewriter.statements(resolved.map((statement) => uniqueSid(statement, used)));
+    const text = rewriter.text(statements, notes);
+    return { ...finding, fix: finding.fix.replace(snippet, () => text), fixStatements: statements };
+  });
+}
+
+/** The statement with a Sid no other statement of the role's fixes has (the same statement keeps its Sid). */
+function uniqueSid(statement: PolicyStatement, used: Map<string, string>): PolicyStatement {
+  const content = JSON.stringify({ ...statement, Sid: undefined });
+  for (let n = 1; ; n++) {
+    const sid = n === 1 ? statement.Sid : `${statement.Sid}${n}`;
+    const taken = used.get(sid);
+    if (taken === undefined) used.set(sid, content);
+    if (taken === undefined || taken === content) return sid === statement.Sid ? statement : { ...statement, Sid: sid };
+  }
 }
 
 /** The least-privilege policy to print for a state machine, and the language it is in. */

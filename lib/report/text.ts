@@ -2,7 +2,7 @@
 import { stringify } from 'yaml';
 import type { Finding } from '../checks/types';
 import { groupByMachine, machineKey, type Report } from './report';
-import { findingInTemplateTerms, policyInTemplateTerms, type FixRewriters } from './terms';
+import { findingsInTemplateTerms, policyInTemplateTerms, type FixRewriters } from './terms';
 
 const LABEL: Record<Finding['severity'], string> = { error: 'error  ', warning: 'warning', info: 'info   ' };
 
@@ -58,7 +58,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const verdict = (text: string) =>
     !c ? text : text === 'FAIL' ? c.bold(c.red(text)) : text === 'PASS' ? c.green(text) : c.yellow(text);
   const out: string[] = [];
-  const byMachine = groupByMachine(report.findings);
+  const byMachine = groupByMachine(findingsInTemplateTerms(report.findings, options.rewriters));
   for (const machine of report.stateMachines) {
     const findings = byMachine.get(machineKey(machine.template, machine.stateMachine)) ?? [];
     const active = findings.filter((f) => !f.suppressed);
@@ -66,7 +66,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     const header = `${machine.template}${stack !== undefined ? ` (stack ${stack})` : ''}: ${machine.stateMachine} (${machine.type}, ${machine.distributedMaps} Distributed Map${machine.distributedMaps === 1 ? '' : 's'}) — `;
     out.push(`${wrap(header, width, 0, 2)}${verdict(machine.verdict.toUpperCase())}`);
     if (machine.role) out.push(`  role ${machine.role}`);
-    for (const finding of active.map((f) => findingInTemplateTerms(f, options.rewriters))) {
+    for (const finding of active) {
       // file:line:col, as compilers print it, so that editors and terminals link to the place.
       const where = finding.line !== undefined ? ` ${finding.template}:${finding.line}:${finding.column ?? 1}` : '';
       const label = LABEL[finding.severity];
