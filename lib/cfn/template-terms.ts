@@ -22,6 +22,8 @@ interface Term {
   value: string;
   /** More than one when the value is ambiguous (then it stays resolved, with a note). */
   candidates: Candidate[];
+  /** Found between hyphens too: the account and Region are distinctive enough (`${AWS::AccountId}-reports`). */
+  loose: boolean;
 }
 
 export interface TermMap {
@@ -38,6 +40,8 @@ export interface TermMap {
 const MIN_VALUE_LENGTH = 3;
 /** What may surround a value found inside a longer string: ARN, path and host separators. */
 const BOUNDARY = new Set([':', '/', '.', '*']);
+const LOOSE_BOUNDARY = new Set([...BOUNDARY, '-', '_']);
+const LOOSE_VARIABLES = new Set(['AWS::AccountId', 'AWS::Region']);
 /** Resource attributes name a value best, then pseudo parameters, then template parameters. */
 const RANK = { resource: 2, pseudo: 1, parameter: 0 } as const;
 
@@ -113,7 +117,11 @@ export function templateTerms(t: TemplateAnalysis, language: 'YAML' | 'JSON'): T
   add(t.pseudo.partition, RANK.pseudo, { variable: 'AWS::Partition', generated: false });
   const parameters = isRecord(t.template.Parameters) ? Object.keys(t.template.Parameters) : [];
   for (const name of parameters) add(t.resolve({ Ref: name }), RANK.parameter, { variable: name, generated: false });
-  const terms = [...byValue].map(([value, { candidates }]) => ({ value, candidates }));
+  const terms = [...byValue].map(([value, { candidates }]) => ({
+    value,
+    candidates,
+    loose: candidates.every((c) => LOOSE_VARIABLES.has(c.variable)),
+  }));
   terms.sort((a, b) => b.value.length - a.value.length);
   return { language, terms, dependents: dependencyGraph(t, ids), roles };
 }
@@ -154,8 +162,7 @@ export function inTemplateTerms(
   let literal = '';
   let at = 0;
   while (at < text.length) {
-    const variable =
-      at === 0 || BOUNDARY.has(text[at - 1] as string) ? termAt(text, at, terms, avoid, notes) : undefined;
+    const variable = termAt(text, at, terms, avoid, notes);
     if (variable === undefined) {
       literal += text[at];
       at++;
@@ -183,10 +190,14 @@ function termAt(
   avoid: ReadonlySet<string>,
   notes: Set<string>,
 ): { variable: string; length: number } | undefined {
+  const before = at === 0 ? undefined : (text[at - 1] as string);
+  if (before !== undefined && !LOOSE_BOUNDARY.has(before)) return undefined;
   for (const term of terms.terms) {
+    const boundary = term.loose ? LOOSE_BOUNDARY : BOUNDARY;
+    if (before !== undefined && !boundary.has(before)) continue;
     const end = at + term.value.length;
     if (end > text.length || !text.startsWith(term.value, at)) continue;
-    if (end < text.length && !BOUNDARY.has(text[end] as string)) continue;
+    if (end < text.length && !boundary.has(text[end] as string)) continue;
     const usable = term.candidates.filter((c) => c.owner === undefined || !avoid.has(c.owner));
     const [only] = usable;
     if (usable.length === 1 && only) return { variable: only.variable, length: term.value.length };

@@ -57,6 +57,16 @@ describe('templateTerms and inTemplateTerms', () => {
       'arn:aws:s3:::production/*',
       { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::production/*' },
     ],
+    [
+      'the account and Region inside a name',
+      'arn:aws:s3:::123456789012-us-east-1-reports/*',
+      { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${AWS::AccountId}-${AWS::Region}-reports/*' },
+    ],
+    [
+      'a parameter not inside a hyphenated name',
+      'arn:aws:s3:::prod-data',
+      { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::prod-data' },
+    ],
     ['nothing known', 'incoming/', 'incoming/'],
     ['a wildcard', '*', '*'],
   ])('%s', (_label, value, expected) => {
