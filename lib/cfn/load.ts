@@ -23,6 +23,8 @@ export interface Position {
 export interface LoadedDocument {
   file: string;
   value: unknown;
+  /** How the document is written (fixes are printed the same way). */
+  language?: 'JSON' | 'YAML';
   /** Line and column of the value at `path`, or of its closest ancestor that exists. */
   locate(path: JsonPath): Position | undefined;
 }
@@ -90,6 +92,7 @@ export function parseDocumentText(text: string, file: string): LoadedDocument {
       return {
         file,
         value,
+        language: 'JSON',
         locate: (path) => {
           positions ??= jsonPositions(text);
           lines ??= lineStarts(text);
@@ -104,7 +107,7 @@ export function parseDocumentText(text: string, file: string): LoadedDocument {
     }
   }
   const yaml = parseYaml(text, file);
-  return { file, value: yaml.value, locate: yaml.locate };
+  return { file, value: yaml.value, language: 'YAML', locate: yaml.locate };
 }
 
 /** Offsets where each line starts. */

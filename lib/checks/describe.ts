@@ -2,7 +2,7 @@
 import { stringify } from 'yaml';
 import type { Evaluation } from '../iam';
 import type { Need } from '../needs/types';
-import { leastPrivilegePolicy } from '../needs/policy';
+import { leastPrivilegePolicy, type PolicyStatement } from '../needs/policy';
 import type { NeedResult } from './types';
 
 export function describeDenial(evaluation: Evaluation): string {
@@ -43,9 +43,14 @@ export function firstFailure(result: NeedResult): { action: string; resource: st
 
 const snippets = new Map<string, string>();
 
-/** A YAML policy statement to paste into the role for these needs (memoized: many findings share one). */
-export function statementSnippet(needs: Need[]): string {
+/** The statements to paste into the role for these needs, as data and as YAML (many findings share one). */
+export function statementFix(needs: Need[]): { statements: PolicyStatement[]; snippet: string } {
   const statements = leastPrivilegePolicy(needs).Statement;
+  return { statements, snippet: snippetOf(statements) };
+}
+
+/** Statements as the YAML list a fix shows (memoized: many findings share one). */
+export function snippetOf(statements: readonly PolicyStatement[]): string {
   const key = JSON.stringify(statements);
   let snippet = snippets.get(key);
   if (snippet === undefined) {

@@ -47,6 +47,7 @@ function toFinding(rule: RuleMeta, machine: StateMachineModel, draft: FindingDra
     message: displayValue(formatTemplate(rule.messages, draft.messageId, draft.data, rule.id)),
     fix: displayValue(fix),
   };
+  if (draft.fixStatements) finding.fixStatements = draft.fixStatements;
   const origin = draft.origin ?? machine.origin;
   if (origin) finding.origin = origin;
   return finding;

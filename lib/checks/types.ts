@@ -3,6 +3,7 @@
 import type { Evaluation, AccessRequest, PolicyProblem } from '../iam';
 import type { Catalogue } from '../iam/catalogue';
 import type { Origin, RoleModel, StateMachineModel } from '../model/state-machine';
+import type { PolicyStatement } from '../needs/policy';
 import type { Need, NeedsResult } from '../needs/types';
 import type { ResourceAccess } from './resource-access';
 
@@ -30,6 +31,8 @@ export interface Finding {
   resources: string[];
   message: string;
   fix: string;
+  /** The statements the fix shows, as data (resolved; reports print them in the template's terms). */
+  fixStatements?: PolicyStatement[];
   origin?: Origin;
   /** Line and column in the template, when the finding's origin could be located. */
   line?: number;
@@ -49,6 +52,8 @@ export interface FindingDraft<MessageId extends string = string, FixId extends s
   /** One of the rule's fix templates, filled with `fixData`; without it the rule's general fix applies. */
   fix?: FixId;
   fixData?: MessageData;
+  /** The policy statements the fix shows, when it shows some. */
+  fixStatements?: PolicyStatement[];
   origin?: Origin;
   severity?: Severity;
 }

@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import { RULES } from '../checks/registry';
 import type { Finding } from '../checks/types';
 import { failsAt, renderJson, type Report } from '../report/report';
+import type { FixRewriters } from '../report/terms';
 import { renderSarif } from '../report/sarif';
 import { renderText, summaryLine } from '../report/text';
 import type { REPORT_FORMATS } from './args';
@@ -19,6 +20,8 @@ export interface OutputOptions {
 export interface ReportContext {
   stacks?: ReadonlyMap<string, string>;
   isExternalSuppression?: (finding: Finding) => boolean;
+  /** Fixes in the terms of each finding's template. */
+  rewriters?: FixRewriters;
 }
 
 /** Colour on a terminal only, never with NO_COLOR; FORCE_COLOR forces it (as picocolors reads them, less its CI rule). */
@@ -45,7 +48,7 @@ export function printReport(report: Report, options: OutputOptions, context: Rep
   const format = options.format ?? 'text';
   const toFile = options.output !== undefined;
   let text: string;
-  if (format === 'json') text = renderJson(report);
+  if (format === 'json') text = renderJson(report, context.rewriters);
   else if (format === 'sarif')
     text = renderSarif(report, RULES, VERSION, {
       cwd: process.cwd(),
@@ -59,6 +62,7 @@ export function printReport(report: Report, options: OutputOptions, context: Rep
       ...(useColour(io, toFile) ? { colors: pc.createColors(true) } : {}),
       ...(columns !== undefined ? { width: columns } : {}),
       ...(context.stacks ? { stacks: context.stacks } : {}),
+      ...(context.rewriters ? { rewriters: context.rewriters } : {}),
     });
   }
   if (options.output !== undefined) writeAtomically(options.output, text);

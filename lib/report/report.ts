@@ -3,6 +3,7 @@ import { RULES } from '../checks/registry';
 import type { Finding, MachineAnalysis, Severity } from '../checks/types';
 import { SEVERITY_RANK } from '../checks/types';
 import { leastPrivilegePolicy, type PolicyDocument } from '../needs/policy';
+import { findingsInTemplateTerms, type FixRewriters } from './terms';
 
 /** The levels `--fail-on`, the hook's FAIL_ON and the custom resource's FailOn take, most severe first. */
 export const FAIL_ON_LEVELS = ['error', 'unverified', 'warning', 'info', 'never'] as const;
@@ -116,8 +117,8 @@ export function buildReport(analyses: MachineAnalysis[], findings: Finding[], fa
 
 export const machineKey = (template: string, stateMachine: string) => `${template}\u0000${stateMachine}`;
 
-export function groupByMachine(findings: Finding[]): Map<string, Finding[]> {
-  const groups = new Map<string, Finding[]>();
+export function groupByMachine<F extends Pick<Finding, 'template' | 'stateMachine'>>(findings: F[]): Map<string, F[]> {
+  const groups = new Map<string, F[]>();
   for (const finding of findings) {
     const key = machineKey(finding.template, finding.stateMachine);
     const group = groups.get(key);
@@ -127,7 +128,10 @@ export function groupByMachine(findings: Finding[]): Map<string, Finding[]> {
   return groups;
 }
 
-export function renderJson(report: Report): string {
-  const findings = report.findings.map(({ origin: _origin, ...finding }) => finding);
+/** JSON output; with rewriters, fix texts and fixStatements are in the terms of each finding's template. */
+export function renderJson(report: Report, rewriters?: FixRewriters): string {
+  const findings = findingsInTemplateTerms(report.findings, rewriters).map(
+    ({ origin: _origin, ...finding }) => finding,
+  );
   return `${JSON.stringify({ ...report, findings }, null, 2)}\n`;
 }

@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import type { Finding } from '../checks/types';
 import { groupByMachine, machineKey, type Report } from './report';
+import { findingsInTemplateTerms, policyInTemplateTerms, type FixRewriters } from './terms';
 
 const LABEL: Record<Finding['severity'], string> = { error: 'error  ', warning: 'warning', info: 'info   ' };
 
@@ -14,6 +15,8 @@ export interface TextOptions {
   width?: number;
   /** Stack (CDK construct path) of each template file, shown beside it. */
   stacks?: ReadonlyMap<string, string>;
+  /** Fixes and policies in the terms of the template each state machine comes from. */
+  rewriters?: FixRewriters;
 }
 
 /** Wraps prose lines (those indented by exactly `base`) at spaces only, so ARNs and paths stay whole;
@@ -55,7 +58,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const verdict = (text: string) =>
     !c ? text : text === 'FAIL' ? c.bold(c.red(text)) : text === 'PASS' ? c.green(text) : c.yellow(text);
   const out: string[] = [];
-  const byMachine = groupByMachine(report.findings);
+  const byMachine = groupByMachine(findingsInTemplateTerms(report.findings, options.rewriters));
   for (const machine of report.stateMachines) {
     const findings = byMachine.get(machineKey(machine.template, machine.stateMachine)) ?? [];
     const active = findings.filter((f) => !f.suppressed);
@@ -81,8 +84,19 @@ export function renderText(report: Report, options: TextOptions = {}): string {
           f.rule === 'missing-recommended-permission',
       )
     ) {
-      out.push(wrap('  Least-privilege policy for this state machine (YAML, paste as a PolicyDocument):', width, 2, 4));
-      out.push(indent(stringify(machine.leastPrivilegePolicy).trimEnd(), 4));
+      const policy = policyInTemplateTerms(
+        machine.leastPrivilegePolicy,
+        options.rewriters?.(machine.template, machine.stateMachine),
+      ) ?? { language: 'YAML', text: stringify(machine.leastPrivilegePolicy).trimEnd() };
+      out.push(
+        wrap(
+          `  Least-privilege policy for this state machine (${policy.language}, paste as a PolicyDocument):`,
+          width,
+          2,
+          4,
+        ),
+      );
+      out.push(indent(policy.text, 4));
     }
     out.push('');
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli';
+import { ROOT, runCli } from '../helpers/cli';
 import { FIXTURES } from '../helpers/fixtures';
 
 const check = (name: string) => join(FIXTURES, 'check', `${name}.json`);
@@ -47,12 +47,16 @@ describe('dmap-guard check', () => {
     expect(report.summary).toMatchObject({ stateMachines: 1, errors: 1, failOn: 'error', failed: true });
   });
 
-  it('groups text output per state machine with a least-privilege YAML snippet to paste', async () => {
+  it('groups text output per state machine with a least-privilege snippet to paste, in the template language', async () => {
     const { stdout } = await runCli(['check', check('missing-start-execution')]);
     expect(stdout).toMatch(/Machine \(STANDARD, 1 Distributed Map\) — FAIL/);
     expect(stdout).toMatch(/error {3}missing-permission \S+missing-start-execution\.json:\d+:\d+: /);
-    expect(stdout).toMatch(/Least-privilege policy for this state machine \(YAML/);
-    expect(stdout).toMatch(/- Sid: StartChildWorkflowExecutions/);
+    // A JSON template gets JSON to paste.
+    expect(stdout).toMatch(/Least-privilege policy for this state machine \(JSON/);
+    expect(stdout).toMatch(/"Sid": "StartChildWorkflowExecutions"/);
+    const yaml = await runCli(['check', join(ROOT, 'examples', 'image-pipeline', 'template.yaml')]);
+    expect(yaml.stdout).toMatch(/Least-privilege policy for this state machine \(YAML/);
+    expect(yaml.stdout).toMatch(/- Sid: StartChildWorkflowExecutions/);
   });
 
   it('writes SARIF 2.1.0 with rules and template line numbers', async () => {

@@ -90,4 +90,64 @@ describe('dmap-guard policy', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
+
+  it('fills ${Key} placeholders of a SAM definition from --substitution', async () => {
+    const sam = {
+      ...DEFINITION,
+      States: {
+        Map: {
+          ...DEFINITION.States.Map,
+          ItemReader: { ...DEFINITION.States.Map.ItemReader, Parameters: { Bucket: '${InputBucket}', Key: 'k.csv' } },
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: '${Results}' } },
+        },
+      },
+    };
+    const file = write('sam.asl.json', JSON.stringify(sam));
+    const { code, stdout, stderr } = await runCli([
+      'policy',
+      file,
+      '--state-machine-arn',
+      ARN,
+      '--substitution',
+      'InputBucket=input-data',
+      '--substitution',
+      'Results=results-bucket',
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const resources = JSON.parse(stdout).Statement.flatMap((s: { Resource: string | string[] }) => [s.Resource].flat());
+    expect(resources).toContain('arn:aws:s3:::input-data/k.csv');
+    expect(resources).toContain('arn:aws:s3:::results-bucket/*');
+    expect(stdout).not.toContain('${');
+  });
+
+  it('warns on stderr, naming it, about a --kms-key bucket no ItemReader or ResultWriter uses', async () => {
+    const file = write(
+      'kms.json',
+      JSON.stringify({
+        ...DEFINITION,
+        States: {
+          Map: {
+            ...DEFINITION.States.Map,
+            ItemReader: { ...DEFINITION.States.Map.ItemReader, Parameters: { Bucket: 'used', Key: 'k.csv' } },
+          },
+        },
+      }),
+    );
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const { code, stdout, stderr } = await runCli([
+      'policy',
+      file,
+      '--state-machine-arn',
+      ARN,
+      '--kms-key',
+      `used=${key}`,
+      '--kms-key',
+      `unused-bucket=${key}`,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(key);
+    expect(stderr).toMatch(/^warning: --kms-key names bucket unused-bucket, which no ItemReader or ResultWriter/m);
+    expect(stderr).not.toMatch(/bucket used,/);
+  });
 });

@@ -1,5 +1,5 @@
 import { DOCS } from '../../needs/types';
-import { firstFailure, sourceOf, statementSnippet } from '../describe';
+import { firstFailure, sourceOf, statementFix } from '../describe';
 import { grantsForAction } from '../grants';
 import { resourcePolicyFix } from '../resource-access';
 import { defineRule, type FindingDraft, type MachineAnalysis } from '../types';
@@ -35,6 +35,7 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
     ];
     const { need } = result;
     const gap = resourcePolicyFix(result.results.filter((r) => failing.includes(r.request.action)));
+    const fix = statementFix([need]);
     drafts.push({
       messageId: 'notAllowed',
       data: {
@@ -48,7 +49,8 @@ export function deniedNeedFindings(analysis: MachineAnalysis, tier: 'required' |
       state: need.source.state,
       actions: failing,
       resources: need.resources,
-      ...(gap ?? { fix: 'addStatement' as const, fixData: { statement: statementSnippet([need]) } }),
+      // A resource-policy gap is fixed in the key or bucket policy; the role's own gap by a statement to paste.
+      ...(gap ?? { fix: 'addStatement' as const, fixData: { statement: fix.snippet }, fixStatements: fix.statements }),
     });
   }
   return drafts;

@@ -1,6 +1,6 @@
 import { passRoleDrafts, wildcardReach } from '../catalogue-checks';
 import { DOCS } from '../../needs/types';
-import { statementSnippet } from '../describe';
+import { statementFix } from '../describe';
 import type { MatchedStatement } from '../../iam';
 import {
   grantingPattern,
@@ -218,6 +218,9 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
       n.actions.some((a) => a.split(':')[0] === action.split(':')[0]),
     );
     const { messageId, data } = describe(grant, analysis.roleNeeds, analysis.catalogue);
+    const fix = statementFix(
+      sameAction.length > 0 ? sameAction : sameService.length > 0 ? sameService : [grant.probe.need],
+    );
     return {
       messageId,
       data: { ...data, statement: label },
@@ -225,11 +228,8 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
       actions: [action.endsWith('DmapGuardAnyOtherAction') ? grantingPattern(grant.statement, action) : action],
       resources: [grantingResource(grant.statement, grant.probe.request.resource)],
       fix: 'scopeToNeeds',
-      fixData: {
-        statements: statementSnippet(
-          sameAction.length > 0 ? sameAction : sameService.length > 0 ? sameService : [grant.probe.need],
-        ),
-      },
+      fixData: { statements: fix.snippet },
+      fixStatements: fix.statements,
       ...(origin ? { origin } : {}),
     };
   });

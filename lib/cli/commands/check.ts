@@ -1,12 +1,13 @@
 // dmap-guard check: analyse CloudFormation/SAM templates (files, folders, cdk.out, stdin) offline.
 import { Option, type Command } from '@commander-js/extra-typings';
 import { analyzeTemplates } from '../../cfn/machines';
-import type { TemplateOptions } from '../../cfn/template';
+import { TemplateAnalysis, type TemplateOptions } from '../../cfn/template';
 import { machineCatalogue } from '../../checks/machine-catalogue';
 import { readResourcePolicies } from '../../inputs/resource-policies';
 import { isTerraformPlan, terraformMachines } from '../../inputs/terraform';
 import { awsManagedPolicy, managedPoliciesVersion, MANAGED_POLICIES_PACKAGE } from '../../offline/managed-policies';
 import { readDocumentFile, type LoadedDocument } from '../../cfn/load';
+import { machineRewriter, templateTerms, type TermMap } from '../../cfn/template-terms';
 import { checkStateMachines } from '../../checks/analyze';
 import type { Finding } from '../../checks/types';
 import { partitionOf } from '../../model/arns';
@@ -16,6 +17,7 @@ import { parseSnapshot, type AccountSnapshot } from '../../model/snapshot';
 import type { StateMachineModel, Suppression } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import { buildReport, machineKey } from '../../report/report';
+import type { FixRewriter } from '../../report/terms';
 import { globMatch } from '../../iam/match';
 import { parsePairs, single, UsageError } from '../args';
 import { failOnOption, formatOption, outputOption, quietOption } from './options';
@@ -134,6 +136,7 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
   const stacks = new Map<string, string>();
   const found: StateMachineModel[] = [];
   const templateInputs: Array<{ doc: LoadedDocument; options: TemplateOptions }> = [];
+  const terms = new Map<string, TermMap>();
   for (const { doc, stack } of inputs) {
     docs.set(doc.file, doc);
     if (stack !== undefined) stacks.set(doc.file, stack);
@@ -156,20 +159,20 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
     const overrides = Object.fromEntries(
       Object.entries(parameterOverrides).filter(([name]) => Object.hasOwn(declared, name)),
     );
-    templateInputs.push({
-      doc,
-      options: {
-        region,
-        account,
-        partition,
-        parameterOverrides: overrides,
-        bucketKeys,
-        localDefinitions: args.allowOutsideDefinitions ? 'anywhere' : 'template-folder',
-        ...(snapshot ? { snapshot } : {}),
-        ...(resourcePolicies ? { resourcePolicies } : {}),
-        managedPolicies,
-      },
-    });
+    const options: TemplateOptions = {
+      region,
+      account,
+      partition,
+      parameterOverrides: overrides,
+      bucketKeys,
+      localDefinitions: args.allowOutsideDefinitions ? 'anywhere' : 'template-folder',
+      ...(snapshot ? { snapshot } : {}),
+      ...(resourcePolicies ? { resourcePolicies } : {}),
+      managedPolicies,
+    };
+    // What the resolver made up, mapped back to the template's intrinsics, so fixes paste as they are.
+    terms.set(doc.file, templateTerms(new TemplateAnalysis(doc, options), doc.language ?? 'YAML'));
+    templateInputs.push({ doc, options });
   }
   // Templates checked together are joined through Outputs.Export / Fn::ImportValue, as stacks deployed together.
   found.push(...analyzeTemplates(templateInputs));
@@ -211,6 +214,16 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
   // Suppressed by the config file when no suppression in the template matches (those are looked at first).
   const isExternalSuppression = (f: Finding) =>
     !(templateSuppressions.get(machineKey(f.template, f.stateMachine)) ?? []).some((s) => suppresses(s, f));
-  printReport(report, args, { stacks, isExternalSuppression }, io);
+  // Fixes name the template's resources, parameters and pseudo parameters instead of the values assumed for them.
+  const rewriters = new Map<string, FixRewriter | undefined>();
+  const rewriterFor = (template: string, stateMachine: string) => {
+    const key = machineKey(template, stateMachine);
+    if (!rewriters.has(key)) {
+      const map = terms.get(template);
+      rewriters.set(key, map && machineRewriter(map, stateMachine));
+    }
+    return rewriters.get(key);
+  };
+  printReport(report, args, { stacks, isExternalSuppression, rewriters: rewriterFor }, io);
   return report.summary.failed ? 1 : 0;
 }

@@ -4,7 +4,9 @@ import { DefinitionError, parseDefinition } from '../../asl/definition';
 import { readDocumentFile } from '../../cfn/load';
 import { InputError } from '../../model/errors';
 import { parseStateMachineArn } from '../../model/arns';
-import { deriveNeeds } from '../../needs';
+import { deriveBaseNeeds } from '../../needs';
+import { applySubstitutions } from '../../cfn/intrinsics';
+import { own } from '../../model/json';
 import { leastPrivilegePolicy } from '../../needs/policy';
 import { Option, type Command } from '@commander-js/extra-typings';
 import { choice, parsePairs, single, UsageError } from '../args';
@@ -28,6 +30,10 @@ function definePolicy(program: Command) {
       ),
     )
     .option('--kms-key <bucket=keyArn...>', 'a bucket that uses SSE-KMS and its key')
+    .option(
+      '--substitution <Key=Value...>',
+      'fills ${Key} in the definition, as DefinitionSubstitutions do (a SAM or CloudFormation definition file)',
+    )
     .addOption(new Option('--format <json|yaml>', 'output format (default json)').argParser(choice(['json', 'yaml'])));
 }
 
@@ -46,22 +52,29 @@ function runPolicy(file: string, args: PolicyOptions, io: CliIO): number {
       `policy: --state-machine-arn must look like arn:aws:states:<region>:<account>:stateMachine:<name>; got "${arn}"`,
     );
   const doc = readDocumentFile(file);
+  const substitutions = parsePairs(args.substitution ?? [], 'substitution');
   let definition;
   try {
-    definition = parseDefinition(doc.value);
+    definition = parseDefinition(applySubstitutions(doc.value, substitutions));
   } catch (error) {
     if (error instanceof DefinitionError) throw new InputError(file, error.detail, { path: error.path });
     throw error;
   }
-  const result = deriveNeeds(definition, {
+  const bucketKeys = parsePairs(args.kmsKey ?? [], 'kms-key');
+  const base = deriveBaseNeeds(definition, {
     ...parts,
     type: args.stateMachineType ?? 'STANDARD',
-    bucketKeys: parsePairs(args.kmsKey ?? [], 'kms-key'),
+    bucketKeys,
     logging: false,
     tracing: false,
   });
+  const result = base.withBucketKeys((bucket) => own(bucketKeys, bucket));
   const policy = leastPrivilegePolicy(result.needs);
   io.out(args.format === 'yaml' ? stringify(policy) : `${JSON.stringify(policy, null, 2)}\n`);
+  for (const bucket of Object.keys(bucketKeys).filter((b) => !base.keyedBuckets.includes(b)))
+    io.err(
+      `warning: --kms-key names bucket ${bucket}, which no ItemReader or ResultWriter of ${file} uses; its key is not used`,
+    );
   for (const problem of result.problems) io.err(`warning: ${problem.state}.${problem.field}: ${problem.message}`);
   for (const need of result.needs.filter((n) => n.runtime)) {
     io.err(
