@@ -16,7 +16,7 @@ export function suppressionsOf(t: TemplateAnalysis, id: string): Suppression[] {
 }
 
 /** Rule ids that were renamed: suppressions written for the old id keep working. */
-const RULE_ALIASES = new Map([['unverifiable-policy', 'unverifiable']]);
+export const RULE_ALIASES: ReadonlyMap<string, string> = new Map([['unverifiable-policy', 'unverifiable']]);
 
 /** Suppressions as written in template Metadata or a --config file; a missing reason is an input error. */
 export function parseSuppressions(value: unknown, file: string, path: string): Suppression[] {

@@ -1,5 +1,6 @@
 // The check configuration file: --config, else `.dmap-guard.yaml` in the working directory, else in the
 // templates' folder. Suppressions name rules the registry knows (or an alias of one).
+import { RULE_ALIASES } from '../cfn/suppressions';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readDocumentFile } from '../cfn/load';
@@ -22,18 +23,13 @@ export interface Config {
   suppress: Array<Suppression & { stateMachine?: string }>;
 }
 
-/** Rule ids that were renamed: either name is accepted and means the one the registry has. */
-const RULE_ALIASES: ReadonlyArray<readonly [string, string]> = [['unverifiable-policy', 'unverifiable']];
-
 /** The registry's id for a rule id or its alias; undefined for an unknown id. */
 export function canonicalRuleId(id: string): string | undefined {
   const known = new Set(RULES.map((r) => r.id));
   if (known.has(id)) return id;
-  for (const [a, b] of RULE_ALIASES) {
-    if (id === a && known.has(b)) return b;
-    if (id === b && known.has(a)) return a;
-  }
-  return undefined;
+  // Renamed rules: the old id means the one the registry has (lib/cfn/suppressions.ts).
+  const renamed = RULE_ALIASES.get(id);
+  return renamed !== undefined && known.has(renamed) ? renamed : undefined;
 }
 
 /** Suppressions with their rule ids checked against the registry (and aliases resolved). */
