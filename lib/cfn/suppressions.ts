@@ -16,7 +16,10 @@ export function suppressionsOf(t: TemplateAnalysis, id: string): Suppression[] {
 }
 
 /** Rule ids that were renamed: suppressions written for the old id keep working. */
-export const RULE_ALIASES: ReadonlyMap<string, string> = new Map([['unverifiable-policy', 'unverifiable']]);
+export const RULE_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['unverifiable-policy', 'unverifiable'],
+  ['unmodeled-integration', 'unverifiable'],
+]);
 
 /** Suppressions as written in template Metadata or a --config file; a missing reason is an input error. */
 export function parseSuppressions(value: unknown, file: string, path: string): Suppression[] {

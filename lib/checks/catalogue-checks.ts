@@ -1,6 +1,6 @@
 // Checks that need the IAM catalogue: actions that do not exist, grants on a resource type the action does not
 // act on, and how far a wildcard action reaches. Each returns drafts; the rules that own the finding ids
-// (invalid-policy, over-broad-grant, unmodeled-integration) call them. Without a catalogue they find nothing.
+// (invalid-policy, over-broad-grant, unverifiable) call them. Without a catalogue they find nothing.
 import { actionMatches } from '../iam/match';
 import { editDistance, globFitsFormat, type Catalogue } from '../iam/catalogue';
 import type { Statement } from '../iam';
@@ -174,7 +174,7 @@ export function wildcardReach(
   return `${pattern} reaches ${reached.length} actions, ${beyond} of them beyond what the state machines need`;
 }
 
-/** unmodeled-integration: a derived need names an action the catalogue does not know (the aws-sdk mapping is off). */
+/** unverifiable: a derived need names an action the catalogue does not know (the aws-sdk mapping is off). */
 export function unknownNeedActionDrafts(
   analysis: MachineAnalysis,
   catalogue: Catalogue | undefined,

@@ -6,7 +6,6 @@ import { missingRecommendedPermission } from './rules/missing-recommended-permis
 import { overBroadGrant } from './rules/over-broad-grant';
 import { ruleError } from './rules/rule-error';
 import { runtimeResource } from './rules/runtime-resource';
-import { unmodeledIntegration } from './rules/unmodeled-integration';
 import { untrustedExecutionRole } from './rules/untrusted-execution-role';
 import { unverifiable } from './rules/unverifiable';
 import type { Rule } from './types';
@@ -20,6 +19,5 @@ export const RULES: Rule[] = [
   runtimeResource,
   unverifiable,
   invalidPolicy,
-  unmodeledIntegration,
   ruleError,
 ];

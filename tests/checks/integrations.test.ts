@@ -86,14 +86,14 @@ describe('iam:PassRole', () => {
     ],
   });
 
-  it('ECS task definition roles: no PassRole grant is an unmodeled-integration warning, not an error', async () => {
+  it('ECS task definition roles: no PassRole grant is an unverifiable warning, not an error', async () => {
     const ecs = definitionFor(findIntegration('ecs:runTask', '.sync')!, { TaskDefinition: 'web:3', Cluster: 'jobs' });
     const ecsPolicy = leastPrivilegePolicy(
       deriveNeeds(parseDefinition(ecs), CONTEXT).needs.filter((n) => !n.actions.includes('iam:PassRole')),
     );
     const result = await findings(ecs, ecsPolicy);
     expect(result.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(result.filter((f) => f.rule === 'unmodeled-integration')).toEqual([
+    expect(result.filter((f) => f.rule === 'unverifiable')).toEqual([
       expect.objectContaining({
         severity: 'warning',
         action: 'iam:PassRole',
@@ -206,7 +206,7 @@ describe('catalogue checks', () => {
     ).toBe(true);
   });
 
-  it('an aws-sdk call whose derived action does not exist is an unmodeled-integration warning', async () => {
+  it('an aws-sdk call whose derived action does not exist is an unverifiable warning', async () => {
     const sdk = {
       StartAt: 'T',
       States: {
@@ -220,7 +220,7 @@ describe('catalogue checks', () => {
     };
     const sdkPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
     const result = await findings(sdk, sdkPolicy, catalogue);
-    expect(result.filter((f) => f.rule === 'unmodeled-integration')).toEqual([
+    expect(result.filter((f) => f.rule === 'unverifiable')).toEqual([
       expect.objectContaining({ severity: 'warning', action: 's3:FrobnicateBucket' }),
     ]);
   });

@@ -29,7 +29,8 @@ const ERROR = finding('missing-permission', 'error');
 const UNVERIFIED = finding('unverifiable', 'warning');
 const RUNTIME = finding('runtime-resource', 'warning');
 const WARNING = finding('missing-recommended-permission', 'warning');
-const INFO = finding('unmodeled-integration', 'info');
+const INFO = finding('invalid-policy', 'info');
+const UNMODELED = finding('unverifiable', 'warning', { messageId: 'notChecked' });
 
 describe('verdictOf', () => {
   it.each([
@@ -37,7 +38,8 @@ describe('verdictOf', () => {
     ['warnings only', [WARNING], 'pass'],
     ['an unverifiable finding', [WARNING, UNVERIFIED], 'unverified'],
     ['a run-time value', [RUNTIME], 'unverified'],
-    ['an unmodeled integration', [INFO], 'unverified'],
+    ['an unmodeled integration', [UNMODELED], 'unverified'],
+    ['info only', [INFO], 'pass'],
     ['an error beside an unverifiable finding', [UNVERIFIED, ERROR], 'fail'],
     ['a suppressed unverifiable finding', [{ ...UNVERIFIED, suppressed: { reason: 'reviewed' } }], 'pass'],
   ] as Array<[string, Finding[], string]>)('%s: %s', (_name, findings, expected) => {

@@ -2,6 +2,13 @@
 // A machine with any of these findings is UNVERIFIED, never PASS (lib/report/report.ts verdictOf).
 import { sourceOf } from '../describe';
 import { trustOf } from '../trust';
+import {
+  UNMODELED_FIXES,
+  UNMODELED_MESSAGES,
+  unmodeledDrafts,
+  type UnmodeledFixId,
+  type UnmodeledMessageId,
+} from '../unmodeled';
 import { defineRule, type FindingDraft, type NeedResult } from '../types';
 
 type MessageId =
@@ -13,8 +20,9 @@ type MessageId =
   | 'needUndecided'
   | 'resourceUndecided'
   | 'machineUndecided'
-  | 'trustUndecided';
-type FixId = 'provideContextKeys' | 'undecided' | 'resourcePolicy' | 'remedy' | 'trustStates';
+  | 'trustUndecided'
+  | UnmodeledMessageId;
+type FixId = 'provideContextKeys' | 'undecided' | 'resourcePolicy' | 'remedy' | 'trustStates' | UnmodeledFixId;
 
 /** Statuses of a need that is neither proven nor disproven ('unknown' comes with three-valued evaluation). */
 const UNDECIDED: ReadonlySet<string> = new Set(['unproven', 'unknown']);
@@ -87,6 +95,7 @@ export const unverifiable = defineRule({
     resourceUndecided: 'Cannot decide {{tier}} {{actions}} on {{resources}} ({{source}}): {{reasons}}.',
     machineUndecided: 'Cannot decide {{subject}}: {{reason}}.',
     trustUndecided: 'Cannot decide whether Step Functions can assume role {{role}}: {{reason}}.',
+    ...UNMODELED_MESSAGES,
   },
   fixes: {
     provideContextKeys:
@@ -96,6 +105,7 @@ export const unverifiable = defineRule({
     resourcePolicy:
       'Pass the key or bucket policy with --resource-policies (README "Resource policies": aws kms get-key-policy, aws s3api get-bucket-policy), or check in the account (dmap-guard audit, the hook), which reads it.',
     remedy: '{{remedy}}',
+    ...UNMODELED_FIXES,
     trustStates:
       'Trust the service principal states.amazonaws.com with sts:AssumeRole, with conditions only on aws:SourceArn and aws:SourceAccount.',
   },
@@ -107,6 +117,8 @@ export const unverifiable = defineRule({
       fix: 'remedy',
       fixData: { remedy: entry.remedy },
     }));
+    // Tasks whose permissions cannot be derived or checked: the role may lack them, nothing proves it has them.
+    drafts.push(...unmodeledDrafts(analysis));
     const needs = analysis.needResults.filter((r) => r.need.tier !== 'optional').length;
     if (!role) {
       drafts.push({ messageId: 'roleUnresolved', data: { role: machine.roleReference ?? 'unknown', needs } });

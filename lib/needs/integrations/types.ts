@@ -52,7 +52,7 @@ export interface IntegrationRow {
   rule?: string;
   /** Values the service uses when an argument is absent. */
   defaults?: Record<string, string>;
-  /** What dmap-guard cannot check for this integration, reported as unmodeled-integration. */
+  /** What dmap-guard cannot check for this integration, reported by the unverifiable rule. */
   unverifiable?: string;
   /** Only when this argument has this value (`Field=VALUE`). */
   unverifiableWhen?: string;
