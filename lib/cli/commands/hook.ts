@@ -1,6 +1,7 @@
 // dmap-guard hook: run the real hook handler on an event file, offline, and print its response.
 import { readFileSync } from 'node:fs';
 import { readDocumentFile } from '../../cfn/load';
+import { readResourcePolicies } from '../../inputs/resource-policies';
 import { InputError } from '../../model/errors';
 import { EmbeddedBackend } from '../../offline/backend';
 import { hookConfig } from '../../lambda/hook/config';
@@ -28,7 +29,13 @@ function defineHook(program: Command) {
         "the stack's template (what GetTemplate would return; also the STACK payload)",
       ).argParser(single),
     )
-    .option('--bucket-key <bucket=keyArn...>', 'SSE-KMS key of a bucket');
+    .option('--bucket-key <bucket=keyArn...>', 'SSE-KMS key of a bucket')
+    .addOption(
+      new Option(
+        '--resource-policies <file>',
+        'key and bucket policies the hook would read from the account: JSON {"<key or bucket ARN>": <policy>}',
+      ).argParser(single),
+    );
 }
 
 type HookOptions = ReturnType<ReturnType<typeof defineHook>['opts']>;
@@ -51,6 +58,7 @@ async function runHook(eventFile: string, args: HookOptions, io: CliIO): Promise
     ...(args.snapshot !== undefined ? { snapshot: readSnapshot(args.snapshot) } : {}),
     ...(stackTemplate !== undefined ? { stackTemplate } : {}),
     bucketKeys: parsePairs(args.bucketKey ?? [], 'bucket-key'),
+    ...(args.resourcePolicies !== undefined ? { resourcePolicies: readResourcePolicies(args.resourcePolicies) } : {}),
   });
   const { response } = await handleHookRequest(event, () => backend, hookConfig(process.env));
   io.out(`${JSON.stringify(response, null, 2)}\n`);
