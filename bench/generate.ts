@@ -1,9 +1,21 @@
-// Generated templates with N state machines, each with its own role, policy and Distributed Map.
-export function generatedTemplate(machines: number): string {
+// Generated templates with N state machines, each with its own bucket and Distributed Map, and its own role and
+// policy, or (sharedRole) one role holding every machine's statements.
+export function generatedTemplate(machines: number, options: { sharedRole?: boolean } = {}): string {
   const resources: Record<string, unknown> = {};
+  const statements: unknown[] = [];
   for (let i = 0; i < machines; i++) {
     resources[`Bucket${i}`] = { Type: 'AWS::S3::Bucket' };
-    resources[`Role${i}`] = {
+    const role = options.sharedRole ? 'Role0' : `Role${i}`;
+    const own = [
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['s3:ListBucket', 's3:GetObject'],
+        Resource: [{ 'Fn::GetAtt': [`Bucket${i}`, 'Arn'] }, { 'Fn::Sub': `\${Bucket${i}.Arn}/*` }],
+      },
+    ];
+    statements.push(...own);
+    resources[role] = {
       Type: 'AWS::IAM::Role',
       Properties: {
         AssumeRolePolicyDocument: {
@@ -15,14 +27,7 @@ export function generatedTemplate(machines: number): string {
             PolicyName: 'machine',
             PolicyDocument: {
               Version: '2012-10-17',
-              Statement: [
-                { Effect: 'Allow', Action: 'states:StartExecution', Resource: '*' },
-                {
-                  Effect: 'Allow',
-                  Action: ['s3:ListBucket', 's3:GetObject'],
-                  Resource: [{ 'Fn::GetAtt': [`Bucket${i}`, 'Arn'] }, { 'Fn::Sub': `\${Bucket${i}.Arn}/*` }],
-                },
-              ],
+              Statement: own,
             },
           },
         ],
@@ -31,7 +36,7 @@ export function generatedTemplate(machines: number): string {
     resources[`Machine${i}`] = {
       Type: 'AWS::StepFunctions::StateMachine',
       Properties: {
-        RoleArn: { 'Fn::GetAtt': [`Role${i}`, 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [role, 'Arn'] },
         DefinitionString: {
           'Fn::Sub': JSON.stringify({
             StartAt: 'Map',
@@ -54,6 +59,11 @@ export function generatedTemplate(machines: number): string {
         },
       },
     };
+  }
+  if (options.sharedRole && machines > 0) {
+    const role = resources.Role0 as { Properties: { Policies: Array<{ PolicyDocument: { Statement: unknown[] } }> } };
+    const policy = role.Properties.Policies[0] as { PolicyDocument: { Statement: unknown[] } };
+    policy.PolicyDocument.Statement = statements;
   }
   return JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }, null, 1);
 }

@@ -185,10 +185,19 @@ function* checkSteps(
         : model;
     prepared.push({ machine, ...read });
   }
+  // Machines sharing a role are judged together: grants against the union of their needs, once per role.
   const needsByRole = new Map<string, Need[]>();
+  const machinesByRole = new Map<string, StateMachineModel[]>();
+  // A role is one role within one input (template, account): templates checked together may give different
+  // roles the same analysis name, and a role shared across templates is reported in each.
+  const roleKey = (machine: StateMachineModel) => `${machine.source}\u0000${machine.role?.arn ?? ''}`;
   for (const { machine, needs } of prepared) {
     if (!machine.role) continue;
-    needsByRole.set(machine.role.arn, [...(needsByRole.get(machine.role.arn) ?? []), ...needs.needs]);
+    const arn = roleKey(machine);
+    if (!needsByRole.has(arn)) needsByRole.set(arn, []);
+    if (!machinesByRole.has(arn)) machinesByRole.set(arn, []);
+    (needsByRole.get(arn) as Need[]).push(...needs.needs);
+    (machinesByRole.get(arn) as StateMachineModel[]).push(machine);
   }
 
   const analyses: MachineAnalysis[] = [];
@@ -235,7 +244,8 @@ function* checkSteps(
       machine,
       needs,
       needResults,
-      roleNeeds: role ? (needsByRole.get(role.arn) ?? []) : needs.needs,
+      roleNeeds: role ? (needsByRole.get(roleKey(machine)) ?? []) : needs.needs,
+      roleMachines: role ? (machinesByRole.get(roleKey(machine)) ?? [machine]) : [machine],
       policyProblems: role ? compileRole(role).problems : [],
     };
     if (role) analysis.role = role;

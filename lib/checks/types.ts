@@ -116,6 +116,8 @@ export interface MachineAnalysis {
   role?: RoleModel;
   /** Every need of every state machine that uses the same role: grants are judged against all of them. */
   roleNeeds: Need[];
+  /** The state machines of this check that use the same role, in order; the role's grants are judged once. */
+  roleMachines: StateMachineModel[];
   policyProblems: PolicyProblem[];
   /** The IAM catalogue for the services involved, when the face loaded one. */
   catalogue?: Catalogue;

@@ -1,10 +1,7 @@
-// audit: setup problems are usage errors (one line, exit 2, no stack, no SDK banner), progress on stderr,
-// and an over-broad grant of a shared role reported once.
+// audit: setup problems are usage errors (one line, exit 2, no stack, no SDK banner), and progress on stderr.
 import { awsUsageError } from '../../lib/aws/errors';
-import type { Finding, MachineAnalysis } from '../../lib/checks/types';
 import type { CliIO } from '../../lib/cli/io';
 import { progress } from '../../lib/cli/progress';
-import { groupSharedRoleFindings } from '../../lib/cli/shared-role';
 import { buildCli, runCli, spawnCli } from '../helpers/cli';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:orders';
@@ -139,43 +136,5 @@ describe('progress', () => {
     const lines: string[] = [];
     progress({ out: () => undefined, err: (l) => lines.push(l) }, 'reading', 2).step(ARN);
     expect(lines).toEqual([]);
-  });
-});
-
-describe('findings on a shared role', () => {
-  const role = 'arn:aws:iam::123456789012:role/shared';
-  const machine = (name: string) =>
-    ({
-      machine: { source: 'account 123456789012 us-east-1', id: `${ARN}-${name}`, role: { arn: role } },
-    }) as unknown as MachineAnalysis;
-  const finding = (name: string, rule = 'over-broad-grant'): Finding => ({
-    rule,
-    severity: 'warning',
-    template: 'account 123456789012 us-east-1',
-    stateMachine: `${ARN}-${name}`,
-    state: 'shared/inline',
-    messageId: 'broadStatement',
-    action: 's3:PutObject',
-    actions: ['s3:PutObject'],
-    resource: 'arn:aws:s3:::results/*',
-    resources: ['arn:aws:s3:::results/*'],
-    message: 'Statement W of inline policy inline of role shared allows s3:PutObject on the whole bucket.',
-    fix: 'Scope it',
-  });
-
-  it('reports an over-broad grant once per role, naming the machines that share it', () => {
-    const grouped = groupSharedRoleFindings(
-      [
-        finding('a'),
-        finding('b'),
-        finding('c'),
-        finding('a', 'missing-permission'),
-        finding('b', 'missing-permission'),
-      ],
-      [machine('a'), machine('b'), machine('c')],
-    );
-    expect(grouped.filter((f) => f.rule === 'over-broad-grant')).toHaveLength(1);
-    expect(grouped[0]?.message).toMatch(new RegExp(`Role ${role} is shared by ${ARN}-a, ${ARN}-b, ${ARN}-c\\.$`));
-    expect(grouped.filter((f) => f.rule === 'missing-permission')).toHaveLength(2); // each machine's own need
   });
 });

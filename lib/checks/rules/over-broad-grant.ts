@@ -84,31 +84,33 @@ export const overBroadGrant = defineRule<MessageId, FixId>({
   tags: ['iam', 'least-privilege'],
   messages: {
     wildcardAction:
-      '{{statement}} Action {{pattern}} grants {{service}} actions no state needs on {{resource}}{{reach}}.',
+      '{{statement}} Action {{pattern}} grants {{service}} actions no state needs on {{resource}}{{reach}}.{{shared}}',
     wildcardActionWithExample:
-      '{{statement}} Action {{pattern}} grants {{service}} actions no state needs (such as {{example}}) on {{resource}}{{reach}}.',
+      '{{statement}} Action {{pattern}} grants {{service}} actions no state needs (such as {{example}}) on {{resource}}{{reach}}.{{shared}}',
     otherStateMachine:
-      '{{statement}} allows {{action}} on {{resource}}, which reaches other state machines; only {{needed}} is needed.',
+      '{{statement}} allows {{action}} on {{resource}}, which reaches other state machines; only {{needed}} is needed.{{shared}}',
     otherExecution:
-      '{{statement}} allows {{action}} on {{resource}}, which reaches executions of other state machines; only {{needed}} is needed.',
+      '{{statement}} allows {{action}} on {{resource}}, which reaches executions of other state machines; only {{needed}} is needed.{{shared}}',
     otherBucket:
-      '{{statement}} allows {{action}} on {{resource}}, which reaches other buckets; only {{needed}} is needed.',
+      '{{statement}} allows {{action}} on {{resource}}, which reaches other buckets; only {{needed}} is needed.{{shared}}',
     bucketNamePrefix:
-      '{{statement}} allows {{action}} on {{resource}}, which also matches every bucket whose name starts the same way; only {{needed}} is needed.',
-    wholeBucket: '{{statement}} allows {{action}} on {{resource}}, the whole bucket, where {{needed}} suffices.',
+      '{{statement}} allows {{action}} on {{resource}}, which also matches every bucket whose name starts the same way; only {{needed}} is needed.{{shared}}',
+    wholeBucket:
+      '{{statement}} allows {{action}} on {{resource}}, the whole bucket, where {{needed}} suffices.{{shared}}',
     listWithoutPrefix:
-      '{{statement}} allows {{action}} on {{resource}} for any prefix (no s3:prefix condition), where the listing uses {{prefixes}}.',
-    anyKey: '{{statement}} allows {{action}} on {{resource}}, which reaches any KMS key; only {{needed}} is needed.',
+      '{{statement}} allows {{action}} on {{resource}} for any prefix (no s3:prefix condition), where the listing uses {{prefixes}}.{{shared}}',
+    anyKey:
+      '{{statement}} allows {{action}} on {{resource}}, which reaches any KMS key; only {{needed}} is needed.{{shared}}',
     otherFunction:
-      '{{statement}} allows {{action}} on {{resource}}, which reaches other Lambda functions; only {{needed}} is needed.',
-    otherResource: '{{statement}} allows {{action}} on {{resource}}, beyond the needed {{needed}}.',
-    unneededActions: `{{statement}} ${UNNEEDED}.`,
-    unusedOnResources: '{{statement}} grants {{unused}}.',
-    unneededActionsAndUnusedOnResources: `{{statement}} ${UNNEEDED}; it grants {{unused}}.`,
+      '{{statement}} allows {{action}} on {{resource}}, which reaches other Lambda functions; only {{needed}} is needed.{{shared}}',
+    otherResource: '{{statement}} allows {{action}} on {{resource}}, beyond the needed {{needed}}.{{shared}}',
+    unneededActions: `{{statement}} ${UNNEEDED}.{{shared}}`,
+    unusedOnResources: '{{statement}} grants {{unused}}.{{shared}}',
+    unneededActionsAndUnusedOnResources: `{{statement}} ${UNNEEDED}; it grants {{unused}}.{{shared}}`,
     passRoleUnscoped:
-      '{{statement}} allows iam:PassRole on {{resources}} without an iam:PassedToService condition: the workflow can hand any role to any service{{passed}}.',
+      '{{statement}} allows iam:PassRole on {{resources}} without an iam:PassedToService condition: the workflow can hand any role to any service{{passed}}.{{shared}}',
     trustsOthers:
-      'Statement {{statement}} of {{policy}} lets {{principals}} assume the execution role; only states.amazonaws.com needs to.',
+      'Statement {{statement}} of {{policy}} lets {{principals}} assume the execution role; only states.amazonaws.com needs to.{{shared}}',
   },
   fixes: {
     trustStatesOnly:
@@ -120,7 +122,15 @@ export const overBroadGrant = defineRule<MessageId, FixId>({
   check(analysis) {
     const { role, machine } = analysis;
     if (!role) return [];
-    return [...trustFindings(role), ...grantFindings(analysis, role, machine), ...passRoleDrafts(analysis)];
+    const roleMachines = analysis.roleMachines ?? [machine];
+    // A role's grants are judged once, against the union of its machines' needs, and reported on the first
+    // machine that uses it, naming the others (a shared role would otherwise repeat every finding per machine).
+    if (roleMachines.length > 0 && roleMachines[0] !== machine) return [];
+    const others = roleMachines.filter((m) => m !== machine).map((m) => m.id);
+    const shared = others.length > 0 ? ` Role ${role.arn} is also used by ${others.join(', ')}.` : '';
+    return [...trustFindings(role), ...grantFindings(analysis, role, machine), ...passRoleDrafts(analysis)].map(
+      (draft) => ({ ...draft, data: { ...draft.data, shared } }),
+    );
   },
 });
 

@@ -14,7 +14,6 @@ import type { CliIO } from '../io';
 import { liveResourcePolicies } from '../../checks/resource-side';
 import { progress } from '../progress';
 import { printReport } from '../report-output';
-import { groupSharedRoleFindings } from '../shared-role';
 import type { AuditOptions } from './audit-options';
 
 /** Machines read at once: enough to hide latency, few enough to stay under the IAM and Step Functions rate limits. */
@@ -52,7 +51,7 @@ export async function runAudit(args: AuditOptions, io: CliIO): Promise<number> {
       bucketKey: (bucket) => backend.bucketKey(bucket),
       resourcePolicy: liveResourcePolicies(backend),
     });
-    const report = buildReport(analyses, groupSharedRoleFindings(findings, analyses), args.failOn ?? 'error');
+    const report = buildReport(analyses, findings, args.failOn ?? 'error');
     printReport(report, args, {}, io);
     return report.summary.failed ? 1 : 0;
   } catch (error) {
