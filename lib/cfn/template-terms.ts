@@ -30,6 +30,8 @@ export interface TermMap {
   language: 'YAML' | 'JSON';
   /** Longest value first, so that an ARN wins over the name inside it. */
   terms: Term[];
+  /** The terms by their first MIN_VALUE_LENGTH characters, longest first: a position looks at its own only. */
+  byPrefix: Map<string, Term[]>;
   /** Logical ids that reference each logical id (Ref, Fn::GetAtt, Fn::Sub, DependsOn). */
   dependents: Map<string, Set<string>>;
   /** Logical ids each state machine's Role/RoleArn refers to. */
@@ -123,7 +125,14 @@ export function templateTerms(t: TemplateAnalysis, language: 'YAML' | 'JSON'): T
     loose: candidates.every((c) => LOOSE_VARIABLES.has(c.variable)),
   }));
   terms.sort((a, b) => b.value.length - a.value.length);
-  return { language, terms, dependents: dependencyGraph(t, ids), roles };
+  const byPrefix = new Map<string, Term[]>();
+  for (const term of terms) {
+    const prefix = term.value.slice(0, MIN_VALUE_LENGTH);
+    const same = byPrefix.get(prefix);
+    if (same) same.push(term);
+    else byPrefix.set(prefix, [term]);
+  }
+  return { language, terms, byPrefix, dependents: dependencyGraph(t, ids), roles };
 }
 
 function sameValues(a: ResourceValues, b: ResourceValues): boolean {
@@ -192,7 +201,7 @@ function termAt(
 ): { variable: string; length: number } | undefined {
   const before = at === 0 ? undefined : (text[at - 1] as string);
   if (before !== undefined && !LOOSE_BOUNDARY.has(before)) return undefined;
-  for (const term of terms.terms) {
+  for (const term of terms.byPrefix.get(text.slice(at, at + MIN_VALUE_LENGTH)) ?? []) {
     const boundary = term.loose ? LOOSE_BOUNDARY : BOUNDARY;
     if (before !== undefined && !boundary.has(before)) continue;
     const end = at + term.value.length;
