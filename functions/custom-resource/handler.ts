@@ -7,6 +7,7 @@ import {
   isCustomResourceEvent,
   type CustomResourceEvent,
   type CustomResourceResponse,
+  isResponseUrl,
 } from '../../lib/lambda/custom-resource';
 import { messageOf } from '../../lib/model/errors';
 import { clients } from '../shared/clients';
@@ -16,6 +17,7 @@ import { logger, invocationLogger } from '../shared/powertools';
 const PUT_MARGIN_MS = 5_000;
 
 async function send(event: CustomResourceEvent, response: CustomResourceResponse): Promise<void> {
+  if (!isResponseUrl(event.ResponseURL)) throw new Error('ResponseURL is not an https presigned S3 URL; not answered');
   const body = JSON.stringify(response);
   // An empty Content-Type: the presigned URL was signed without one.
   const result = await fetch(event.ResponseURL, {

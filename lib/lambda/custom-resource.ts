@@ -48,17 +48,29 @@ function base(event: CustomResourceEvent): Omit<CustomResourceResponse, 'Status'
   };
 }
 
-/** Trim Reason until the JSON body fits in 4 KB. */
+/** Trim Reason once, by what the body is over, so the JSON body fits in 4 KB (the rest of it is fixed). */
 export function fitResponse(response: CustomResourceResponse): CustomResourceResponse {
-  let fitted = response;
-  while (Buffer.byteLength(JSON.stringify(fitted)) > MAX_RESPONSE_BYTES && (fitted.Reason?.length ?? 0) > 0) {
-    const reason = fitted.Reason ?? '';
-    fitted = {
-      ...fitted,
-      Reason: `${reason.slice(0, Math.max(0, reason.length - 200 - (Buffer.byteLength(JSON.stringify(fitted)) - MAX_RESPONSE_BYTES)))}…`,
-    };
+  const over = Buffer.byteLength(JSON.stringify(response)) - MAX_RESPONSE_BYTES;
+  if (over <= 0 || response.Reason === undefined) return response;
+  // Characters may take several bytes and escapes more than one: cut by bytes of the encoded text, then by
+  // characters until it fits; each step only shortens, so it ends.
+  let reason = response.Reason.slice(0, Math.max(0, response.Reason.length - over - 1));
+  let fitted: CustomResourceResponse = { ...response, Reason: `${reason}…` };
+  while (reason.length > 0 && Buffer.byteLength(JSON.stringify(fitted)) > MAX_RESPONSE_BYTES) {
+    reason = reason.slice(0, Math.max(0, reason.length - Math.max(1, Math.ceil(reason.length / 8))));
+    fitted = { ...response, Reason: `${reason}…` };
   }
   return fitted;
+}
+
+/** CloudFormation's ResponseURL is a presigned S3 URL over https; anything else is not answered. */
+export function isResponseUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' && /(^|\.)s3[.-]([a-z0-9-]+\.)*amazonaws\.com(\.cn)?$/.test(parsed.hostname);
+  } catch {
+    return false;
+  }
 }
 
 export function failure(event: CustomResourceEvent, reason: string): CustomResourceResponse {
