@@ -5,11 +5,13 @@ import { benchEvaluator } from './evaluator';
 import { benchGlob } from './glob';
 import { benchHook } from './hook';
 import { benchLimits } from './limits';
+import { benchSharedRole } from './shared-role';
 
 const sections: Array<[string, () => Array<[string, string]> | Promise<Array<[string, string]>>]> = [
   ['IAM evaluator', benchEvaluator],
   ['Adversarial wildcard matching', benchGlob],
   ['Template check beside cfn-lint', benchCheck],
+  ['Many state machines on one role', benchSharedRole],
   ['Lambda Hook', benchHook],
   ['audit at account scale (moto_server)', benchAudit],
   ['Limits: huge inputs, arbitrary events', benchLimits],

@@ -26,12 +26,21 @@ interface Term {
   loose: boolean;
 }
 
+/**
+ * Terms that start alike, by value and with their lengths longest first: a position tries each length once
+ * (a template of thousands of buckets has thousands of ARNs starting `arn:aws:s3:::`, but few lengths).
+ */
+interface TermsAlike {
+  lengths: number[];
+  byValue: Map<string, Term>;
+}
+
 export interface TermMap {
   language: 'YAML' | 'JSON';
   /** Longest value first, so that an ARN wins over the name inside it. */
   terms: Term[];
-  /** The terms by their first MIN_VALUE_LENGTH characters, longest first: a position looks at its own only. */
-  byPrefix: Map<string, Term[]>;
+  /** The terms by their first MIN_VALUE_LENGTH characters: a position looks at its own only. */
+  byPrefix: Map<string, TermsAlike>;
   /** Logical ids that reference each logical id (Ref, Fn::GetAtt, Fn::Sub, DependsOn). */
   dependents: Map<string, Set<string>>;
   /** Logical ids each state machine's Role/RoleArn refers to. */
@@ -125,12 +134,14 @@ export function templateTerms(t: TemplateAnalysis, language: 'YAML' | 'JSON'): T
     loose: candidates.every((c) => LOOSE_VARIABLES.has(c.variable)),
   }));
   terms.sort((a, b) => b.value.length - a.value.length);
-  const byPrefix = new Map<string, Term[]>();
+  const byPrefix = new Map<string, TermsAlike>();
   for (const term of terms) {
     const prefix = term.value.slice(0, MIN_VALUE_LENGTH);
-    const same = byPrefix.get(prefix);
-    if (same) same.push(term);
-    else byPrefix.set(prefix, [term]);
+    let alike = byPrefix.get(prefix);
+    if (!alike) byPrefix.set(prefix, (alike = { lengths: [], byValue: new Map() }));
+    // Longest first (terms are sorted so), each length once.
+    if (alike.lengths[alike.lengths.length - 1] !== term.value.length) alike.lengths.push(term.value.length);
+    alike.byValue.set(term.value, term);
   }
   return { language, terms, byPrefix, dependents: dependencyGraph(t, ids), roles };
 }
@@ -201,11 +212,14 @@ function termAt(
 ): { variable: string; length: number } | undefined {
   const before = at === 0 ? undefined : (text[at - 1] as string);
   if (before !== undefined && !LOOSE_BOUNDARY.has(before)) return undefined;
-  for (const term of terms.byPrefix.get(text.slice(at, at + MIN_VALUE_LENGTH)) ?? []) {
+  const alike = terms.byPrefix.get(text.slice(at, at + MIN_VALUE_LENGTH));
+  for (const length of alike?.lengths ?? []) {
+    const end = at + length;
+    if (end > text.length) continue;
+    const term = alike?.byValue.get(text.slice(at, end));
+    if (!term) continue;
     const boundary = term.loose ? LOOSE_BOUNDARY : BOUNDARY;
     if (before !== undefined && !boundary.has(before)) continue;
-    const end = at + term.value.length;
-    if (end > text.length || !text.startsWith(term.value, at)) continue;
     if (end < text.length && !boundary.has(text[end] as string)) continue;
     const usable = term.candidates.filter((c) => c.owner === undefined || !avoid.has(c.owner));
     const [only] = usable;
@@ -224,16 +238,16 @@ function termAt(
   return undefined;
 }
 
+/** A value in the template's terms, with the notes it needed. */
+type Rewritten = { value: unknown; notes: string[] };
+
 function statementInTerms(
   statement: PolicyStatement,
-  terms: TermMap,
-  avoid: ReadonlySet<string>,
+  inTerms: (text: string, notes: Set<string>) => unknown,
   notes: Set<string>,
 ): unknown {
   const rewrite = (value: string | string[]) =>
-    Array.isArray(value)
-      ? value.map((v) => inTemplateTerms(v, terms, avoid, notes))
-      : inTemplateTerms(value, terms, avoid, notes);
+    Array.isArray(value) ? value.map((v) => inTerms(v, notes)) : inTerms(value, notes);
   const out: Record<string, unknown> = { ...statement, Resource: rewrite(statement.Resource) };
   if (statement.Condition)
     out.Condition = Object.fromEntries(
@@ -247,7 +261,8 @@ function statementInTerms(
 
 /** YAML with CloudFormation's short-form tags, so `!GetAtt` and `!Sub` paste as they read. */
 export function templateYaml(value: unknown): string {
-  const doc = new Document(value);
+  // The same intrinsic object may stand in several places (rewrites are memoized): never as a YAML alias.
+  const doc = new Document(value, { aliasDuplicateObjects: false });
   visit(doc, {
     Map(_key, node) {
       if (!isMap(node) || node.items.length !== 1) return undefined;
@@ -274,11 +289,23 @@ export function templateYaml(value: unknown): string {
 export function machineRewriter(terms: TermMap, machine: string): FixRewriter {
   const avoid = dependsOnRole(terms, machine);
   const yaml = terms.language === 'YAML';
+  // The same resources recur in many fixes of a machine (a shared role's fixes list all its machines' ARNs).
+  const seen = new Map<string, Rewritten>();
+  const inTerms = (text: string, notes: Set<string>): unknown => {
+    let known = seen.get(text);
+    if (!known) {
+      const own = new Set<string>();
+      known = { value: inTemplateTerms(text, terms, avoid, own), notes: [...own] };
+      seen.set(text, known);
+    }
+    for (const note of known.notes) notes.add(note);
+    return known.value;
+  };
   return {
     language: terms.language,
     statements(statements) {
       const notes = new Set<string>();
-      const rewritten = statements.map((s) => statementInTerms(s, terms, avoid, notes));
+      const rewritten = statements.map((s) => statementInTerms(s, inTerms, notes));
       return { statements: rewritten, notes: [...notes] };
     },
     text(value, notes) {

@@ -7,6 +7,7 @@ import type { Statement } from '../iam';
 import type { RoleModel } from '../model/state-machine';
 import type { Need } from '../needs/types';
 import { compileRole } from './role';
+import { namesOf } from './shared-role';
 import type { FindingDraft, MachineAnalysis } from './types';
 
 /** Names people write for what IAM calls something else (API names, the wrong service). */
@@ -229,7 +230,7 @@ export function passRoleDrafts(analysis: MachineAnalysis): FindingDraft<'passRol
       data: {
         statement: label,
         resources: broad,
-        passed: roles.length > 0 ? `; the tasks pass only ${roles.join(', ')}` : '',
+        passed: roles.length > 0 ? `; the tasks pass only ${namesOf(roles)}` : '',
       },
       state: policy,
       actions: ['iam:PassRole'],

@@ -18,6 +18,7 @@ export async function machineCatalogue(machines: StateMachineModel[]): Promise<C
       // A definition that cannot be read is reported by the check itself; it adds no services.
     }
   }
-  const roles = machines.map((m) => m.role).filter((r): r is RoleModel => r !== undefined);
+  // A shared role once: its statements are many when it holds every machine's.
+  const roles = [...new Set(machines.map((m) => m.role))].filter((r): r is RoleModel => r !== undefined);
   return loadCatalogue(catalogueServices(roles, needs));
 }

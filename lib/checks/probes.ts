@@ -3,6 +3,7 @@
 // role allows but the least-privilege policy of all its needs does not is a grant beyond least privilege.
 import { arnMatches, compilePolicySet, evaluate, parsePolicy, type AccessRequest, type MatchedStatement } from '../iam';
 import { actionMatches } from '../iam/match';
+import { OverlapIndex } from './overlap-index';
 import type { RoleModel } from '../model/state-machine';
 import { parseArn } from '../model/arns';
 import type { Need } from '../needs/types';
@@ -215,10 +216,13 @@ export function unneededGrants(
     }
   }
   const services = new Set([...needResources.keys()].map((a) => a.split(':')[0]));
-  const overlaps = (pattern: string, action: string) =>
-    (needResources.get(action) ?? []).some(
-      (r) => arnMatches(pattern, sampleResource(r)) || arnMatches(r, sampleResource(pattern)),
-    );
+  const overlapIndexes = new Map<string, OverlapIndex<string>>();
+  const overlaps = (pattern: string, action: string) => {
+    let index = overlapIndexes.get(action);
+    if (!index)
+      overlapIndexes.set(action, (index = new OverlapIndex((needResources.get(action) ?? []).map((r) => [r, r]))));
+    return index.overlaps(pattern);
+  };
   const result: Array<{
     statement: MatchedStatement;
     actions: string[];

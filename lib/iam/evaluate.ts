@@ -2,7 +2,8 @@
 import { compileCondition, type CompiledCondition, type Truth } from './conditions';
 import { unknownKeyTest, variableKeys, type MissingKeys, type UnknownKeyTest } from './knowledge';
 import { actionMatches, arnMatches, substituteVariables, UNRESOLVED, type RequestContext } from './match';
-import type { Policy, PolicyProblem, Statement } from './policy';
+import type { Policy, PolicyProblem } from './policy';
+import { StatementIndex, type CompiledStatement } from './statement-index';
 
 /** 'unknown': the outcome depends on context keys dmap-guard cannot know (see Evaluation.unknown). */
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny' | 'unknown';
@@ -56,60 +57,6 @@ export interface PolicySetInput {
   boundary?: Policy;
   /** SCP documents per organization level, root first and the account last. */
   scps?: Policy[][];
-}
-
-interface CompiledStatement {
-  statement: Statement;
-  /** Position across the whole set, to list matched statements in document order. */
-  order: number;
-  actionPatterns: string[];
-  actionNegated: boolean;
-  resourcePatterns: string[];
-  resourceNegated: boolean;
-  resourceVariables: boolean;
-  conditions: CompiledCondition[];
-}
-
-/** Statements of one layer indexed by the service prefix of their action patterns. */
-class StatementIndex {
-  private readonly byService = new Map<string, CompiledStatement[]>();
-  private readonly anyService: CompiledStatement[] = [];
-  private readonly merged = new Map<string, CompiledStatement[]>();
-
-  constructor(readonly statements: CompiledStatement[]) {
-    for (const compiled of statements) {
-      const services = compiled.actionNegated ? undefined : serviceKeys(compiled.actionPatterns);
-      if (services === undefined) this.anyService.push(compiled);
-      else for (const service of services) this.listFor(service).push(compiled);
-    }
-  }
-
-  private listFor(service: string): CompiledStatement[] {
-    let list = this.byService.get(service);
-    if (!list) this.byService.set(service, (list = []));
-    return list;
-  }
-
-  candidates(service: string): CompiledStatement[] {
-    let list = this.merged.get(service);
-    if (!list) {
-      list = [...(this.byService.get(service) ?? []), ...this.anyService].sort((a, b) => a.order - b.order);
-      this.merged.set(service, list);
-    }
-    return list;
-  }
-}
-
-/** Service prefixes a set of action patterns can reach, or undefined when a pattern reaches any service. */
-function serviceKeys(patterns: string[]): string[] | undefined {
-  const keys = new Set<string>();
-  for (const pattern of patterns) {
-    const colon = pattern.indexOf(':');
-    const service = colon < 0 ? pattern : pattern.slice(0, colon);
-    if (colon < 0 || service.includes('*') || service.includes('?')) return undefined;
-    keys.add(service.toLowerCase());
-  }
-  return [...keys];
 }
 
 export interface CompiledPolicySet {
@@ -255,6 +202,8 @@ interface LayerResult {
   unknownDenies: Undecided[];
 }
 
+const byOrder = (a: CompiledStatement, b: CompiledStatement) => a.order - b.order;
+
 function evaluateLayer(
   index: StatementIndex,
   service: string,
@@ -264,13 +213,23 @@ function evaluateLayer(
   const result: LayerResult = { allows: [], denies: [], unknownAllows: [], unknownDenies: [] };
   // Scratch list of the keys a statement could not decide, copied only for undecided statements.
   const undecided: string[] = [];
-  for (const compiled of index.candidates(service)) {
+  for (const compiled of index.candidates(service, request.resource)) {
     undecided.length = 0;
     const applies = statementApplies(compiled, request, missing, undecided);
     const deny = compiled.statement.effect === 'Deny';
-    if (applies === true) (deny ? result.denies : result.allows).push(compiled);
-    else if (applies === 'unknown')
-      (deny ? result.unknownDenies : result.unknownAllows).push({ compiled, keys: [...new Set(undecided)] });
+    if (applies === true) (deny ? result.denies : result.allows).push(...index.alikeOf(compiled));
+    else if (applies === 'unknown') {
+      const keys = [...new Set(undecided)];
+      for (const alike of index.alikeOf(compiled))
+        (deny ? result.unknownDenies : result.unknownAllows).push({ compiled: alike, keys });
+    }
+  }
+  if (index.hasAlike) {
+    // Identical statements were added beside the first of them: back to document order.
+    result.allows.sort(byOrder);
+    result.denies.sort(byOrder);
+    result.unknownAllows.sort((a, b) => a.compiled.order - b.compiled.order);
+    result.unknownDenies.sort((a, b) => a.compiled.order - b.compiled.order);
   }
   return result;
 }

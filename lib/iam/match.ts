@@ -12,6 +12,18 @@ export function literal(text: string): string {
 }
 
 /**
+ * The characters of a pattern before its first wildcard (or literal-character sentinel): every value
+ * globMatch or arnMatches lets it match begins with them.
+ */
+export function literalPrefix(pattern: string): string {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*' || c === '?' || c === LITERAL_STAR || c === LITERAL_QUESTION) return pattern.slice(0, i);
+  }
+  return pattern;
+}
+
+/**
  * `*` matches any run of characters, `?` exactly one; everything else is literal. Two-pointer matching: on a
  * mismatch only the last `*` seen takes one more character, so the cost is at most pattern × value steps and
  * never the exponential backtracking a RegExp built from the pattern allows (`*a*a*a*a*b`).

@@ -136,4 +136,17 @@ describe('templateTerms and inTemplateTerms', () => {
       Resource: [{ 'Fn::GetAtt': ['Bucket', 'Arn'] }, { 'Fn::Sub': '${Bucket.Arn}/*' }],
     });
   });
+
+  it('prints a value that recurs across statements in full each time, never as a YAML alias', () => {
+    const rewriter = machineRewriter(terms, 'Machine');
+    const statements = ['Read', 'Write'].map((Sid) => ({
+      Sid,
+      Effect: 'Allow' as const,
+      Action: 's3:GetObject',
+      Resource: [bucketArn],
+    }));
+    const text = rewriter.text(rewriter.statements(statements).statements, []);
+    expect(text.match(/!GetAtt Bucket\.Arn/g)).toHaveLength(2);
+    expect(text).not.toMatch(/[*&]a\d/);
+  });
 });

@@ -1,12 +1,34 @@
 // A role several state machines share is judged once, against the union of their needs, and its over-broad grants
 // are reported once, on the first machine that uses it, naming the others (issue: audit printed one statement 122×).
 import { generatedTemplate } from '../../bench/generate';
+import { stringify } from 'yaml';
 import { runCli } from '../helpers/cli';
+
+interface JsonFinding {
+  rule: string;
+  messageId: string;
+  stateMachine: string;
+  message: string;
+  resources: string[];
+  fixStatements?: Array<{ Resource: unknown }>;
+}
 
 async function findings(text: string) {
   const result = await runCli(['check', '-', '--format', 'json', '--fail-on', 'never'], { stdin: text });
   expect(result.code).toBe(0);
-  return JSON.parse(result.stdout).findings as Array<{ rule: string; stateMachine: string; message: string }>;
+  return JSON.parse(result.stdout).findings as JsonFinding[];
+}
+
+/** generatedTemplate with one more statement in the shared role that IAM would refuse (an unknown operator). */
+function withMalformedStatement(machines: number): string {
+  const template = JSON.parse(generatedTemplate(machines, { sharedRole: true }));
+  template.Resources.Role0.Properties.Policies[0].PolicyDocument.Statement.push({
+    Effect: 'Allow',
+    Action: 's3:GetObject',
+    Resource: '*',
+    Condition: { StringEqualsWhatever: { 's3:prefix': 'a' } },
+  });
+  return JSON.stringify(template);
 }
 
 describe('a shared role', () => {
@@ -30,5 +52,45 @@ describe('a shared role', () => {
   it('of one machine only reports as before, without naming others', async () => {
     const broad = (await findings(generatedTemplate(1))).filter((f) => f.rule === 'over-broad-grant');
     for (const f of broad) expect(f.message).not.toMatch(/also used by/);
+  });
+
+  it('names at most five other machines, then how many more', async () => {
+    const broad = (await findings(generatedTemplate(8, { sharedRole: true }))).filter(
+      (f) => f.rule === 'over-broad-grant',
+    );
+    for (const f of broad)
+      expect(f.message).toMatch(/is also used by Machine1, Machine2, Machine3, Machine4, Machine5 and 2 more\.$/);
+  });
+
+  it('reports identical statements as one finding naming them all (not one fix per statement)', async () => {
+    // generatedTemplate gives each machine its own `states:StartExecution *` statement: #0, #2, #4.
+    const all = await findings(generatedTemplate(3, { sharedRole: true }));
+    const other = all.filter((f) => f.messageId === 'otherStateMachine');
+    expect(other).toHaveLength(1);
+    expect(other[0]?.message).toMatch(
+      /^Statement #0 of .* \(and 2 more statements granting the same: Statement #2, Statement #4\) allows/,
+    );
+  });
+
+  it('shows, for a statement on one bucket, the statements of that bucket only', async () => {
+    const all = await findings(generatedTemplate(3, { sharedRole: true }));
+    const listing = all.filter((f) => f.messageId === 'listWithoutPrefix');
+    expect(listing).toHaveLength(3);
+    for (const f of listing) expect(f.fixStatements).toHaveLength(1);
+  });
+
+  it("reports the role's malformed statement once, not once per machine", async () => {
+    const invalid = (await findings(withMalformedStatement(4))).filter((f) => f.rule === 'invalid-policy');
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]?.stateMachine).toBe('Machine0');
+    expect(invalid[0]?.message).toMatch(/is also used by Machine1, Machine2, Machine3\.$/);
+  });
+
+  it('prints fixes that repeat a resource in a YAML template without YAML aliases', async () => {
+    const yaml = stringify(JSON.parse(generatedTemplate(3, { sharedRole: true })));
+    const result = await runCli(['check', '-', '--fail-on', 'never'], { stdin: yaml });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('!GetAtt');
+    expect(result.stdout).not.toMatch(/[*&]a\d/);
   });
 });

@@ -1,4 +1,5 @@
 import { unknownActionDrafts, wrongResourceTypeDrafts, type CatalogueFixId } from '../catalogue-checks';
+import { reportsForRole, sharedRoleNote } from '../shared-role';
 import { defineRule, type FindingDraft } from '../types';
 
 type MessageId = 'malformed' | 'unknownService' | 'noActionMatches' | 'unknownAction' | 'wrongResourceType';
@@ -12,13 +13,14 @@ export const invalidPolicy = defineRule<MessageId, CatalogueFixId>({
   fix: 'Fix the statement at the JSON path named in the finding.',
   tags: ['iam', 'policy-grammar'],
   messages: {
-    malformed: '{{policy}}: {{path}}: {{problem}}',
+    malformed: '{{policy}}: {{path}}: {{problem}}{{shared}}',
     // With the IAM catalogue (Service Authorization Reference data): warnings, since IAM accepts these documents.
-    unknownService: '{{statement}}: {{action}} names no IAM service "{{service}}"{{suggestion}} It {{effect}} nothing.',
-    noActionMatches: '{{statement}}: {{action}} matches no IAM action; it {{effect}} nothing.',
-    unknownAction: '{{statement}}: {{action}} is not an IAM action{{probably}}. It {{effect}} nothing.',
+    unknownService:
+      '{{statement}}: {{action}} names no IAM service "{{service}}"{{suggestion}} It {{effect}} nothing.{{shared}}',
+    noActionMatches: '{{statement}}: {{action}} matches no IAM action; it {{effect}} nothing.{{shared}}',
+    unknownAction: '{{statement}}: {{action}} is not an IAM action{{probably}}. It {{effect}} nothing.{{shared}}',
     wrongResourceType:
-      '{{statement}}: {{action}} acts on {{types}}, but the statement grants it only on {{resources}}, which is not that resource type; it grants nothing for {{action}}.',
+      '{{statement}}: {{action}} acts on {{types}}, but the statement grants it only on {{resources}}, which is not that resource type; it grants nothing for {{action}}.{{shared}}',
   },
   fixes: {
     servicePrefix: 'Use the IAM service prefix {{prefix}}.',
@@ -26,6 +28,9 @@ export const invalidPolicy = defineRule<MessageId, CatalogueFixId>({
     resourceType: 'Grant {{action}} on a resource of type {{types}}.',
   },
   check(analysis): FindingDraft<MessageId, CatalogueFixId>[] {
+    // The role's documents are the role's: reported once, on the first machine using it, naming the others.
+    if (!reportsForRole(analysis)) return [];
+    const shared = sharedRoleNote(analysis);
     const sources = new Map(
       [...(analysis.role?.identityPolicies ?? []), ...(analysis.role?.boundary ? [analysis.role.boundary] : [])].map(
         (s) => [s.id, s],
@@ -45,6 +50,6 @@ export const invalidPolicy = defineRule<MessageId, CatalogueFixId>({
       ...malformed,
       ...unknownActionDrafts(analysis, analysis.catalogue),
       ...wrongResourceTypeDrafts(analysis, analysis.catalogue),
-    ];
+    ].map((draft) => ({ ...draft, data: { ...draft.data, shared } }));
   },
 });

@@ -14,6 +14,8 @@ import { baseContext } from '../requests';
 import { decodePolicyDocument } from '../../iam';
 import type { RoleModel, StateMachineModel } from '../../model/state-machine';
 import type { Need } from '../../needs/types';
+import { OverlapIndex } from '../overlap-index';
+import { namesOf, reportsForRole, sharedRoleNote } from '../shared-role';
 import { defineRule, type FindingDraft, type MachineAnalysis, type MessageData } from '../types';
 
 type ReachId =
@@ -50,7 +52,7 @@ const UNNEEDED = 'grants {{actions}}, which no state of the state machines using
 /** The message of a grant that reaches beyond the needs, and the named parts it is built from. */
 function describe(
   grant: OverBroadGrant,
-  roleNeeds: Need[],
+  role: RoleNeeds,
   catalogue: MachineAnalysis['catalogue'],
 ): { messageId: ReachId; data: MessageData } {
   const { probe, statement } = grant;
@@ -58,12 +60,11 @@ function describe(
   const service = action.split(':')[0] ?? '';
   const pattern = grantingPattern(statement, action);
   const resource = grantingResource(statement, probe.request.resource);
-  const needed =
-    [...new Set(roleNeeds.filter((n) => n.actions.includes(action)).flatMap((n) => n.resources))].join(', ') ||
-    probe.need.resources.join(', ');
+  const neededResources = [...new Set((role.byAction.get(action) ?? []).flatMap((n) => n.resources))];
+  const needed = namesOf(neededResources.length > 0 ? neededResources : probe.need.resources);
   if (grant.kind === 'wildcard-action') {
     // With the catalogue, how many actions the wildcard reaches beyond the need.
-    const reached = wildcardReach(catalogue, pattern, roleNeeds);
+    const reached = wildcardReach(catalogue, pattern, role.needs);
     const reach = reached === undefined ? '' : ` (${reached})`;
     const example = action.endsWith('DmapGuardAnyOtherAction') ? sensitiveExample(service) : action;
     return example
@@ -72,6 +73,29 @@ function describe(
   }
   const prefixes = JSON.stringify(probe.need.context?.['s3:prefix'] ?? []);
   return { messageId: REACH_IDS[grant.kind], data: { action, resource, needed, prefixes } };
+}
+
+/** The needs of every machine on the role, by action and by service, found once per role. */
+interface RoleNeeds {
+  needs: Need[];
+  byAction: Map<string, Need[]>;
+  byService: Map<string, Need[]>;
+}
+
+function roleNeedsOf(needs: Need[]): RoleNeeds {
+  const byAction = new Map<string, Need[]>();
+  const byService = new Map<string, Need[]>();
+  const file = (map: Map<string, Need[]>, key: string, need: Need) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [need]);
+    else if (list[list.length - 1] !== need) list.push(need);
+  };
+  for (const need of needs)
+    for (const action of need.actions) {
+      file(byAction, action, need);
+      file(byService, action.split(':')[0] ?? '', need);
+    }
+  return { needs, byAction, byService };
 }
 
 export const overBroadGrant = defineRule<MessageId, FixId>({
@@ -121,13 +145,8 @@ export const overBroadGrant = defineRule<MessageId, FixId>({
   },
   check(analysis) {
     const { role, machine } = analysis;
-    if (!role) return [];
-    const roleMachines = analysis.roleMachines ?? [machine];
-    // A role's grants are judged once, against the union of its machines' needs, and reported on the first
-    // machine that uses it, naming the others (a shared role would otherwise repeat every finding per machine).
-    if (roleMachines.length > 0 && roleMachines[0] !== machine) return [];
-    const others = roleMachines.filter((m) => m !== machine).map((m) => m.id);
-    const shared = others.length > 0 ? ` Role ${role.arn} is also used by ${others.join(', ')}.` : '';
+    if (!role || !reportsForRole(analysis)) return [];
+    const shared = sharedRoleNote(analysis);
     return [...trustFindings(role), ...grantFindings(analysis, role, machine), ...passRoleDrafts(analysis)].map(
       (draft) => ({ ...draft, data: { ...draft.data, shared } }),
     );
@@ -220,33 +239,81 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
       };
     },
   );
+  const needs = roleNeedsOf(analysis.roleNeeds);
+  // The fix shows the needs the statement's resource reaches, of the same action (or else service): one fix per
+  // action and resource, found through an index, since a role shared by many machines has many of both.
+  const fixes = new Map<string, ReturnType<typeof statementFix>>();
+  const indexes = new Map<string, OverlapIndex<Need>>();
+  const reached = (key: string, list: Need[], resource: string) => {
+    let index = indexes.get(key);
+    if (!index)
+      indexes.set(key, (index = new OverlapIndex(list.flatMap((n) => n.resources.map((r) => [r, n] as const)))));
+    const found = new Set(index.overlapping(resource));
+    return list.filter((n) => found.has(n));
+  };
+  const fixFor = (grant: OverBroadGrant, resource: string) => {
+    const action = grant.probe.request.action;
+    const service = action.split(':')[0] ?? '';
+    let fix = fixes.get(`${action} ${resource}`);
+    if (!fix) {
+      const sameAction = needs.byAction.get(action) ?? [];
+      const sameService = needs.byService.get(service) ?? [];
+      const chosen = [
+        reached(`action ${action}`, sameAction, resource),
+        sameAction,
+        reached(`service ${service}`, sameService, resource),
+        sameService,
+      ].find((list) => list.length > 0);
+      fix = statementFix(chosen ?? [grant.probe.need]);
+      fixes.set(`${action} ${resource}`, fix);
+    }
+    return fix;
+  };
   const reach = overBroadGrants(role, analysis.roleNeeds, baseContext(machine, role)).map((grant): Draft => {
     const { label, origin } = where(grant.statement);
     const action = grant.probe.request.action;
-    const sameAction = analysis.roleNeeds.filter((n) => n.actions.includes(action));
-    const sameService = analysis.roleNeeds.filter((n) =>
-      n.actions.some((a) => a.split(':')[0] === action.split(':')[0]),
-    );
-    const { messageId, data } = describe(grant, analysis.roleNeeds, analysis.catalogue);
-    const fix = statementFix(
-      sameAction.length > 0 ? sameAction : sameService.length > 0 ? sameService : [grant.probe.need],
-    );
+    const { messageId, data } = describe(grant, needs, analysis.catalogue);
+    const resource = grantingResource(grant.statement, grant.probe.request.resource);
+    const fix = fixFor(grant, resource);
     return {
       messageId,
       data: { ...data, statement: label },
       state: grant.statement.policyId,
       actions: [action.endsWith('DmapGuardAnyOtherAction') ? grantingPattern(grant.statement, action) : action],
-      resources: [grantingResource(grant.statement, grant.probe.request.resource)],
+      resources: [resource],
       fix: 'scopeToNeeds',
       fixData: { statements: fix.snippet },
       fixStatements: fix.statements,
       ...(origin ? { origin } : {}),
     };
   });
-  return [...unneeded, ...reach];
+  return likeStatementsMerged([...unneeded, ...reach]);
 }
 
 function resourcesOf(statement: MatchedStatement): string[] {
   const resource = statement.statement.Resource ?? statement.statement.NotResource;
   return resource === undefined ? [] : Array.isArray(resource) ? resource.map(String) : [String(resource)];
+}
+
+/**
+ * Statements that grant the same thing with the same fix are one finding, naming them all: a policy written
+ * statement by statement per machine would otherwise repeat the fix (every machine's resources) per statement.
+ */
+function likeStatementsMerged(drafts: Draft[]): Draft[] {
+  const groups = new Map<string, { first: Draft; labels: string[] }>();
+  for (const draft of drafts) {
+    const { statement, ...rest } = draft.data;
+    const key = JSON.stringify([draft.messageId, rest, draft.actions, draft.resources, draft.fix, draft.fixData]);
+    const group = groups.get(key);
+    if (group) group.labels.push(String(statement));
+    else groups.set(key, { first: draft, labels: [String(statement)] });
+  }
+  return [...groups.values()].map(({ first, labels }) => {
+    if (labels.length === 1) return first;
+    // "Statement #2" for the others in the same policy as the first, their whole label otherwise.
+    const policy = / of .*$/.exec(labels[0] ?? '')?.[0];
+    const more = labels.slice(1).map((l) => (policy && l.endsWith(policy) ? l.slice(0, -policy.length) : l));
+    const statement = `${labels[0]} (and ${more.length} more statement${more.length === 1 ? '' : 's'} granting the same: ${namesOf(more)})`;
+    return { ...first, data: { ...first.data, statement } };
+  });
 }
