@@ -13,6 +13,7 @@ import type { AccessRequest, Decision, Evaluation, MatchedStatement } from '../i
 import { unknownKeyTest } from '../iam/knowledge';
 import type { RoleModel } from '../model/state-machine';
 import { contextKeyType } from '../needs/context';
+import { compareCodeUnits } from '../model/compare';
 import { mapWithConcurrency } from '../model/concurrency';
 
 /** Resources per call: IAM publishes no cap; PMapper found 20 reliable. */
@@ -108,7 +109,7 @@ const NO_RESULT: Evaluation = {
 export const SIMULATIONS_IN_FLIGHT = 8;
 
 const contextKeyOf = (request: AccessRequest) =>
-  JSON.stringify(Object.entries(request.context ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+  JSON.stringify(Object.entries(request.context ?? {}).sort(([a], [b]) => compareCodeUnits(a, b)));
 
 /**
  * Decisions asked already, by role and pending policies, then by context, action and resource; pending answers

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_DOCUMENT_BYTES, parseDocumentText, readDocumentFile, type LoadedDocument } from '../cfn/load';
 import { isCloudAssembly, readCloudAssembly } from '../inputs/cdk-assembly';
+import { compareCodeUnits } from '../model/compare';
 import { InputError } from '../model/errors';
 import type { CliIO } from './io';
 
@@ -24,7 +25,7 @@ function templatesInFolder(root: string): string[] {
   const found: string[] = [];
   let seen = 0;
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareCodeUnits(a.name, b.name))) {
       if (++seen > MAX_ENTRIES) throw new InputError(root, `more than ${MAX_ENTRIES} files; name the templates`);
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {

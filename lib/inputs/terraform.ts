@@ -5,6 +5,7 @@ import { unresolved } from '../cfn/intrinsics';
 import type { LoadedDocument } from '../cfn/load';
 import type { ManagedPolicyLookup } from '../cfn/template';
 import { isUnresolved, partitionOf } from '../model/arns';
+import { compareCodeUnits } from '../model/compare';
 import { InputError } from '../model/errors';
 import { isRecord } from '../model/json';
 import { managedPolicy, snapshotRole, type AccountSnapshot } from '../model/snapshot';
@@ -101,7 +102,7 @@ function accountInPlan(plan: TerraformPlan): string | undefined {
   for (const instance of plan.instances.values())
     for (const match of JSON.stringify(instance.values).matchAll(/arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/g))
       counts.set(match[1] as string, (counts.get(match[1] as string) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareCodeUnits(a[0], b[0]))[0]?.[0];
 }
 
 interface PlanRole {

@@ -2,6 +2,7 @@
 import { RULES } from '../checks/registry';
 import type { Finding, MachineAnalysis, Severity } from '../checks/types';
 import { SEVERITY_RANK } from '../checks/types';
+import { compareCodeUnits } from '../model/compare';
 import { leastPrivilegePolicy, type PolicyDocument } from '../needs/policy';
 import { findingsInTemplateTerms, type FixRewriters } from './terms';
 
@@ -69,13 +70,13 @@ export function failsAt(finding: Finding, failOn: FailOn): boolean {
 }
 
 const ORDER = (a: Finding, b: Finding) =>
-  a.template.localeCompare(b.template) ||
-  a.stateMachine.localeCompare(b.stateMachine) ||
+  compareCodeUnits(a.template, b.template) ||
+  compareCodeUnits(a.stateMachine, b.stateMachine) ||
   SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-  a.rule.localeCompare(b.rule) ||
-  a.state.localeCompare(b.state) ||
-  a.actions.join(', ').localeCompare(b.actions.join(', ')) ||
-  a.resources.join(', ').localeCompare(b.resources.join(', '));
+  compareCodeUnits(a.rule, b.rule) ||
+  compareCodeUnits(a.state, b.state) ||
+  compareCodeUnits(a.actions.join(', '), b.actions.join(', ')) ||
+  compareCodeUnits(a.resources.join(', '), b.resources.join(', '));
 
 export function buildReport(analyses: MachineAnalysis[], findings: Finding[], failOn: FailOn): Report {
   const sorted = [...findings].sort(ORDER);

@@ -20,6 +20,7 @@ import { buildReport, machineKey } from '../../report/report';
 import type { FixRewriter } from '../../report/terms';
 import { globMatch } from '../../iam/match';
 import { parsePairs, single, UsageError } from '../args';
+import { unusedBucketKeyWarnings } from '../bucket-keys';
 import { failOnOption, formatOption, outputOption, quietOption } from './options';
 import { checkedSuppressions, CONFIG_FILE, findConfig } from '../config';
 import type { CommandContext } from '../io';
@@ -120,7 +121,13 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
     ...config.parameterOverrides,
     ...parsePairs(args.parameterOverrides ?? [], 'parameter-overrides'),
   };
-  const bucketKeys = { ...config.bucketKeys, ...parsePairs(args.bucketKey ?? [], 'bucket-key') };
+  const flagBucketKeys = parsePairs(args.bucketKey ?? [], 'bucket-key');
+  const bucketKeys = { ...config.bucketKeys, ...flagBucketKeys };
+  // Where each key was given, for the warning about a key no state machine uses (the flag wins, as in bucketKeys).
+  const bucketKeySources = new Map([
+    ...Object.keys(config.bucketKeys).map((bucket): [string, string] => [bucket, `bucketKeys of ${config.file}`]),
+    ...Object.keys(flagBucketKeys).map((bucket): [string, string] => [bucket, '--bucket-key']),
+  ]);
 
   const resourcePolicies =
     args.resourcePolicies !== undefined ? readResourcePolicies(args.resourcePolicies) : undefined;
@@ -199,6 +206,7 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
   if (undeclared !== undefined)
     throw new UsageError(`--parameter-overrides: no template declares the parameter ${undeclared}`);
 
+  for (const warning of unusedBucketKeyWarnings(bucketKeySources, machines)) io.err(warning);
   if (managedUsed.size > 0)
     io.err(
       `note: ${[...managedUsed].sort().join(', ')} judged by the AWS managed policy documents of ${MANAGED_POLICIES_PACKAGE} ${managedPoliciesVersion() ?? ''} (pass --snapshot for the account's own)`,

@@ -9,7 +9,9 @@ import { applySubstitutions } from '../../cfn/intrinsics';
 import { own } from '../../model/json';
 import { leastPrivilegePolicy } from '../../needs/policy';
 import { Option, type Command } from '@commander-js/extra-typings';
+import { compareCodeUnits } from '../../model/compare';
 import { choice, parsePairs, single, UsageError } from '../args';
+import { unusedBucketKeyWarning } from '../bucket-keys';
 import type { CommandContext } from '../io';
 import type { CliIO } from '../io';
 
@@ -72,9 +74,7 @@ function runPolicy(file: string, args: PolicyOptions, io: CliIO): number {
   const policy = leastPrivilegePolicy(result.needs);
   io.out(args.format === 'yaml' ? stringify(policy) : `${JSON.stringify(policy, null, 2)}\n`);
   for (const bucket of Object.keys(bucketKeys).filter((b) => !base.keyedBuckets.includes(b)))
-    io.err(
-      `warning: --kms-key names bucket ${bucket}, which no ItemReader or ResultWriter of ${file} uses; its key is not used`,
-    );
+    io.err(unusedBucketKeyWarning('--kms-key', bucket, file, [...base.keyedBuckets].sort(compareCodeUnits)));
   for (const problem of result.problems) io.err(`warning: ${problem.state}.${problem.field}: ${problem.message}`);
   for (const need of result.needs.filter((n) => n.runtime)) {
     io.err(
