@@ -19,11 +19,15 @@ import {
   type ResourcePolicyAnswer,
   type ResourcePolicyStep,
 } from './resource-side';
+import { catalogueServices } from './catalogue-checks';
 import { compileRole } from './role';
 import { runRules } from './run-rules';
 import type { Finding, MachineAnalysis, NeedResult, NeedStatus, Rule } from './types';
 
 const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [] };
+
+/** The IAM catalogue for these services (lib/iam/load-catalogue.ts reads it from disk). */
+export type CatalogueLoader = (services: string[]) => Promise<Catalogue>;
 
 /** The SSE-KMS key of a bucket in the account, undefined for none (Backend.bucketKey). */
 export type BucketKeyLookup = (bucket: string) => Promise<string | undefined>;
@@ -33,8 +37,11 @@ export interface CheckOptions {
   rules?: Rule[];
   /** Asks a live account for bucket keys; each bucket is asked once per call. */
   bucketKey?: BucketKeyLookup;
-  /** IAM catalogue (lib/iam/load-catalogue.ts) for the catalogue checks; without it they find nothing. */
-  catalogue?: Catalogue;
+  /**
+   * IAM catalogue for the catalogue checks, or a loader (lib/iam/load-catalogue.ts) asked once, after the
+   * needs are derived, for the services the needs and roles involve; without either they find nothing.
+   */
+  catalogue?: Catalogue | CatalogueLoader;
   /** Asks a live account for key and bucket policies; each resource is asked once per call. */
   resourcePolicy?: LiveResourcePolicy;
   /** Stop with DeadlineExceeded when it passes; defaults to the deadline in force (withDeadline). */
@@ -53,19 +60,21 @@ type Step =
   | { kind: 'pause'; machine: StateMachineModel; needs?: number }
   | { kind: 'bucketKey'; bucket: string }
   | { kind: 'simulate'; role: RoleModel; requests: AccessRequest[] }
+  | { kind: 'catalogue'; services: string[] }
   | ResourcePolicyStep;
-type Answer = string | undefined | Evaluation[] | ResourcePolicyAnswer;
+type Answer = string | undefined | Evaluation[] | ResourcePolicyAnswer | Catalogue;
 
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
 export async function checkStateMachines(machines: StateMachineModel[], options: CheckOptions): Promise<CheckResult> {
   const keys = new Map<string, Promise<string | undefined>>();
   const policies = new Map<string, Promise<ResourcePolicyAnswer>>();
   const { bucketKey, resourcePolicy } = options;
+  const loader = typeof options.catalogue === 'function' ? options.catalogue : undefined;
   const steps = checkSteps(machines, {
     rules: options.rules ?? RULES,
     askKeys: bucketKey !== undefined,
     askPolicies: resourcePolicy !== undefined,
-    catalogue: options.catalogue,
+    catalogue: typeof options.catalogue === 'function' ? 'ask' : options.catalogue,
   });
   const pacer = new Pacer(options.deadline ?? deadlineInForce());
   let where: { machine: StateMachineModel; needs?: number } | undefined;
@@ -79,6 +88,8 @@ export async function checkStateMachines(machines: StateMachineModel[], options:
         step = steps.next(undefined);
       } else if (ask.kind === 'simulate') {
         step = steps.next(await options.simulator.simulate(ask.role, ask.requests));
+      } else if (ask.kind === 'catalogue') {
+        step = steps.next(await (loader as CatalogueLoader)(ask.services));
       } else if (ask.kind === 'bucketKey') {
         const known = keys.get(ask.bucket) ?? (bucketKey as BucketKeyLookup)(ask.bucket);
         keys.set(ask.bucket, known);
@@ -168,9 +179,9 @@ function* readNeeds(
 /** The pipeline as steps: it yields what it needs from outside and is resumed with the answer. */
 function* checkSteps(
   machines: StateMachineModel[],
-  how: { rules: Rule[]; askKeys: boolean; askPolicies: boolean; catalogue: Catalogue | undefined },
+  how: { rules: Rule[]; askKeys: boolean; askPolicies: boolean; catalogue: Catalogue | 'ask' | undefined },
 ): Generator<Step, CheckResult, Answer> {
-  const { rules, askKeys, askPolicies, catalogue } = how;
+  const { rules, askKeys, askPolicies } = how;
   const prepared = [];
   for (const model of machines) {
     yield { kind: 'pause', machine: model };
@@ -199,6 +210,18 @@ function* checkSteps(
     (needsByRole.get(arn) as Need[]).push(...needs.needs);
     (machinesByRole.get(arn) as StateMachineModel[]).push(machine);
   }
+
+  // The catalogue for the services of the needs derived above and of the roles (each shared role once).
+  const catalogue =
+    how.catalogue === 'ask'
+      ? ((yield {
+          kind: 'catalogue',
+          services: catalogueServices(
+            [...new Set(prepared.map((p) => p.machine.role))].filter((r): r is RoleModel => r !== undefined),
+            prepared.flatMap((p) => p.needs.needs),
+          ),
+        }) as Catalogue)
+      : how.catalogue;
 
   const analyses: MachineAnalysis[] = [];
   // One request time for the whole check, so requests differ in context only where the service sends different keys.

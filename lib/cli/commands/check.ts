@@ -2,7 +2,6 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import { analyzeTemplates } from '../../cfn/machines';
 import { TemplateAnalysis, type TemplateOptions } from '../../cfn/template';
-import { machineCatalogue } from '../../checks/machine-catalogue';
 import { readResourcePolicies } from '../../inputs/resource-policies';
 import { isTerraformPlan, terraformMachines } from '../../inputs/terraform';
 import { awsManagedPolicy, managedPoliciesVersion, MANAGED_POLICIES_PACKAGE } from '../../offline/managed-policies';
@@ -18,6 +17,7 @@ import type { StateMachineModel, Suppression } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import { buildReport, machineKey } from '../../report/report';
 import type { FixRewriter } from '../../report/terms';
+import { loadCatalogue } from '../../iam/load-catalogue';
 import { globMatch } from '../../iam/match';
 import { parsePairs, single, UsageError } from '../args';
 import { unusedBucketKeyWarnings } from '../bucket-keys';
@@ -213,7 +213,7 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
     );
   const { findings, analyses } = await checkStateMachines(machines, {
     simulator: new EmbeddedSimulator(),
-    catalogue: await machineCatalogue(machines),
+    catalogue: loadCatalogue,
   });
   const report = buildReport(analyses, locateFindings(findings, docs), failOn);
   const templateSuppressions = new Map(
