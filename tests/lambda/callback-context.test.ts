@@ -90,7 +90,9 @@ describe('the hook across invocations', () => {
     const template = stackTemplate.concat(
       stackTemplate
         .slice(stackTemplate.indexOf('  OrdersMachine:'), stackTemplate.indexOf('  DistributedMapPolicy:'))
-        .replace('  OrdersMachine:', '  SecondMachine:'),
+        .replace('  OrdersMachine:', '  SecondMachine:')
+        // Its own role: machines sharing a role are one unit of work.
+        .replace('!GetAtt OrdersRole.Arn', 'arn:aws:iam::123456789012:role/second-role'),
     );
     const backend = new EmbeddedBackend({ stackTemplate: template });
     let calls = 0;

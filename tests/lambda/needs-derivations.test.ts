@@ -137,12 +137,13 @@ beforeEach(() => {
 });
 
 describe('one needs derivation per machine', () => {
-  it('the hook derives the needs of a stack once per machine and asks each bucket key once per machine', async () => {
+  it('the hook derives the needs of a stack once per machine and asks each bucket key once per role', async () => {
     const backend = new CountingBackend();
     const { findings } = await handleHookRequest(hookEvent('STACK', 'orders-dmap'), () => backend, config);
     expect(derivations()).toBe(2);
     expect(parses()).toBe(1);
-    expect(backend.asked).toEqual(['orders-data', 'orders-data']);
+    // Both machines use one role: they are checked together, and the bucket's key is asked once.
+    expect(backend.asked).toEqual(['orders-data']);
     expect(keyNeeds(findings.filter((f) => f.stateMachine === 'First').map((f) => f.actions.join(', ')))).toEqual(
       KEY_FINDINGS,
     );

@@ -100,7 +100,9 @@ async function handle(
   // Unit ids are logical ids: Maps, so "constructor" or "__proto__" is a unit like any other.
   const carried = readCallbackContext(request.requestContext?.callbackContext, token);
   const done = new Map<string, Finding[]>();
+  // State machines in the plan and checked so far (a unit checks the machines sharing a role together).
   let units = 0;
+  let checked = 0;
   try {
     const work = async () => {
       const backend = backendFor(budget.controller.signal);
@@ -115,7 +117,7 @@ async function handle(
           findings: [],
           subject: plan.subject,
         };
-      units = plan.units.length;
+      units = plan.units.reduce((sum, unit) => sum + (unit.machines ?? 1), 0);
       for (const unit of plan.units) {
         if (done.has(unit.id)) continue;
         const before = carried.get(unit.id);
@@ -126,6 +128,7 @@ async function handle(
             unit.id,
             (await unit.run()).map(({ origin: _origin, ...finding }) => finding),
           );
+        checked += unit.machines ?? 1;
       }
       const findings = [...done.values()].flat();
       return { response: verdict(token, plan.subject, findings, config.failOn), findings, subject: plan.subject };
@@ -141,13 +144,13 @@ async function handle(
           ? error.work
           : units === 0
             ? `reading ${subject}`
-            : `${subject} (${done.size} of ${units} state machines checked)`;
+            : `${subject} (${checked} of ${units} state machines checked)`;
       if (invocation < MAX_INVOCATIONS) {
         return {
           response: {
             hookStatus: 'IN_PROGRESS',
             message: clip(
-              `dmap-guard: ${done.size} state machine(s) checked so far; continuing (${what} did not fit in ${seconds}).`,
+              `dmap-guard: ${checked} state machine(s) checked so far; continuing (${what} did not fit in ${seconds}).`,
               MAX_MESSAGE,
             ),
             clientRequestToken: token,

@@ -8,7 +8,7 @@ import { readStateMachineProperties, type DefinitionSource } from '../../cfn/sta
 import { analyzeDocumentWithBackend, readS3Definition, s3LocationOf } from '../../inputs/stack';
 import { messageOf } from '../../model/errors';
 import { isRecord, own } from '../../model/json';
-import { stateMachineModel, type Unverifiable } from '../../model/state-machine';
+import { stateMachineModel, type StateMachineModel, type Unverifiable } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Backend } from '../../ports/backend';
 import type { HookRequest, StackPayload } from './contract';
@@ -183,8 +183,21 @@ async function stackPlan(request: HookRequest, target: string, backend: Backend)
   if (machines.length === 0) return { subject, units: [], skip: `${subject} defines no state machine.` };
   for (const machine of machines) machine.unverifiable.push(...ids.unreadable);
   const simulator = new EmbeddedSimulator();
+  // One unit per execution role: a shared role's grants are judged against the needs of every machine on it
+  // (checked one by one, each would call grants over-broad that another machine needs).
+  const byRole = new Map<string, StateMachineModel[]>();
+  for (const machine of machines) {
+    const key = machine.role ? `role ${machine.role.arn}` : `machine ${machine.id}`;
+    const group = byRole.get(key);
+    if (group) group.push(machine);
+    else byRole.set(key, [machine]);
+  }
   return {
     subject,
-    units: machines.map((machine) => ({ id: machine.id, run: () => check(machine, simulator, backend) })),
+    units: [...byRole.values()].map((group) => ({
+      id: (group[0] as StateMachineModel).id,
+      machines: group.length,
+      run: () => check(group, simulator, backend),
+    })),
   };
 }

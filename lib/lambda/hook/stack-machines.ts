@@ -15,6 +15,8 @@ import type { HookRequest } from './contract';
 
 export interface Unit {
   id: string;
+  /** How many state machines it checks (those sharing a role are one unit); 1 when absent. */
+  machines?: number;
   run(): Promise<Finding[]>;
 }
 
@@ -120,12 +122,20 @@ function replaced(template: unknown, replace: { logicalId: string; properties: R
   return { ...template, Resources: resources };
 }
 
-/** One machine judged by `simulator`; the keys of the buckets its needs name are asked of the account. */
-export async function check(machine: StateMachineModel, simulator: Simulator, backend: Backend): Promise<Finding[]> {
+/**
+ * State machines judged together by `simulator` (those sharing a role: its grants are judged against all their
+ * needs); the keys of the buckets their needs name are asked of the account.
+ */
+export async function check(
+  machines: StateMachineModel | StateMachineModel[],
+  simulator: Simulator,
+  backend: Backend,
+): Promise<Finding[]> {
+  const list = Array.isArray(machines) ? machines : [machines];
   return (
-    await checkStateMachines([machine], {
+    await checkStateMachines(list, {
       simulator,
-      bucketKey: guardedBucketKey(backend, [machine]),
+      bucketKey: guardedBucketKey(backend, list),
       resourcePolicy: liveResourcePolicies(backend),
     })
   ).findings;
