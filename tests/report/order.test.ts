@@ -2,22 +2,9 @@
 // actions and resources, each text compared by UTF-16 code unit, so it is the same under every locale.
 import type { Finding } from '../../lib/checks/types';
 import { buildReport } from '../../lib/report/report';
+import { findingOf } from '../helpers/finding';
 
-const finding = (extra: Partial<Finding>): Finding => ({
-  rule: 'over-broad-grant',
-  severity: 'warning',
-  messageId: 'm',
-  template: 't.yaml',
-  stateMachine: 'Machine',
-  state: '$',
-  action: '',
-  actions: [],
-  resources: [],
-  resource: '',
-  message: 'message',
-  fix: 'fix',
-  ...extra,
-});
+const finding = findingOf;
 
 const order = (findings: Finding[]) => buildReport([], findings, 'error').findings;
 

@@ -7,24 +7,12 @@ import { buildReport, failOnOf, failsAt, verdictOf, type FailOn } from '../../li
 import { renderSarif } from '../../lib/report/sarif';
 import { renderText } from '../../lib/report/text';
 import { RULES } from '../../lib/checks/registry';
+import { findingOf } from '../helpers/finding';
 import { checkCase } from '../helpers/rule-tester';
 import { DMAP_POLICY, distributedMap } from '../checks/machines';
 
-const finding = (rule: string, severity: Finding['severity'], extra: Partial<Finding> = {}): Finding => ({
-  rule,
-  severity,
-  messageId: 'm',
-  template: 't.yaml',
-  stateMachine: 'Machine',
-  state: '$',
-  action: '',
-  actions: [],
-  resource: '',
-  resources: [],
-  message: `${rule} message`,
-  fix: `${rule} fix`,
-  ...extra,
-});
+const finding = (rule: string, severity: Finding['severity'], extra: Partial<Finding> = {}): Finding =>
+  findingOf({ rule, severity, message: `${rule} message`, fix: `${rule} fix`, ...extra });
 const ERROR = finding('missing-permission', 'error');
 const UNVERIFIED = finding('unverifiable', 'warning');
 const RUNTIME = finding('runtime-resource', 'warning');
