@@ -1,7 +1,16 @@
 // Over-broad grants, found by probing: for each need, requests just outside it (another state machine,
 // another key, another bucket, a prefix outside the listed one, an action no state uses). A probe the
 // role allows but the least-privilege policy of all its needs does not is a grant beyond least privilege.
-import { arnMatches, compilePolicySet, evaluate, parsePolicy, type AccessRequest, type MatchedStatement } from '../iam';
+import {
+  arnMatches,
+  compilePolicySet,
+  evaluate,
+  parsePolicy,
+  type AccessRequest,
+  type CompiledPolicySet,
+  type MatchedStatement,
+  type Statement,
+} from '../iam';
 import { actionMatches } from '../iam/match';
 import { OverlapIndex } from './overlap-index';
 import type { RoleModel } from '../model/state-machine';
@@ -135,12 +144,15 @@ function s3ResourceFor(action: string, sample: string): string {
 export function probesFor(needs: Need[], baseContext: Record<string, string[]>): Probe[] {
   const probes: Probe[] = [];
   const seen = new Set<string>();
+  // The base context is the same for every probe: a probe is told apart by the need's own context and the extra.
+  const contextKeys = new Map<Need['context'], string>();
   const add = (kind: ProbeKind, need: Need, action: string, resource: string, extra?: Record<string, string[]>) => {
-    const context = { ...baseContext, ...need.context, ...extra };
-    const key = `${kind}|${action}|${resource}|${JSON.stringify(context)}`;
+    let own = contextKeys.get(need.context);
+    if (own === undefined) contextKeys.set(need.context, (own = JSON.stringify(need.context ?? {})));
+    const key = `${kind}|${action}|${resource}|${own}|${extra ? JSON.stringify(extra) : ''}`;
     if (seen.has(key)) return;
     seen.add(key);
-    probes.push({ kind, need, request: { action, resource, context } });
+    probes.push({ kind, need, request: { action, resource, context: { ...baseContext, ...need.context, ...extra } } });
   };
   for (const [index, need] of needs.entries()) {
     if (index % DEADLINE_STRIDE === 0) checkDeadline();
@@ -167,12 +179,12 @@ export function overBroadGrants(
 ): OverBroadGrant[] {
   if (needs.length === 0) return [];
   checkDeadline(); // before the least-privilege policy of all the role's needs, one long synchronous step
-  const roleSet = compileRole(role).set;
+  const distinct = distinctRole(role);
   const needed = compilePolicySet({ identity: [parsePolicy(leastPrivilegePolicy(needs), 'least-privilege').policy] });
   const grants = new Map<string, OverBroadGrant>();
   for (const [index, probe] of probesFor(needs, baseContext).entries()) {
     if (index % DEADLINE_STRIDE === 0) checkDeadline();
-    const granted = evaluate(roleSet, probe.request);
+    const granted = evaluate(distinct.set, probe.request);
     if (granted.decision !== 'allowed' || evaluate(needed, probe.request).decision === 'allowed') continue;
     for (const statement of granted.matched) {
       // Explicitly listed actions are judged statement by statement (unneededActions); here only what wildcards reach.
@@ -187,7 +199,58 @@ export function overBroadGrants(
       if (!existing || REACH[kind] > REACH[existing.kind]) grants.set(key, { kind, statement, probe });
     }
   }
-  return [...grants.values()];
+  // Each statement a repeated one stands for grants the same.
+  return [...grants.values()].flatMap((grant) =>
+    (distinct.alike.get(`${grant.statement.policyId}|${grant.statement.index}`) ?? [grant.statement]).map(
+      (statement) => (statement === grant.statement ? grant : { ...grant, statement }),
+    ),
+  );
+}
+
+/** The role's identity policies with each repeated statement once, and what each one stands for. */
+interface DistinctRole {
+  set: CompiledPolicySet;
+  /** By the first statement ("policyId|index"), it and the later identical ones, in document order. */
+  alike: Map<string, MatchedStatement[]>;
+}
+
+const distinctRoles = new WeakMap<RoleModel, DistinctRole>();
+
+/**
+ * A policy written statement by statement per state machine repeats statements: probes are evaluated once per
+ * distinct statement, instead of listing (and allocating) every copy for every probe.
+ */
+function distinctRole(role: RoleModel): DistinctRole {
+  const known = distinctRoles.get(role);
+  if (known) return known;
+  const matched = (s: Statement): MatchedStatement => ({
+    layer: 'identity',
+    policyId: s.policyId,
+    index: s.index,
+    ...(s.sid !== undefined ? { sid: s.sid } : {}),
+    effect: s.effect,
+    statement: s.source,
+  });
+  const firsts = new Map<string, MatchedStatement>();
+  const alike = new Map<string, MatchedStatement[]>();
+  const identity = compileRole(role).identity.map((policy) => ({
+    ...policy,
+    statements: policy.statements.filter((statement) => {
+      const { effect, action, notAction, resource, notResource, condition } = statement;
+      const signature = JSON.stringify([policy.version, effect, action, notAction, resource, notResource, condition]);
+      const first = firsts.get(signature);
+      if (!first) return (firsts.set(signature, matched(statement)), true);
+      const key = `${first.policyId}|${first.index}`;
+      const list = alike.get(key);
+      if (list) list.push(matched(statement));
+      else alike.set(key, [first, matched(statement)]);
+      return false;
+    }),
+  }));
+  const boundary = role.boundary ? parsePolicy(role.boundary.document, role.boundary.id).policy : undefined;
+  const result = { set: compilePolicySet({ identity, ...(boundary ? { boundary } : {}) }), alike };
+  distinctRoles.set(role, result);
+  return result;
 }
 
 /**
