@@ -103,11 +103,9 @@ export function* applyResourcePolicies(
       (live ? yield { kind: 'resourcePolicy', target, roleArn: role.arn } : undefined);
     if (target.account === undefined && known && 'account' in known && known.account !== undefined)
       target.account = known.account;
-    // A bucket policy not given offline is not evaluated for a bucket in the role's account (a documented limit,
-    // like SCPs offline): there the role's own policies suffice unless that policy denies. A key policy always
-    // decides, and so does the policy of a bucket in another account.
-    if (known === undefined && target.kind === 'bucket' && (target.account ?? principal.account) === principal.account)
-      continue;
+    // A policy not known (offline, outside the template and --resource-policies) is evaluated as unknown: in the
+    // role's account a bucket policy can deny what the role allows or allow what it does not, a key policy is the
+    // gate, and in another account both must allow. Only what the role itself denies stays decided.
     const { evaluation, access } = combineWithResource(result.evaluation, result.request, target, known, principal);
     result.evaluation = evaluation;
     result.resource = access;
