@@ -14,7 +14,10 @@ import { DeadlineExceeded, deadlineInForce, Pacer, workOf, type Deadline } from 
 import { needRequests } from './requests';
 import {
   applyResourcePolicies,
-  bucketAccountProblems,
+  bucketPlaceProblems,
+  type BucketPlaces,
+  type BucketRegionAnswer,
+  type BucketRegionStep,
   type LiveResourcePolicy,
   type ResourcePolicyAnswer,
   type ResourcePolicyStep,
@@ -53,18 +56,21 @@ type Step =
   | { kind: 'pause'; machine: StateMachineModel; needs?: number }
   | { kind: 'bucketKey'; bucket: string }
   | { kind: 'simulate'; role: RoleModel; requests: AccessRequest[] }
-  | ResourcePolicyStep;
-type Answer = string | undefined | Evaluation[] | ResourcePolicyAnswer;
+  | ResourcePolicyStep
+  | BucketRegionStep;
+type Answer = string | undefined | Evaluation[] | ResourcePolicyAnswer | BucketRegionAnswer;
 
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
 export async function checkStateMachines(machines: StateMachineModel[], options: CheckOptions): Promise<CheckResult> {
   const keys = new Map<string, Promise<string | undefined>>();
   const policies = new Map<string, Promise<ResourcePolicyAnswer>>();
+  const regions = new Map<string, Promise<BucketRegionAnswer>>();
   const { bucketKey, resourcePolicy } = options;
   const steps = checkSteps(machines, {
     rules: options.rules ?? RULES,
     askKeys: bucketKey !== undefined,
     askPolicies: resourcePolicy !== undefined,
+    askRegions: resourcePolicy?.bucketRegion !== undefined,
     catalogue: options.catalogue,
   });
   const pacer = new Pacer(options.deadline ?? deadlineInForce());
@@ -82,6 +88,10 @@ export async function checkStateMachines(machines: StateMachineModel[], options:
       } else if (ask.kind === 'bucketKey') {
         const known = keys.get(ask.bucket) ?? (bucketKey as BucketKeyLookup)(ask.bucket);
         keys.set(ask.bucket, known);
+        step = steps.next(await known);
+      } else if (ask.kind === 'bucketRegion') {
+        const known = regions.get(ask.bucket) ?? resourcePolicy?.bucketRegion?.(ask.bucket);
+        if (known) regions.set(ask.bucket, known);
         step = steps.next(await known);
       } else {
         // A key's answer includes the role's grants, so keys are asked once per role; buckets once.
@@ -109,6 +119,7 @@ export function checkStateMachinesSync(
     rules: options.rules ?? RULES,
     askKeys: false,
     askPolicies: false,
+    askRegions: false,
     catalogue: options.catalogue,
   });
   let step = steps.next();
@@ -168,21 +179,19 @@ function* readNeeds(
 /** The pipeline as steps: it yields what it needs from outside and is resumed with the answer. */
 function* checkSteps(
   machines: StateMachineModel[],
-  how: { rules: Rule[]; askKeys: boolean; askPolicies: boolean; catalogue: Catalogue | undefined },
+  how: { rules: Rule[]; askKeys: boolean; askPolicies: boolean; askRegions: boolean; catalogue: Catalogue | undefined },
 ): Generator<Step, CheckResult, Answer> {
-  const { rules, askKeys, askPolicies, catalogue } = how;
+  const { rules, askKeys, askPolicies, askRegions, catalogue } = how;
   const prepared = [];
   for (const model of machines) {
     yield { kind: 'pause', machine: model };
-    const { unverifiable, ...read } = yield* readNeeds(model, askKeys);
-    const accountProblems = bucketAccountProblems(model);
-    if (accountProblems.length > 0)
-      read.needs = { ...read.needs, problems: [...read.needs.problems, ...accountProblems] };
+    const { unverifiable = [], ...read } = yield* readNeeds(model, askKeys);
+    const places = yield* bucketPlaceProblems(model, askRegions) as Generator<Step, BucketPlaces, Answer>;
+    if (places.problems.length > 0)
+      read.needs = { ...read.needs, problems: [...read.needs.problems, ...places.problems] };
     // What reading the needs could not decide joins what the input could not (the unverifiable rule reports both).
-    const machine =
-      unverifiable && unverifiable.length > 0
-        ? { ...model, unverifiable: [...model.unverifiable, ...unverifiable] }
-        : model;
+    const undecided = [...unverifiable, ...places.unverifiable];
+    const machine = undecided.length > 0 ? { ...model, unverifiable: [...model.unverifiable, ...undecided] } : model;
     prepared.push({ machine, ...read });
   }
   // Machines sharing a role are judged together: grants against the union of their needs, once per role.

@@ -36,7 +36,8 @@ export interface DefinitionProblem {
     | 'invalid-label'
     | 'invalid-item-reader'
     | 'invalid-result-writer'
-    | 'bucket-in-other-account';
+    | 'bucket-in-other-account'
+    | 'bucket-in-other-region';
   state: string;
   field: string;
   message: string;
