@@ -5,9 +5,9 @@
 //   aws kms get-key-policy --key-id <arn> --policy-name default --output json   → {"Policy": "<json>", "PolicyName": …}
 //   aws s3api get-bucket-policy --bucket <name> --output json                   → {"Policy": "<json>"}
 // optionally with "Grants" (the Grants of `aws kms list-grants --key-id <arn>`) and "Account" (the bucket owner).
-import { readFileSync, statSync } from 'node:fs';
 import { InputError, messageOf } from '../model/errors';
 import { isRecord } from '../model/json';
+import { readTextCapped } from '../model/read-capped';
 import type { KeyGrant, KnownResourcePolicy, ResourcePolicies } from '../model/resource-policies';
 import { parseResourcePolicy } from '../iam/resource-policy';
 
@@ -136,17 +136,7 @@ export function parseResourcePolicies(text: string, file: string): ResourcePolic
   return policies;
 }
 
-/** Read a resource-policies file (size-capped). */
+/** Read a resource-policies file (size-capped while read). */
 export function readResourcePolicies(file: string): ResourcePolicies {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_RESOURCE_POLICIES_BYTES)
-      throw new InputError(file, `file is ${size} bytes; at most ${MAX_RESOURCE_POLICIES_BYTES} are read`);
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(file, `cannot be read: ${messageOf(error)}`);
-  }
-  return parseResourcePolicies(text, file);
+  return parseResourcePolicies(readTextCapped(file, MAX_RESOURCE_POLICIES_BYTES), file);
 }
