@@ -26,7 +26,7 @@ import { compileRole } from './role';
 import { runRules } from './run-rules';
 import type { Finding, MachineAnalysis, NeedResult, NeedStatus, Rule } from './types';
 
-const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [] };
+const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [], bucketUses: [] };
 
 /** The SSE-KMS key of a bucket in the account, undefined for none (Backend.bucketKey). */
 export type BucketKeyLookup = (bucket: string) => Promise<string | undefined>;
@@ -186,7 +186,11 @@ function* checkSteps(
   for (const model of machines) {
     yield { kind: 'pause', machine: model };
     const { unverifiable = [], ...read } = yield* readNeeds(model, askKeys);
-    const places = yield* bucketPlaceProblems(model, askRegions) as Generator<Step, BucketPlaces, Answer>;
+    const places = yield* bucketPlaceProblems(model, read.needs.bucketUses, askRegions) as Generator<
+      Step,
+      BucketPlaces,
+      Answer
+    >;
     if (places.problems.length > 0)
       read.needs = { ...read.needs, problems: [...read.needs.problems, ...places.problems] };
     // What reading the needs could not decide joins what the input could not (the unverifiable rule reports both).
@@ -221,7 +225,11 @@ function* checkSteps(
       const requests = simulated.map((need) => needRequests(need, machine, role, now));
       const evaluations = (yield { kind: 'simulate', role, requests: requests.flat() }) as Evaluation[];
       const combined = requests.flat().map((request, i) => ({ request, evaluation: evaluations[i] as Evaluation }));
-      yield* applyResourcePolicies(machine, role, combined, askPolicies) as Generator<Step, void, Answer>;
+      yield* applyResourcePolicies(machine, role, combined, askPolicies, needs.bucketUses) as Generator<
+        Step,
+        void,
+        Answer
+      >;
       let offset = 0;
       simulated.forEach((need, index) => {
         const own = requests[index] as AccessRequest[];

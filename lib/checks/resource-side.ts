@@ -1,9 +1,8 @@
 // Apply the resource side to a machine's request results: find each request's key or bucket, look its policy up
 // (model first, AWS managed keys, then the live account once per check) and combine it with the identity decision.
-import { parseDefinition } from '../asl/definition';
 import { bucketArnOf, isUnreadable, type KnownResourcePolicy, type Unreadable } from '../model/resource-policies';
 import type { RoleModel, StateMachineModel, Unverifiable } from '../model/state-machine';
-import { bucketUses, otherAccountProblems, type BucketUse } from '../needs/bucket-owners';
+import { otherAccountProblems, type BucketUse } from '../needs/bucket-owners';
 import { DOCS, type DefinitionProblem } from '../needs/types';
 import type { Backend } from '../ports/backend';
 import { awsManagedKeyPolicy, combineWithResource, resourceTarget, type ResourceTarget } from './resource-access';
@@ -50,19 +49,14 @@ export function liveResourcePolicies(
 
 const accountOf = (arn: string) => /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
 
-/** Bucket → owner account, from ExpectedBucketOwner in the definition and from the known resource policies. */
-function bucketOwners(machine: StateMachineModel, uses?: readonly BucketUse[]): Map<string, string> {
+/** Bucket → owner account, from ExpectedBucketOwner (the needs' bucket uses) and from the known resource policies. */
+function bucketOwners(machine: StateMachineModel, uses: readonly BucketUse[]): Map<string, string> {
   const owners = new Map<string, string>();
   for (const [arn, known] of machine.resourcePolicies ?? new Map<string, KnownResourcePolicy>()) {
     const bucket = /^arn:[^:]+:s3:::([^/]+)$/.exec(arn)?.[1];
     if (bucket !== undefined && known.account !== undefined) owners.set(bucket, known.account);
   }
-  try {
-    for (const use of uses ?? bucketUses(parseDefinition(machine.definition)))
-      if (use.owner !== undefined) owners.set(use.bucket, use.owner);
-  } catch {
-    // An unparsable definition is reported by invalid-definition; it has no buckets to judge.
-  }
+  for (const use of uses) if (use.owner !== undefined) owners.set(use.bucket, use.owner);
   return owners;
 }
 
@@ -89,17 +83,10 @@ export interface BucketPlaces {
  */
 export function* bucketPlaceProblems(
   machine: StateMachineModel,
+  uses: BucketUse[],
   askRegions: boolean,
 ): Generator<BucketRegionStep, BucketPlaces, BucketRegionAnswer> {
   const found: BucketPlaces = { problems: [], unverifiable: [] };
-  if (machine.definitionUnavailable !== undefined) return found;
-  let uses: BucketUse[];
-  try {
-    uses = bucketUses(parseDefinition(machine.definition));
-  } catch {
-    // An unparsable definition is reported by invalid-definition; it has no buckets to judge.
-    return found;
-  }
   const owners = bucketOwners(machine, uses);
   const ctx = machine.context;
   found.problems.push(...otherAccountProblems(uses, ctx, (b) => owners.get(b)));
@@ -154,9 +141,10 @@ export function* applyResourcePolicies(
   role: RoleModel,
   results: RequestResult[],
   live: boolean,
+  uses: BucketUse[],
 ): Generator<ResourcePolicyStep, void, ResourcePolicyAnswer> {
   if (machine.resourcePolicies === undefined && !live) return;
-  const owners = bucketOwners(machine);
+  const owners = bucketOwners(machine, uses);
   const principal = { roleArn: role.arn, account: accountOf(role.arn) ?? machine.context.account };
   for (const result of results) {
     const target = resourceTarget(result.request.resource, owners);
