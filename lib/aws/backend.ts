@@ -17,6 +17,7 @@ import { type Backend, type DeployedStateMachine, type PolicyRead } from '../por
 import type { KeyGrant, Unreadable } from '../model/resource-policies';
 import type { AccountSnapshot } from '../model/snapshot';
 import type { AwsClients } from './clients';
+import { readBucketRegion } from './bucket-region';
 import { fetchPresignedPayload, readStreamCapped } from './payload';
 import { errorName, unreadable, unreadablePolicy } from './read-errors';
 import { IamSimulator, SimulationCache } from './simulate';
@@ -235,6 +236,10 @@ export class AwsBackend implements Backend {
       if (errorName(error) === 'AbortError') throw error;
       return unreadablePolicy('s3:GetBucketPolicy', error);
     }
+  }
+
+  bucketRegion(bucket: string): Promise<string | Unreadable | undefined> {
+    return readBucketRegion(this.clients.s3, bucket, this.options);
   }
 
   async stackTemplate(stackId: string): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 // Loading JSON and YAML documents (CloudFormation short-form tags included) with line numbers on demand.
-import { readFileSync, statSync } from 'node:fs';
 import { jsonPositions, offsetAt } from './json-positions';
 import { InputError, messageOf } from '../model/errors';
+import { readTextCapped } from '../model/read-capped';
 import {
   isAlias,
   isMap,
@@ -59,24 +59,7 @@ const INTRINSICS = new Set([
 ]);
 
 export function readDocumentFile(file: string): LoadedDocument {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_DOCUMENT_BYTES)
-      throw new InputError(file, `file is ${size} bytes; at most ${MAX_DOCUMENT_BYTES} are read`);
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      file,
-      code === 'ENOENT'
-        ? 'file not found'
-        : code === 'EISDIR'
-          ? 'expected a file, got a directory'
-          : `cannot read file (${messageOf(error)})`,
-    );
-  }
+  const text = readTextCapped(file, MAX_DOCUMENT_BYTES);
   return parseDocumentText(text, file);
 }
 

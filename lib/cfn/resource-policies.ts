@@ -42,9 +42,16 @@ export function collectResourcePolicies(t: TemplateAnalysis, given?: ResourcePol
       const name = t.values(id)?.ref;
       if (typeof name !== 'string' || isUnresolved(name)) continue;
       const arn = bucketArnOf(partition, name);
-      // A bucket policy elsewhere in the template replaces this below, whatever the order.
-      if (!policies.has(arn))
-        policies.set(arn, { document: null, source: `${t.file} (${id}, no bucket policy)`, account });
+      const previous = policies.get(arn);
+      // A bucket policy elsewhere in the template replaces the document below, whatever the order. The template
+      // creates the bucket in its stack's Region.
+      const region = t.pseudo.region;
+      policies.set(
+        arn,
+        previous
+          ? { ...previous, region }
+          : { document: null, source: `${t.file} (${id}, no bucket policy)`, account, region },
+      );
     }
   }
   for (const id of t.resourceIds()) {
@@ -58,6 +65,7 @@ export function collectResourcePolicies(t: TemplateAnalysis, given?: ResourcePol
       document: t.resolve(props.PolicyDocument),
       source: `${t.file} (${id})`,
       ...(previous?.account !== undefined ? { account: previous.account } : {}),
+      ...(previous?.region !== undefined ? { region: previous.region } : {}),
     });
   }
   return policies;

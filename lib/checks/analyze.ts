@@ -14,7 +14,10 @@ import { DeadlineExceeded, deadlineInForce, Pacer, workOf, type Deadline } from 
 import { needRequests } from './requests';
 import {
   applyResourcePolicies,
-  bucketAccountProblems,
+  bucketPlaceProblems,
+  type BucketPlaces,
+  type BucketRegionAnswer,
+  type BucketRegionStep,
   type LiveResourcePolicy,
   type ResourcePolicyAnswer,
   type ResourcePolicyStep,
@@ -24,7 +27,7 @@ import { compileRole } from './role';
 import { runRules } from './run-rules';
 import type { Finding, MachineAnalysis, NeedResult, NeedStatus, Rule } from './types';
 
-const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [] };
+const EMPTY_NEEDS: NeedsResult = { needs: [], problems: [], unmodeled: [], distributedMaps: [], bucketUses: [] };
 
 /** The IAM catalogue for these services (lib/iam/load-catalogue.ts reads it from disk). */
 export type CatalogueLoader = (services: string[]) => Promise<Catalogue>;
@@ -61,19 +64,22 @@ type Step =
   | { kind: 'bucketKey'; bucket: string }
   | { kind: 'simulate'; role: RoleModel; requests: AccessRequest[] }
   | { kind: 'catalogue'; services: string[] }
-  | ResourcePolicyStep;
-type Answer = string | undefined | Evaluation[] | ResourcePolicyAnswer | Catalogue;
+  | ResourcePolicyStep
+  | BucketRegionStep;
+type Answer = string | undefined | Evaluation[] | ResourcePolicyAnswer | BucketRegionAnswer | Catalogue;
 
 /** Analyse state machines and run every rule on each; machines sharing a role are judged against all their needs. */
 export async function checkStateMachines(machines: StateMachineModel[], options: CheckOptions): Promise<CheckResult> {
   const keys = new Map<string, Promise<string | undefined>>();
   const policies = new Map<string, Promise<ResourcePolicyAnswer>>();
+  const regions = new Map<string, Promise<BucketRegionAnswer>>();
   const { bucketKey, resourcePolicy } = options;
   const loader = typeof options.catalogue === 'function' ? options.catalogue : undefined;
   const steps = checkSteps(machines, {
     rules: options.rules ?? RULES,
     askKeys: bucketKey !== undefined,
     askPolicies: resourcePolicy !== undefined,
+    askRegions: resourcePolicy?.bucketRegion !== undefined,
     catalogue: typeof options.catalogue === 'function' ? 'ask' : options.catalogue,
   });
   const pacer = new Pacer(options.deadline ?? deadlineInForce());
@@ -93,6 +99,10 @@ export async function checkStateMachines(machines: StateMachineModel[], options:
       } else if (ask.kind === 'bucketKey') {
         const known = keys.get(ask.bucket) ?? (bucketKey as BucketKeyLookup)(ask.bucket);
         keys.set(ask.bucket, known);
+        step = steps.next(await known);
+      } else if (ask.kind === 'bucketRegion') {
+        const known = regions.get(ask.bucket) ?? resourcePolicy?.bucketRegion?.(ask.bucket);
+        if (known) regions.set(ask.bucket, known);
         step = steps.next(await known);
       } else {
         // A key's answer includes the role's grants, so keys are asked once per role; buckets once.
@@ -120,6 +130,7 @@ export function checkStateMachinesSync(
     rules: options.rules ?? RULES,
     askKeys: false,
     askPolicies: false,
+    askRegions: false,
     catalogue: options.catalogue,
   });
   let step = steps.next();
@@ -179,21 +190,29 @@ function* readNeeds(
 /** The pipeline as steps: it yields what it needs from outside and is resumed with the answer. */
 function* checkSteps(
   machines: StateMachineModel[],
-  how: { rules: Rule[]; askKeys: boolean; askPolicies: boolean; catalogue: Catalogue | 'ask' | undefined },
+  how: {
+    rules: Rule[];
+    askKeys: boolean;
+    askPolicies: boolean;
+    askRegions: boolean;
+    catalogue: Catalogue | 'ask' | undefined;
+  },
 ): Generator<Step, CheckResult, Answer> {
-  const { rules, askKeys, askPolicies } = how;
+  const { rules, askKeys, askPolicies, askRegions } = how;
   const prepared = [];
   for (const model of machines) {
     yield { kind: 'pause', machine: model };
-    const { unverifiable, ...read } = yield* readNeeds(model, askKeys);
-    const accountProblems = bucketAccountProblems(model);
-    if (accountProblems.length > 0)
-      read.needs = { ...read.needs, problems: [...read.needs.problems, ...accountProblems] };
+    const { unverifiable = [], ...read } = yield* readNeeds(model, askKeys);
+    const places = yield* bucketPlaceProblems(model, read.needs.bucketUses, askRegions) as Generator<
+      Step,
+      BucketPlaces,
+      Answer
+    >;
+    if (places.problems.length > 0)
+      read.needs = { ...read.needs, problems: [...read.needs.problems, ...places.problems] };
     // What reading the needs could not decide joins what the input could not (the unverifiable rule reports both).
-    const machine =
-      unverifiable && unverifiable.length > 0
-        ? { ...model, unverifiable: [...model.unverifiable, ...unverifiable] }
-        : model;
+    const undecided = [...unverifiable, ...places.unverifiable];
+    const machine = undecided.length > 0 ? { ...model, unverifiable: [...model.unverifiable, ...undecided] } : model;
     prepared.push({ machine, ...read });
   }
   // Machines sharing a role are judged together: grants against the union of their needs, once per role.
@@ -235,7 +254,11 @@ function* checkSteps(
       const requests = simulated.map((need) => needRequests(need, machine, role, now));
       const evaluations = (yield { kind: 'simulate', role, requests: requests.flat() }) as Evaluation[];
       const combined = requests.flat().map((request, i) => ({ request, evaluation: evaluations[i] as Evaluation }));
-      yield* applyResourcePolicies(machine, role, combined, askPolicies) as Generator<Step, void, Answer>;
+      yield* applyResourcePolicies(machine, role, combined, askPolicies, needs.bucketUses) as Generator<
+        Step,
+        void,
+        Answer
+      >;
       let offset = 0;
       simulated.forEach((need, index) => {
         const own = requests[index] as AccessRequest[];

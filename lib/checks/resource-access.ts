@@ -42,6 +42,11 @@ export interface ResourceAccess {
   roleArn: string;
   /** The key or bucket policy is what is missing: a statement there would allow the request. */
   policyGap?: true;
+  /**
+   * The key or bucket policy is not known at all (offline, neither in the template nor in --resource-policies), and
+   * the request's outcome hangs on it; `roleAllows` is what the role's own policies say.
+   */
+  unknownPolicy?: { roleAllows: Truth };
 }
 
 /** Where a resource's policy is looked up: known (possibly none), unreadable, or undefined when not known. */
@@ -332,6 +337,7 @@ export function combineWithResource(
     );
   // Without a reason here, the role's own undecided statements are the cause (named by unverifiable-policy).
   if (unknownWhy.length > 0) access.unknown = unknownWhy.join('; ');
+  if (known === undefined) access.unknownPolicy = { roleAllows: id };
   access.reason = access.unknown ?? "the role's policies cannot be decided for this request";
   return {
     evaluation: {

@@ -83,6 +83,19 @@ export interface ResourcePolicy {
   problems: PolicyProblem[];
 }
 
+const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
+
+/** `"*"`, or `{"AWS": "…" | ["…"], "Service": …}` with only the documented principal types. */
+function principalElement(value: unknown): boolean {
+  if (value === '*') return true;
+  if (!isRecord(value) || Object.keys(value).length === 0) return false;
+  return Object.entries(value).every(
+    ([type, v]) =>
+      PRINCIPAL_TYPES.has(type) &&
+      (typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'string'))),
+  );
+}
+
 /** Parse a resource policy: the identity-policy grammar plus Principal or NotPrincipal (exactly one). */
 export function parseResourcePolicy(document: unknown, id: string): ResourcePolicy {
   const problems: PolicyProblem[] = [];
@@ -109,6 +122,13 @@ export function parseResourcePolicy(document: unknown, id: string): ResourcePoli
     const path = isRecord(raw) ? '$.Statement' : `$.Statement[${index}]`;
     if ((entry.Principal === undefined) === (entry.NotPrincipal === undefined))
       problems.push({ policyId: id, path, message: 'expected exactly one of Principal and NotPrincipal' });
+    for (const field of ['Principal', 'NotPrincipal'] as const)
+      if (entry[field] !== undefined && !principalElement(entry[field]))
+        problems.push({
+          policyId: id,
+          path: `${path}.${field}`,
+          message: 'expected "*" or an object of AWS, Service, Federated or CanonicalUser principals (strings)',
+        });
     const { Principal, NotPrincipal, ...rest } = entry;
     principals[index] = { Principal, NotPrincipal };
     return rest;

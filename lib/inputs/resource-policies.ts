@@ -1,13 +1,15 @@
 // --resource-policies <file>: key and bucket policies of resources outside the templates, as JSON
-// {"<key ARN or bucket ARN>": <entry>}. An entry is the policy document, null (the bucket has no policy), or the
-// output of the AWS CLI as it prints it:
+// {"<key ARN or bucket ARN>": <entry>}. An entry is the policy document (or its JSON text, as
+// `aws … --query Policy --output text` prints it), null (known: the bucket has no bucket policy, as S3 answers
+// NoSuchBucketPolicy; a KMS key always has a key policy), or the output of the AWS CLI as it prints it:
 //   aws kms get-key-policy --key-id <arn> --policy-name default --output json   → {"Policy": "<json>", "PolicyName": …}
 //   aws s3api get-bucket-policy --bucket <name> --output json                   → {"Policy": "<json>"}
 // optionally with "Grants" (the Grants of `aws kms list-grants --key-id <arn>`) and "Account" (the bucket owner).
-import { readFileSync, statSync } from 'node:fs';
 import { InputError, messageOf } from '../model/errors';
 import { isRecord } from '../model/json';
+import { readTextCapped } from '../model/read-capped';
 import type { KeyGrant, KnownResourcePolicy, ResourcePolicies } from '../model/resource-policies';
+import { parseResourcePolicy } from '../iam/resource-policy';
 
 /** Resource-policy files larger than this are refused. */
 export const MAX_RESOURCE_POLICIES_BYTES = 5 * 1024 * 1024;
@@ -68,6 +70,12 @@ function policyDocument(value: unknown, file: string, path: string): unknown {
   }
   if (!isRecord(document) || document.Statement === undefined)
     throw new InputError(file, 'expected a policy document with a Statement', { path });
+  // A statement the evaluator would drop (a Deny among them) must not pass silently: refuse the file instead.
+  const problem = parseResourcePolicy(document, path).problems[0];
+  if (problem)
+    throw new InputError(file, problem.message, {
+      path: typeof value === 'string' ? `${path} (policy text at ${problem.path})` : `${path}${problem.path.slice(1)}`,
+    });
   return document;
 }
 
@@ -93,10 +101,24 @@ export function parseResourcePolicies(text: string, file: string): ResourcePolic
       );
     // The CLI's output wraps the document in Policy; anything else is the document itself.
     const wrapped = isRecord(entry) && entry.Statement === undefined && !('Version' in entry) && !('Id' in entry);
+    if (wrapped)
+      for (const field of Object.keys(entry))
+        if (!['Policy', 'PolicyName', 'Grants', 'Account', 'NextMarker', 'Truncated'].includes(field))
+          throw new InputError(file, 'expected Policy, PolicyName, Grants or Account', { path: pathOf(path, field) });
+    if (wrapped && entry.Policy === undefined)
+      throw new InputError(file, 'expected Policy: the policy document, its JSON text, or null for no policy', {
+        path,
+      });
     const known: KnownResourcePolicy = {
-      document: policyDocument(wrapped ? (entry.Policy ?? null) : entry, file, wrapped ? `${path}.Policy` : path),
+      document: policyDocument(wrapped ? entry.Policy : entry, file, wrapped ? `${path}.Policy` : path),
       source: file,
     };
+    if (key && known.document === null)
+      throw new InputError(
+        file,
+        `a KMS key always has a key policy (null means "no policy", which only a bucket can have); give the output of \`aws kms get-key-policy --key-id ${arn} --policy-name default --query Policy --output text\``,
+        { path: wrapped ? `${path}.Policy` : path },
+      );
     if (key) known.account = key[1] as string;
     if (wrapped && entry.Account !== undefined) {
       if (typeof entry.Account !== 'string' || !ACCOUNT.test(entry.Account))
@@ -109,26 +131,12 @@ export function parseResourcePolicies(text: string, file: string): ResourcePolic
       if (!key) throw new InputError(file, 'only KMS keys have grants', { path: `${path}.Grants` });
       known.grants = parseGrants(entry.Grants, file, `${path}.Grants`);
     }
-    if (wrapped)
-      for (const field of Object.keys(entry))
-        if (!['Policy', 'PolicyName', 'Grants', 'Account', 'NextMarker', 'Truncated'].includes(field))
-          throw new InputError(file, 'expected Policy, PolicyName, Grants or Account', { path: pathOf(path, field) });
     policies.set(arn, known);
   }
   return policies;
 }
 
-/** Read a resource-policies file (size-capped). */
+/** Read a resource-policies file (size-capped while read). */
 export function readResourcePolicies(file: string): ResourcePolicies {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_RESOURCE_POLICIES_BYTES)
-      throw new InputError(file, `file is ${size} bytes; at most ${MAX_RESOURCE_POLICIES_BYTES} are read`);
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(file, `cannot be read: ${messageOf(error)}`);
-  }
-  return parseResourcePolicies(text, file);
+  return parseResourcePolicies(readTextCapped(file, MAX_RESOURCE_POLICIES_BYTES), file);
 }

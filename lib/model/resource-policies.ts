@@ -22,6 +22,8 @@ export interface KnownResourcePolicy {
   source: string;
   /** The resource's account, when known (a key ARN names it; a template resource is in the stack's account). */
   account?: string;
+  /** The resource's Region, when known (a template's bucket is in its stack's Region). */
+  region?: string;
   /** The key's grants for the role: known (possibly none), unreadable, or undefined when not read. */
   grants?: KeyGrant[] | Unreadable;
 }

@@ -7,17 +7,10 @@
 // States.ResultWriterFailed error." (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html)
 import { argumentsOf, isDistributedMap, isObject, type Definition } from '../asl/definition';
 import type { StateMachineContext } from '../model/state-machine';
-import { DOCS, type DefinitionProblem } from './types';
+import { DOCS, type BucketUse, type DefinitionProblem } from './types';
 import { readString } from './values';
 
-export interface BucketUse {
-  bucket: string;
-  /** ExpectedBucketOwner, when the definition pins one. */
-  owner?: string;
-  feature: 'listing' | 'getObject' | 'resultWriter';
-  state: string;
-  field: string;
-}
+export type { BucketUse };
 
 /** The static buckets of every Distributed Map's ItemReader and ResultWriter. */
 export function bucketUses(definition: Definition): BucketUse[] {

@@ -3,6 +3,7 @@
 import { isDistributedMap, type Definition } from '../asl/definition';
 import { stateMachineArn } from '../model/arns';
 import { own } from '../model/json';
+import { bucketUses } from './bucket-owners';
 import { BucketKeyNeed, distributedMapNeeds, type NeedSlot } from './distributed-map';
 import { taskNeeds } from './tasks';
 import type { StateMachineContext } from '../model/state-machine';
@@ -54,6 +55,7 @@ export function deriveBaseNeeds(definition: Definition, ctx: StateMachineContext
   }
   slots.push(...settingNeeds(ctx));
   const keyedBuckets = [...new Set(slots.filter((slot) => slot instanceof BucketKeyNeed).map((slot) => slot.bucket))];
+  const buckets = bucketUses(definition);
   return {
     keyedBuckets,
     withBucketKeys: (keyOf) => ({
@@ -65,6 +67,7 @@ export function deriveBaseNeeds(definition: Definition, ctx: StateMachineContext
       problems: [...problems],
       unmodeled: [...unmodeled],
       distributedMaps: [...distributedMaps],
+      bucketUses: [...buckets],
     }),
   };
 }

@@ -36,7 +36,8 @@ export interface DefinitionProblem {
     | 'invalid-label'
     | 'invalid-item-reader'
     | 'invalid-result-writer'
-    | 'bucket-in-other-account';
+    | 'bucket-in-other-account'
+    | 'bucket-in-other-region';
   state: string;
   field: string;
   message: string;
@@ -50,11 +51,23 @@ export interface UnmodeledIntegration {
   reason: string;
 }
 
+/** A static ItemReader or ResultWriter bucket of a Distributed Map (lib/needs/bucket-owners.ts). */
+export interface BucketUse {
+  bucket: string;
+  /** ExpectedBucketOwner, when the definition pins one. */
+  owner?: string;
+  feature: 'listing' | 'getObject' | 'resultWriter';
+  state: string;
+  field: string;
+}
+
 export interface NeedsResult {
   needs: Need[];
   problems: DefinitionProblem[];
   unmodeled: UnmodeledIntegration[];
   distributedMaps: string[];
+  /** The static ItemReader and ResultWriter buckets, with the owner ExpectedBucketOwner pins (found in the same walk). */
+  bucketUses: BucketUse[];
 }
 
 export const DOCS = {

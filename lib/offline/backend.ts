@@ -57,6 +57,11 @@ export class EmbeddedBackend implements Backend {
     return undefined;
   }
 
+  /** Not known offline: S3 ARNs carry no Region (a template's buckets are in its stack's Region). */
+  async bucketRegion(): Promise<undefined> {
+    return undefined;
+  }
+
   async stackTemplate(): Promise<string | undefined> {
     return this.options.stackTemplate;
   }

@@ -63,6 +63,8 @@ export interface Backend {
   keyGrants(keyArn: string, roleArn: string): Promise<KeyGrant[] | Unreadable | undefined>;
   /** s3:GetBucketPolicy; NoSuchBucketPolicy is no policy (document null). */
   bucketPolicy(bucket: string): Promise<PolicyRead>;
+  /** s3:GetBucketLocation: the bucket's Region; undefined offline or for a bucket that does not exist yet. */
+  bucketRegion(bucket: string): Promise<string | Unreadable | undefined>;
   /** UnreadableError when the machine's key cannot be used to decrypt its definition. */
   describeStateMachine(arn: string): Promise<DeployedStateMachine>;
   listStateMachines(): Promise<string[]>;

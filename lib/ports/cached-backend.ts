@@ -27,6 +27,7 @@ export class CachedBackend implements Backend {
   private readonly keyPolicies = new Memo<PolicyRead>();
   private readonly grants = new Memo<KeyGrant[] | Unreadable | undefined>();
   private readonly bucketPolicies = new Memo<PolicyRead>();
+  private readonly bucketRegions = new Memo<string | Unreadable | undefined>();
 
   constructor(private readonly inner: Backend) {}
 
@@ -71,6 +72,10 @@ export class CachedBackend implements Backend {
 
   bucketPolicy(bucket: string): Promise<PolicyRead> {
     return this.bucketPolicies.get(bucket, () => this.inner.bucketPolicy(bucket));
+  }
+
+  bucketRegion(bucket: string): Promise<string | Unreadable | undefined> {
+    return this.bucketRegions.get(bucket, () => this.inner.bucketRegion(bucket));
   }
 
   objectText(bucket: string, key: string, version?: string): Promise<string> {

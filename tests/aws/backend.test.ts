@@ -10,7 +10,13 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
-import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -432,5 +438,35 @@ describe('AwsBackend resource-policy reads', () => {
   it('an abort is not swallowed', async () => {
     s3.on(GetBucketPolicyCommand).rejects(awsError('AbortError'));
     await expect(backend().bucketPolicy('b')).rejects.toThrow('AbortError');
+  });
+
+  // An empty LocationConstraint is us-east-1, `EU` is eu-west-1:
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
+  it('s3:GetBucketLocation: the Region, us-east-1 for an empty constraint, eu-west-1 for EU', async () => {
+    s3.on(GetBucketLocationCommand, { Bucket: 'virginia' }).resolves({});
+    s3.on(GetBucketLocationCommand, { Bucket: 'virginia-empty' }).resolves({ LocationConstraint: '' as never });
+    s3.on(GetBucketLocationCommand, { Bucket: 'ireland-legacy' }).resolves({ LocationConstraint: 'EU' });
+    s3.on(GetBucketLocationCommand, { Bucket: 'frankfurt' }).resolves({ LocationConstraint: 'eu-central-1' });
+    expect(await backend().bucketRegion('virginia')).toBe('us-east-1');
+    expect(await backend().bucketRegion('virginia-empty')).toBe('us-east-1');
+    expect(await backend().bucketRegion('ireland-legacy')).toBe('eu-west-1');
+    expect(await backend().bucketRegion('frankfurt')).toBe('eu-central-1');
+  });
+
+  it('s3:GetBucketLocation: AccessDenied and throttling are unreadable with the reason, a bucket not yet created unknown', async () => {
+    s3.on(GetBucketLocationCommand, { Bucket: 'denied' }).rejects(awsError('AccessDenied', 'Access Denied'));
+    s3.on(GetBucketLocationCommand, { Bucket: 'busy' }).rejects(
+      awsError('SlowDown', 'Please reduce your request rate'),
+    );
+    s3.on(GetBucketLocationCommand, { Bucket: 'new' }).rejects(awsError('NoSuchBucket', 'The bucket does not exist'));
+    expect(await backend().bucketRegion('denied')).toEqual({
+      unreadable: 's3:GetBucketLocation failed (AccessDenied: Access Denied)',
+    });
+    expect(await backend().bucketRegion('busy')).toEqual({
+      unreadable: 's3:GetBucketLocation failed (SlowDown: Please reduce your request rate)',
+    });
+    expect(await backend().bucketRegion('new')).toBeUndefined();
+    s3.on(GetBucketLocationCommand).rejects(awsError('AbortError'));
+    await expect(backend().bucketRegion('b')).rejects.toThrow('AbortError');
   });
 });

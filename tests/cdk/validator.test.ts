@@ -143,7 +143,11 @@ describe('DmapGuardValidator in app.synth()', () => {
     expect(() => cdkApp.synth()).toThrow(/missing-permission/);
     const violations = writtenReport(cdkApp)?.violations ?? [];
     expect(violations.map((v) => v.ruleName)).not.toContain('invalid-definition');
-    const reads = violations.filter((v) => v.ruleName === 'missing-permission' && /s3:GetObject/.test(v.description));
+    // rows-bucket is outside the app, so its bucket policy (which could allow the read) is not known: the read the
+    // role does not grant is unverifiable, once per machine, not an error.
+    const reads = violations.filter(
+      (v) => v.ruleName === 'unverifiable' && /s3:GetObject/.test(v.description) && /rows-bucket/.test(v.description),
+    );
     expect(reads.map((v) => v.description.split(' ')[0]).sort()).toEqual([
       expect.stringMatching(/^FromFile/),
       expect.stringMatching(/^NestedFromFile/),

@@ -8,7 +8,7 @@ import { checkStateMachines } from '../../lib/checks/analyze';
 import { EmbeddedSimulator } from '../../lib/offline/simulator';
 import { buildReport } from '../../lib/report/report';
 import { displayValue } from '../../lib/model/arns';
-import { machineTemplate } from '../helpers/rule-tester';
+import { CASE_BUCKETS, machineTemplate } from '../helpers/rule-tester';
 import { DMAP_POLICY, distributedMap } from '../checks/machines';
 
 type Template = { Parameters?: unknown; Conditions?: unknown; Resources: Record<string, Record<string, unknown>> };
@@ -35,6 +35,7 @@ async function check(t: Template, parameterOverrides?: Record<string, string>) {
     account: '123456789012',
     partition: 'aws',
     ...(parameterOverrides ? { parameterOverrides } : {}),
+    resourcePolicies: CASE_BUCKETS,
   });
   const { findings, analyses } = await checkStateMachines(machines, { simulator: new EmbeddedSimulator() });
   return { machines, findings, report: buildReport(analyses, findings, 'error') };

@@ -5,10 +5,11 @@ import { parseDocumentText } from '../../lib/cfn/load';
 import { checkStateMachines } from '../../lib/checks/analyze';
 import { EmbeddedSimulator } from '../../lib/offline/simulator';
 import { buildReport } from '../../lib/report/report';
-import { STATES_TRUST } from '../helpers/rule-tester';
+import { CASE_BUCKETS, STATES_TRUST } from '../helpers/rule-tester';
 import { DMAP_POLICY, distributedMap } from '../checks/machines';
 
-const options = { region: 'us-east-1', account: '123456789012', partition: 'aws' };
+// in-bucket, which the machine reads, is known to have no bucket policy.
+const options = { region: 'us-east-1', account: '123456789012', partition: 'aws', resourcePolicies: CASE_BUCKETS };
 const roles = parseDocumentText(
   JSON.stringify({
     Resources: {

@@ -104,6 +104,17 @@ describe('KMS: the key policy is the gate', () => {
     ],
     ['key policy not known', KEY, 'allowed', undefined, 'unknown'],
     ['key policy not known, the role denies', KEY, 'explicitDeny', undefined, 'explicitDeny'],
+    // The key policy alone can allow the role, so a role without a kms grant is not enough to deny.
+    ['key policy not known, the role grants nothing', KEY, 'implicitDeny', undefined, 'unknown'],
+    ['other account: key policy not known, the role allows', OTHER_KEY, 'allowed', undefined, 'unknown'],
+    // Unlike a bucket, a key's grants were not read either, and a grant for the role allows without an IAM policy.
+    [
+      'other account: key policy and grants not known, the role grants nothing',
+      OTHER_KEY,
+      'implicitDeny',
+      undefined,
+      'unknown',
+    ],
     // Other account: both must allow.
     [
       'other account: key policy allows the account, role allows',
@@ -284,11 +295,45 @@ describe('S3: same account is identity OR bucket policy; other account needs bot
       bucketPolicy('444455556666', allowRole),
       'implicitDeny',
     ],
+    // A bucket policy not known: in the role's account it can deny what the role allows or allow what it does not;
+    // only the role's own explicit Deny decides. In another account both must allow.
+    ['same account, bucket policy not known, the role allows', undefined, 'allowed', undefined, 'unknown'],
+    ['same account, bucket policy not known, the role grants nothing', undefined, 'implicitDeny', undefined, 'unknown'],
+    ['same account, bucket policy not known, the role denies', undefined, 'explicitDeny', undefined, 'explicitDeny'],
+    [
+      'same account, bucket policy not known, a permissions boundary does not allow',
+      undefined,
+      'implicitDeny',
+      undefined,
+      'implicitDeny',
+    ],
     ['other account, bucket policy not known', '444455556666', 'allowed', undefined, 'unknown'],
+    [
+      'other account, bucket policy not known, the role grants nothing',
+      '444455556666',
+      'implicitDeny',
+      undefined,
+      'implicitDeny',
+    ],
+    [
+      'other account, bucket policy not known, the role denies',
+      '444455556666',
+      'explicitDeny',
+      undefined,
+      'explicitDeny',
+    ],
     ['bucket policy unreadable', undefined, 'allowed', { unreadable: 'AccessDenied' } as never, 'unknown'],
-  ])('%s', (_name, owner, decision, known, expected) => {
+  ])('%s', (name, owner, decision, known, expected) => {
     const target = resourceTarget(get.resource, owner ? new Map([['b', owner]]) : undefined)!;
-    expect(combineWithResource(identity(decision), get, target, known, principal).evaluation.decision).toBe(expected);
+    const role = identity(decision, name.includes('boundary') ? 'boundary' : undefined);
+    expect(combineWithResource(role, get, target, known, principal).evaluation.decision).toBe(expected);
+  });
+
+  it('a bucket policy not known says so, with what the role itself says', () => {
+    const target = resourceTarget(get.resource)!;
+    const { access } = combineWithResource(identity('implicitDeny'), get, target, undefined, principal);
+    expect(access.unknownPolicy).toEqual({ roleAllows: false });
+    expect(access.unknown).toBe('the bucket policy of b is not known (pass it with --resource-policies)');
   });
 
   it('an unreadable bucket policy says why', () => {

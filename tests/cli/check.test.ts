@@ -156,7 +156,18 @@ describe('dmap-guard check', () => {
       'config.yaml',
       'failOn: warning\nparameterOverrides: { DataBucket: data }\nsuppress:\n  - rule: over-broad-grant\n    reason: wildcards approved for this sandbox\n',
     );
-    const configured = await runCli(['check', template, '--config', config, '--format', 'json']);
+    // The bucket the parameter names is the account's own, known to have no bucket policy (null).
+    const noPolicy = write('no-bucket-policy.json', JSON.stringify({ 'arn:aws:s3:::data': null }));
+    const configured = await runCli([
+      'check',
+      template,
+      '--config',
+      config,
+      '--format',
+      'json',
+      '--resource-policies',
+      noPolicy,
+    ]);
     const report = JSON.parse(configured.stdout);
     expect(report.summary.failOn).toBe('warning');
     expect(

@@ -53,6 +53,20 @@ describe('--resource-policies', () => {
     ).toEqual([]);
   });
 
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['the CLI output form with Policy null', { Policy: null }],
+  ])('a bucket given as %s is known to have no bucket policy', (_name, entry) => {
+    const policies = parseResourcePolicies(JSON.stringify({ 'arn:aws:s3:::bkt1': entry }), 'policies.json');
+    expect(policies.get('arn:aws:s3:::bkt1')?.document).toBeNull();
+  });
+
+  it('the policy text as `--query Policy --output text` prints it is a document', () => {
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+    const policies = parseResourcePolicies(JSON.stringify({ [OTHER_KEY]: text }), 'policies.json');
+    expect(policies.get(OTHER_KEY)?.document).toEqual({ Version: '2012-10-17', Statement: [] });
+  });
+
   it('an other-account bucket without a bucket policy: the role alone is not enough', async () => {
     expect(await rulesOf('other-account-bucket', { 'arn:aws:s3:::partner-bucket': null })).toEqual([
       'missing-permission s3:GetObject',
@@ -138,13 +152,66 @@ describe('--resource-policies', () => {
     ],
     [
       'a grant without Operations',
-      { [OTHER_KEY]: { Policy: null, Grants: [{}] } },
+      { [OTHER_KEY]: { Policy: '{"Statement":[]}', Grants: [{}] } },
       `at $["${OTHER_KEY}"].Grants[0]: expected a grant with an Operations array`,
     ],
     [
       'an unknown field',
       { 'arn:aws:s3:::bkt1': { Polcy: null } },
       'at $["arn:aws:s3:::bkt1"]["Polcy"]: expected Policy, PolicyName, Grants or Account',
+    ],
+    [
+      'null for a key (a KMS key always has a key policy)',
+      { [OTHER_KEY]: null },
+      `policies.json at $["${OTHER_KEY}"]: a KMS key always has a key policy`,
+    ],
+    [
+      'Policy null for a key, as the CLI output form',
+      { [OTHER_KEY]: { Policy: null, PolicyName: 'default' } },
+      `policies.json at $["${OTHER_KEY}"].Policy: a KMS key always has a key policy`,
+    ],
+    [
+      'the CLI output form without Policy',
+      { 'arn:aws:s3:::bkt1': { Account: '210987654321' } },
+      'at $["arn:aws:s3:::bkt1"]: expected Policy: the policy document, its JSON text, or null for no policy',
+    ],
+    [
+      'a statement without Effect',
+      { 'arn:aws:s3:::bkt1': { Statement: [{ Principal: '*', Action: 's3:*', Resource: '*' }] } },
+      'at $["arn:aws:s3:::bkt1"].Statement[0].Effect: expected "Allow" or "Deny"',
+    ],
+    [
+      'a statement without Principal',
+      { 'arn:aws:s3:::bkt1': { Statement: { Effect: 'Deny', Action: 's3:*', Resource: '*' } } },
+      'at $["arn:aws:s3:::bkt1"].Statement: expected exactly one of Principal and NotPrincipal',
+    ],
+    [
+      'a Principal of the wrong shape, in the policy text',
+      {
+        'arn:aws:s3:::bkt1': {
+          Policy: JSON.stringify({
+            Statement: [{ Effect: 'Deny', Principal: { AWS: 1 }, Action: 's3:*', Resource: '*' }],
+          }),
+        },
+      },
+      'at $["arn:aws:s3:::bkt1"].Policy (policy text at $.Statement[0].Principal): expected "*" or an object of AWS',
+    ],
+    [
+      'a condition key without a prefix',
+      {
+        'arn:aws:s3:::bkt1': {
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: '*',
+              Condition: { Bool: { SecureTransport: 'false' } },
+            },
+          ],
+        },
+      },
+      'at $["arn:aws:s3:::bkt1"].Statement[0].Condition.Bool["SecureTransport"]: expected a condition key of the form prefix:name',
     ],
   ])('%s is refused, naming the file and the JSON path', (_name, value, message) => {
     expect(() => parseResourcePolicies(JSON.stringify(value), 'policies.json')).toThrow(message);

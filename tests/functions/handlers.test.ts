@@ -9,7 +9,12 @@ import {
   GetRolePolicyCommand,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { GetBucketEncryptionCommand, GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -69,6 +74,8 @@ beforeEach(() => {
   s3.on(GetBucketPolicyCommand).rejects(
     Object.assign(new Error('none'), { name: 'NoSuchBucketPolicy', $metadata: {} }),
   );
+  // ...and are in us-east-1 (an empty LocationConstraint), the state machines' Region.
+  s3.on(GetBucketLocationCommand).resolves({});
 });
 
 describe('hook handler (functions/hook)', () => {

@@ -5,6 +5,7 @@ import { analyzeTemplate } from '../../lib/cfn/machines';
 import { parseDocumentText } from '../../lib/cfn/load';
 import { checkStateMachines } from '../../lib/checks/analyze';
 import type { Finding, MachineAnalysis, Rule } from '../../lib/checks/types';
+import { bucketArnOf, type ResourcePolicies } from '../../lib/model/resource-policies';
 import type { AccountSnapshot } from '../../lib/model/snapshot';
 import { EmbeddedSimulator } from '../../lib/offline/simulator';
 
@@ -77,7 +78,17 @@ export interface RuleCase {
   template?: string | Record<string, unknown>;
   machine?: MachineSpec;
   snapshot?: AccountSnapshot;
+  /** Key and bucket policies outside the template (--resource-policies); defaults to CASE_BUCKETS without policies. */
+  resourcePolicies?: ResourcePolicies;
 }
+
+/** The account's own buckets the cases name, known to have no bucket policy unless a case gives resourcePolicies. */
+export const CASE_BUCKETS: ResourcePolicies = new Map(
+  ['in-bucket', 'out-bucket', 'input', 'output', 'out', 'b', 'data', 'artifacts', 'other'].map((bucket) => [
+    bucketArnOf('aws', bucket),
+    { document: null, source: 'rule tester', account: ACCOUNT },
+  ]),
+);
 
 export interface ExpectedFinding {
   /** Defaults to the id of the first rule under test. */
@@ -117,6 +128,7 @@ export async function checkCase(
     account: ACCOUNT,
     partition: 'aws',
     ...(testCase.snapshot ? { snapshot: testCase.snapshot } : {}),
+    resourcePolicies: testCase.resourcePolicies ?? CASE_BUCKETS,
   });
   return checkStateMachines(machines, { simulator: new EmbeddedSimulator(), rules });
 }

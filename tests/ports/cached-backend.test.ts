@@ -48,6 +48,9 @@ class CountingBackend implements Backend {
   bucketPolicy(bucket: string) {
     return this.count(`bucketPolicy ${bucket}`, { document: null });
   }
+  bucketRegion(bucket: string) {
+    return this.count(`bucketRegion ${bucket}`, bucket === 'unknown' ? undefined : 'eu-west-1');
+  }
   simulator() {
     return new EmbeddedSimulator();
   }
@@ -73,6 +76,8 @@ describe('CachedBackend', () => {
       backend.describeStateMachine('m'),
       backend.stackTemplate('s'),
       backend.stackResources('s'),
+      backend.bucketRegion('b'),
+      backend.bucketRegion('unknown'),
     ];
     const first = await Promise.all([...reads(), ...reads()]);
     const later = await Promise.all(reads());
@@ -88,6 +93,8 @@ describe('CachedBackend', () => {
         'describeStateMachine m',
         'stackTemplate s',
         'stackResources s',
+        'bucketRegion b',
+        'bucketRegion unknown',
       ].sort(),
     );
   });

@@ -99,6 +99,15 @@ describe('template.yaml', () => {
     });
   });
 
+  it('lets the functions read bucket Regions (listing and ResultWriter buckets must be in the machine Region)', () => {
+    // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html,
+    // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+    expect(statementBySid('ReadBucketRegions')?.statement).toMatchObject({
+      Action: 's3:GetBucketLocation',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' },
+    });
+  });
+
   it('registers the Lambda Hook in WARN mode by default, on state machines and IAM resources, excluding its own stack', () => {
     expect(parameters.FailureMode).toMatchObject({ Default: 'WARN', AllowedValues: ['WARN', 'FAIL'] });
     const hook = resources.DistributedMapHook;

@@ -2,7 +2,12 @@ import { DOCS, type DefinitionProblem } from '../../needs/types';
 import { defineRule, type FindingDraft } from '../types';
 
 type ProblemId =
-  'distributedMapInExpress' | 'invalidLabel' | 'invalidItemReader' | 'invalidResultWriter' | 'bucketInOtherAccount';
+  | 'distributedMapInExpress'
+  | 'invalidLabel'
+  | 'invalidItemReader'
+  | 'invalidResultWriter'
+  | 'bucketInOtherAccount'
+  | 'bucketInOtherRegion';
 
 const PROBLEM_IDS: Record<DefinitionProblem['kind'], ProblemId> = {
   'distributed-map-in-express': 'distributedMapInExpress',
@@ -10,6 +15,7 @@ const PROBLEM_IDS: Record<DefinitionProblem['kind'], ProblemId> = {
   'invalid-item-reader': 'invalidItemReader',
   'invalid-result-writer': 'invalidResultWriter',
   'bucket-in-other-account': 'bucketInOtherAccount',
+  'bucket-in-other-region': 'bucketInOtherRegion',
 };
 
 export const invalidDefinition = defineRule({
@@ -28,6 +34,7 @@ export const invalidDefinition = defineRule({
     invalidItemReader: '{{problem}}',
     invalidResultWriter: '{{problem}}',
     bucketInOtherAccount: '{{problem}}',
+    bucketInOtherRegion: '{{problem}}',
   },
   fixes: {
     makeStandard:

@@ -9,7 +9,8 @@ import {
   type UnmodeledFixId,
   type UnmodeledMessageId,
 } from '../unmodeled';
-import { defineRule, type FindingDraft, type NeedResult } from '../types';
+import { defineRule, type FindingDraft, type NeedResult, type RequestResult } from '../types';
+import type { ResourceTarget } from '../resource-access';
 
 type MessageId =
   | 'roleUnresolved'
@@ -19,10 +20,19 @@ type MessageId =
   | 'needContextKeys'
   | 'needUndecided'
   | 'resourceUndecided'
+  | 'resourcePolicyUnknown'
   | 'machineUndecided'
   | 'trustUndecided'
   | UnmodeledMessageId;
-type FixId = 'provideContextKeys' | 'undecided' | 'resourcePolicy' | 'remedy' | 'trustStates' | UnmodeledFixId;
+type FixId =
+  | 'provideContextKeys'
+  | 'undecided'
+  | 'resourcePolicy'
+  | 'provideBucketPolicy'
+  | 'provideKeyPolicy'
+  | 'remedy'
+  | 'trustStates'
+  | UnmodeledFixId;
 
 /** Statuses of a need that is neither proven nor disproven ('unknown' comes with three-valued evaluation). */
 const UNDECIDED: ReadonlySet<string> = new Set(['unproven', 'unknown']);
@@ -57,15 +67,90 @@ function undecidedStatements(result: NeedResult): string[] {
   return [...statements].map(([name, keys]) => (keys.size > 0 ? `${name} depends on ${[...keys].join(', ')}` : name));
 }
 
-/** Why the resource side (key policy, bucket policy, grants) of an undecided need could not be decided. */
+/** A request left undecided because its key or bucket policy is not known (reported once per resource). */
+const onUnknownPolicy = (r: RequestResult) => r.evaluation.decision === 'unknown' && r.resource?.unknownPolicy;
+
+/**
+ * Why the resource side (key policy, bucket policy, grants) of an undecided need could not be decided, apart from
+ * policies not known at all, which unknownPolicyDrafts reports once per resource.
+ */
 function resourceReasons(result: NeedResult): string[] {
   return [
     ...new Set(
       result.results.flatMap((r) =>
-        r.evaluation.decision === 'unknown' && r.resource?.unknown ? [r.resource.unknown] : [],
+        r.evaluation.decision === 'unknown' && r.resource?.unknown && !onUnknownPolicy(r) ? [r.resource.unknown] : [],
       ),
     ),
   ];
+}
+
+/** Is every undecided request of the need undecided only because a key or bucket policy is not known? */
+function onlyUnknownPolicies(result: NeedResult): boolean {
+  const undecided = result.results.filter((r) => r.evaluation.decision === 'unknown');
+  return (
+    undecided.length > 0 &&
+    undecided.every((r) => onUnknownPolicy(r) && (r.evaluation.unknown ?? []).every((s) => s.layer === 'resource'))
+  );
+}
+
+/**
+ * One finding per key or bucket whose policy is not known and decides undecided needs, listing them: the policy is
+ * one thing to provide, however many needs it decides.
+ */
+function unknownPolicyDrafts(results: readonly NeedResult[]): FindingDraft<MessageId, FixId>[] {
+  const byResource = new Map<
+    string,
+    { target: ResourceTarget; crossAccount: boolean; needs: NeedResult[]; roleDenies: boolean }
+  >();
+  for (const result of results) {
+    if (!UNDECIDED.has(result.status) || result.need.tier === 'optional') continue;
+    for (const r of result.results) {
+      const access = r.resource;
+      if (!access || !onUnknownPolicy(r)) continue;
+      const entry = byResource.get(access.target.arn) ?? {
+        target: access.target,
+        crossAccount: access.crossAccount,
+        needs: [],
+        roleDenies: false,
+      };
+      if (!entry.needs.includes(result)) entry.needs.push(result);
+      if (access.unknownPolicy?.roleAllows === false) entry.roleDenies = true;
+      byResource.set(access.target.arn, entry);
+    }
+  }
+  return [...byResource.values()].map(({ target, crossAccount, needs, roleDenies }): FindingDraft<MessageId, FixId> => {
+    const states = new Set(needs.map((n) => n.need.source.state));
+    const bucket = target.kind === 'bucket' ? target.arn.slice(target.arn.lastIndexOf(':') + 1) : undefined;
+    return {
+      messageId: 'resourcePolicyUnknown',
+      data: {
+        policy: bucket !== undefined ? `the bucket policy of ${bucket}` : `the key policy of ${target.arn}`,
+        count: needs.length === 1 ? '1 need' : `${needs.length} needs`,
+        needs: needs
+          .map(
+            ({ need }) => `${need.tier} ${need.actions.join(', ')} on ${need.resources.join(', ')} (${sourceOf(need)})`,
+          )
+          .join('; '),
+        decides:
+          target.kind === 'key'
+            ? crossAccount
+              ? `the key is in account ${target.account ?? 'another account'}, so its key policy must allow the role too`
+              : 'the key policy is the gate to a KMS key: it must allow the role, or let IAM policies allow it'
+            : crossAccount
+              ? `the bucket is in account ${target.account ?? 'another account'}, so its policy must allow the role too`
+              : target.account !== undefined
+                ? "in the role's account a bucket policy can deny what the role allows, or allow what the role does not"
+                : "a bucket policy can deny what the role allows, and in the role's account allow what the role does not (in another account it must allow the role too)",
+        role: roleDenies ? ", and the role's own policies do not allow all of them" : '',
+      },
+      ...(states.size === 1 ? { state: [...states][0] as string } : {}),
+      actions: [...new Set(needs.flatMap((n) => n.need.actions))],
+      resources: [target.arn],
+      ...(bucket !== undefined
+        ? { fix: 'provideBucketPolicy' as const, fixData: { arn: target.arn, bucket } }
+        : { fix: 'provideKeyPolicy' as const, fixData: { arn: target.arn } }),
+    };
+  });
 }
 
 /** Context keys the requests of an undecided need depended on, in order of first mention. */
@@ -93,6 +178,8 @@ export const unverifiable = defineRule({
     needUndecided:
       'Cannot decide {{tier}} {{actions}} on {{resources}} ({{source}}): {{reasons}}, a value dmap-guard cannot know for the requests Step Functions makes.',
     resourceUndecided: 'Cannot decide {{tier}} {{actions}} on {{resources}} ({{source}}): {{reasons}}.',
+    resourcePolicyUnknown:
+      'Cannot decide {{count}} without {{policy}}, which is not known: {{decides}}{{role}}. The needs: {{needs}}.',
     machineUndecided: 'Cannot decide {{subject}}: {{reason}}.',
     trustUndecided: 'Cannot decide whether Step Functions can assume role {{role}}: {{reason}}.',
     ...UNMODELED_MESSAGES,
@@ -104,6 +191,10 @@ export const unverifiable = defineRule({
       'Make the condition hold without that key (for example with an ...IfExists operator), or verify the call in the account (dmap-guard audit, or the Map Run itself).',
     resourcePolicy:
       'Pass the key or bucket policy with --resource-policies (README "Resource policies": aws kms get-key-policy, aws s3api get-bucket-policy), or check in the account (dmap-guard audit, the hook), which reads it.',
+    provideBucketPolicy:
+      'Pass the bucket policy with --resource-policies <file>, a JSON file {"{{arn}}": <the output of `aws s3api get-bucket-policy --bucket {{bucket}} --query Policy --output text`>} (null instead when that answers NoSuchBucketPolicy: the bucket has none); or check in the account (the hook, the validate function, dmap-guard audit), which reads it.',
+    provideKeyPolicy:
+      'Pass the key policy with --resource-policies <file>, a JSON file {"{{arn}}": <the output of `aws kms get-key-policy --key-id {{arn}} --policy-name default --query Policy --output text`>}; or check in the account (the hook, the validate function, dmap-guard audit), which reads it.',
     remedy: '{{remedy}}',
     ...UNMODELED_FIXES,
     trustStates:
@@ -141,6 +232,7 @@ export const unverifiable = defineRule({
     }
     if (role.unknown.length > 0)
       drafts.push({ messageId: 'policiesUnreadable', data: { role: role.arn, unknown }, resources: [role.arn] });
+    drafts.push(...unknownPolicyDrafts(analysis.needResults));
     for (const result of analysis.needResults) {
       if (!UNDECIDED.has(result.status) || result.need.tier === 'optional') continue;
       const { need } = result;
@@ -154,6 +246,8 @@ export const unverifiable = defineRule({
         continue;
       }
       const reasons = result.status === 'unknown' ? undecidedStatements(result) : [];
+      // Decided but for key or bucket policies not known: their findings name this need.
+      if (reasons.length === 0 && result.status === 'unknown' && onlyUnknownPolicies(result)) continue;
       if (reasons.length > 0) {
         drafts.push({
           messageId: 'needUndecided',

@@ -1,5 +1,5 @@
 import { unverifiable } from '../../../lib/checks/rules/unverifiable';
-import { MACHINE_ARN, allow, machineTemplate, ruleTester } from '../../helpers/rule-tester';
+import { MACHINE_ARN, allow, checkCase, machineTemplate, ruleTester } from '../../helpers/rule-tester';
 import { DMAP_POLICY, ITEMS, RECOMMENDED, REQUIRED, distributedMap } from '../machines';
 
 // What cannot be read or decided is reported as unverifiable, never as missing nor as passed; a snapshot of
@@ -121,6 +121,101 @@ ruleTester(unverifiable).run('unverifiable', {
       errors: [{ messageId: 'roleUnreadable', state: '$', suppressed: 'role reviewed by the platform team' }],
     },
   ],
+});
+
+// Key and bucket policies not known (offline, outside the template and --resource-policies): in the role's account a
+// bucket policy can deny what the role allows or allow what it does not (identity OR resource policy, any Deny wins,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html); in another account both
+// must allow (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+const UNKNOWN = new Map();
+const READ_AND_WRITE = distributedMap({
+  ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'in-bucket', Prefix: 'results' } },
+});
+const PARTNER_READ = distributedMap({
+  ItemReader: {
+    Resource: 'arn:aws:states:::s3:getObject',
+    ReaderConfig: { InputType: 'JSON' },
+    Parameters: { Bucket: 'in-bucket', Key: 'items.json', ExpectedBucketOwner: '210987654321' },
+  },
+});
+const ALL = allow(['*', '*']);
+const DENY_READ = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }],
+};
+
+ruleTester(unverifiable).run('unverifiable (key and bucket policies not known)', {
+  valid: [
+    { name: 'a bucket known to have no bucket policy', machine: { definition: READ_AND_WRITE, policies: [ALL] } },
+    {
+      name: 'the role denies it: missing-permission reports the error, nothing is left to decide',
+      machine: { definition: distributedMap(), policies: [DMAP_POLICY, DENY_READ] },
+      resourcePolicies: UNKNOWN,
+    },
+    {
+      name: 'a bucket in another account the role grants nothing on: missing-permission (both must allow)',
+      machine: { definition: PARTNER_READ, policies: [allow(['states:StartExecution', MACHINE_ARN], ...RECOMMENDED)] },
+      resourcePolicies: UNKNOWN,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a bucket of the account whose policy is not known: one finding for all the needs on it',
+      machine: { definition: READ_AND_WRITE, policies: [ALL] },
+      resourcePolicies: UNKNOWN,
+      errors: [
+        {
+          messageId: 'resourcePolicyUnknown',
+          state: '$.States.Map',
+          actions: ['s3:GetObject', 's3:PutObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+          resources: ['arn:aws:s3:::in-bucket'],
+          message:
+            /^Cannot decide 3 needs without the bucket policy of in-bucket, which is not known: a bucket policy can deny what the role allows, and in the role's account allow what the role does not \(in another account it must allow the role too\)\. The needs: required s3:GetObject on arn:aws:s3:::in-bucket\/items\.json \(\$\.States\.Map \(ItemReader\.Parameters\.Key\)\); required s3:PutObject on /,
+        },
+      ],
+    },
+    {
+      name: 'a read the role does not grant: undecided too, since the bucket policy could allow it',
+      machine: {
+        definition: distributedMap(),
+        policies: [allow(['states:StartExecution', MACHINE_ARN], ...RECOMMENDED)],
+      },
+      resourcePolicies: UNKNOWN,
+      errors: [
+        {
+          messageId: 'resourcePolicyUnknown',
+          state: '$.States.Map',
+          action: 's3:GetObject',
+          message: /which is not known: .*, and the role's own policies do not allow all of them\. The needs: required/,
+        },
+      ],
+    },
+    {
+      name: 'a bucket in another account (ExpectedBucketOwner) the role allows: its policy must allow too',
+      machine: { definition: PARTNER_READ, policies: [DMAP_POLICY] },
+      resourcePolicies: UNKNOWN,
+      errors: [
+        {
+          messageId: 'resourcePolicyUnknown',
+          state: '$.States.Map',
+          action: 's3:GetObject',
+          message: /which is not known: the bucket is in account 210987654321, so its policy must allow the role too\./,
+        },
+      ],
+    },
+  ],
+});
+
+describe('the fix of a key or bucket policy not known', () => {
+  it('says how to pass the bucket policy, with the command that prints it', async () => {
+    const { findings } = await checkCase(
+      { name: 'bucket', machine: { definition: distributedMap(), policies: [DMAP_POLICY] }, resourcePolicies: UNKNOWN },
+      [unverifiable],
+    );
+    expect(findings.map((f) => f.fix)).toEqual([
+      'Pass the bucket policy with --resource-policies <file>, a JSON file {"arn:aws:s3:::in-bucket": <the output of `aws s3api get-bucket-policy --bucket in-bucket --query Policy --output text`>} (null instead when that answers NoSuchBucketPolicy: the bucket has none); or check in the account (the hook, the validate function, dmap-guard audit), which reads it.',
+    ]);
+  });
 });
 
 // KMS keys by alias: the AWS managed key needs no IAM grant (its key policy lets the account use it through S3:
