@@ -56,10 +56,12 @@ const OBJECT_OR_BUCKET = /^arn:([^:]+):s3:::([^/*?]+)(\/.*)?$/;
 const KEY = /^arn:[^:]+:kms:[^:]*:(\d{12}):(key|alias)\/.+$/;
 
 /** The key or bucket a request's resource names, or undefined (other services, wildcards in the name). */
-export function resourceTarget(
-  resource: string,
-  bucketOwners?: ReadonlyMap<string, string>,
-): ResourceTarget | undefined {
+/** Bucket → owner account, where it is known. */
+export interface BucketOwners {
+  get(bucket: string): string | undefined;
+}
+
+export function resourceTarget(resource: string, bucketOwners?: BucketOwners): ResourceTarget | undefined {
   const key = KEY.exec(resource);
   if (key) return { kind: 'key', arn: resource, label: `key ${resource}`, account: key[1] as string };
   const s3 = OBJECT_OR_BUCKET.exec(resource);

@@ -3,6 +3,7 @@
 import { bucketArnOf, isUnreadable, type KnownResourcePolicy, type Unreadable } from '../model/resource-policies';
 import type { RoleModel, StateMachineModel, Unverifiable } from '../model/state-machine';
 import { otherAccountProblems, type BucketUse } from '../needs/bucket-owners';
+import type { BucketOwners } from './resource-access';
 import { DOCS, type DefinitionProblem } from '../needs/types';
 import type { Backend } from '../ports/backend';
 import { awsManagedKeyPolicy, combineWithResource, resourceTarget, type ResourceTarget } from './resource-access';
@@ -50,13 +51,27 @@ export function liveResourcePolicies(
 const accountOf = (arn: string) => /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
 
 /** Bucket → owner account, from ExpectedBucketOwner (the needs' bucket uses) and from the known resource policies. */
-function bucketOwners(machine: StateMachineModel, uses: readonly BucketUse[]): Map<string, string> {
-  const owners = new Map<string, string>();
-  for (const [arn, known] of machine.resourcePolicies ?? new Map<string, KnownResourcePolicy>()) {
-    const bucket = /^arn:[^:]+:s3:::([^/]+)$/.exec(arn)?.[1];
-    if (bucket !== undefined && known.account !== undefined) owners.set(bucket, known.account);
+function bucketOwners(machine: StateMachineModel, uses: readonly BucketUse[]): BucketOwners {
+  const expected = new Map<string, string>();
+  for (const use of uses) if (use.owner !== undefined) expected.set(use.bucket, use.owner);
+  const known = knownBucketOwners(machine.resourcePolicies);
+  return { get: (bucket) => expected.get(bucket) ?? known.get(bucket) };
+}
+
+const ownersByPolicies = new WeakMap<ReadonlyMap<string, KnownResourcePolicy>, Map<string, string>>();
+
+/** Bucket → account of the known policies, read once per map (every machine of a template shares one). */
+function knownBucketOwners(policies: ReadonlyMap<string, KnownResourcePolicy> | undefined): Map<string, string> {
+  if (!policies) return new Map();
+  let owners = ownersByPolicies.get(policies);
+  if (!owners) {
+    owners = new Map();
+    for (const [arn, known] of policies) {
+      const bucket = /^arn:[^:]+:s3:::([^/]+)$/.exec(arn)?.[1];
+      if (bucket !== undefined && known.account !== undefined) owners.set(bucket, known.account);
+    }
+    ownersByPolicies.set(policies, owners);
   }
-  for (const use of uses) if (use.owner !== undefined) owners.set(use.bucket, use.owner);
   return owners;
 }
 
