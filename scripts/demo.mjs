@@ -16,6 +16,8 @@ const steps = [
       'examples/image-pipeline/statemachine/pipeline.asl.json',
       '--state-machine-arn',
       'arn:aws:states:us-east-1:123456789012:stateMachine:thumbnails',
+      '--substitution',
+      'ReportsBucket=reports',
       '--kms-key',
       'reports=arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       '--format',
