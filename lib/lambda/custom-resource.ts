@@ -39,6 +39,19 @@ export const MAX_RESPONSE_BYTES = 4096;
 /** CloudFormation's limit on a PhysicalResourceId (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html). */
 const MAX_PHYSICAL_ID_BYTES = 1024;
 
+/** The longest start of `text` within `max` UTF-8 bytes (whole characters only): deterministic, so stable. */
+function clipBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > max) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
 function base(event: CustomResourceEvent): Omit<CustomResourceResponse, 'Status'> {
   const given = event.PhysicalResourceId;
   return {
@@ -46,7 +59,7 @@ function base(event: CustomResourceEvent): Omit<CustomResourceResponse, 'Status'
     PhysicalResourceId:
       typeof given === 'string' && given !== '' && Buffer.byteLength(given) <= MAX_PHYSICAL_ID_BYTES
         ? given
-        : `dmap-guard-${event.LogicalResourceId}`,
+        : clipBytes(`dmap-guard-${event.LogicalResourceId}`, MAX_PHYSICAL_ID_BYTES),
     StackId: event.StackId,
     RequestId: event.RequestId,
     LogicalResourceId: event.LogicalResourceId,

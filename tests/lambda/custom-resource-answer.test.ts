@@ -9,7 +9,8 @@ import type { DeployedStateMachine } from '../../lib/ports/backend';
 
 const EVENTS = join(__dirname, '..', '..', 'events');
 const event = (name: string): Record<string, any> => JSON.parse(readFileSync(join(EVENTS, name), 'utf8'));
-const times = { budgetMs: 200, putAttemptMs: 50, putAttempts: 3, putBackoffMs: 5 };
+// A budget far above what a check takes, even on a loaded machine; the test of a late check sets a short one.
+const times = { budgetMs: 30_000, putAttemptMs: 50, putAttempts: 3, putBackoffMs: 5 };
 
 /** A backend whose state machine is described after `ms` (a Pass machine the role need not grant anything for). */
 class SlowBackend extends EmbeddedBackend {
@@ -81,7 +82,10 @@ describe('answerCustomResource', () => {
   it('a check that finishes after the budget changes nothing: one FAILED PUT, nothing more once the check ends', async () => {
     const backend = new SlowBackend(400);
     const { put, bodies } = putter(200);
-    const answer = await answerCustomResource(event('custom-resource-create.json'), () => backend, put, times);
+    const answer = await answerCustomResource(event('custom-resource-create.json'), () => backend, put, {
+      ...times,
+      budgetMs: 200,
+    });
     expect(answer).toMatchObject({
       answered: true,
       response: { Status: 'FAILED', Reason: expect.stringMatching(/ran out of time \(0\.2 s\)/) },
@@ -107,5 +111,14 @@ describe('answerCustomResource', () => {
     const update = { ...event('custom-resource-update.json'), PhysicalResourceId: physicalId };
     await answerCustomResource(update, () => new SlowBackend(0), put, times);
     expect(JSON.parse(bodies[0] as string).PhysicalResourceId).toBe('dmap-guard-PermissionCheck');
+  });
+
+  it('the PhysicalResourceId dmap-guard gives stays within 1 KB, in whole characters, even for a LogicalResourceId longer than CloudFormation allows (found by tests/robustness/custom-resource-fuzz)', async () => {
+    const { put, bodies } = putter(200);
+    const create = { ...event('custom-resource-create.json'), LogicalResourceId: '€'.repeat(2_000) };
+    await answerCustomResource(create, () => new SlowBackend(0), put, times);
+    const physical = JSON.parse(bodies[0] as string).PhysicalResourceId as string;
+    expect(Buffer.byteLength(physical)).toBeLessThanOrEqual(1024);
+    expect(physical).toMatch(/^dmap-guard-€+$/);
   });
 });

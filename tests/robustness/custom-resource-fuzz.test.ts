@@ -32,8 +32,17 @@ function answerable(event: unknown): event is Record<string, unknown> {
   );
 }
 
+/**
+ * The ids CloudFormation sends fit a 4 KB body: a LogicalResourceId has at most 255 characters, a RequestId is a
+ * UUID and a StackId an ARN (the arbitrary keeps them ≤ 256). An event with longer ids (a mutation) still gets its
+ * one response, but no body that echoes them can fit.
+ */
+function withinSizes(event: Record<string, unknown>): boolean {
+  return IDS.every((id) => Buffer.byteLength(String(event[id])) <= 256);
+}
+
 function expectContract(event: Record<string, unknown>, body: string): void {
-  expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+  if (withinSizes(event)) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
   const response = JSON.parse(body) as Record<string, unknown>;
   for (const field of Object.keys(response)) expect(RESPONSE_FIELDS.has(field)).toBe(true);
   expect(['SUCCESS', 'FAILED']).toContain(response.Status);
