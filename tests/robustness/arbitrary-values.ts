@@ -2,7 +2,7 @@
 // included), junk, ARNs, actions, intrinsics, IAM policy documents; and the mutation and serialisation every input
 // goes through. Shared by the properties in tests/robustness and the limits rows of npm run bench.
 import fc from 'fast-check';
-import { stringify } from 'yaml';
+import { Document, isNode, isScalar, visit } from 'yaml';
 
 /** The size limits every property states and the bench measures at. */
 export const LIMITS = {
@@ -255,26 +255,45 @@ function replaceOnPath<T>(value: T, path: number[], replacement: unknown, remove
   return copy;
 }
 
-/** A document as a file's text: JSON, YAML (flow style where it nests too deep for block style), or cut short. */
+/**
+ * A document as a file's text: JSON; YAML with intrinsics in long form (Fn::Sub:) or short form (!Sub), flow style
+ * where it nests too deep for block style; or either cut short.
+ */
 export function documentText(document: fc.Arbitrary<unknown>): fc.Arbitrary<{ text: string; extension: string }> {
   return fc
     .tuple(
       document,
-      fc.constantFrom('json', 'yaml'),
+      fc.constantFrom('json', 'yaml', 'yaml-short-form'),
       fc.oneof(
         { weight: 8, arbitrary: fc.constant(null) },
         { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
       ),
     )
-    .map(([value, extension, cut]) => {
-      const whole = extension === 'json' ? (JSON.stringify(value, null, 1) ?? 'null') : yamlText(value);
+    .map(([value, format, cut]) => {
+      const whole = format === 'json' ? (JSON.stringify(value, null, 1) ?? 'null') : yamlText(value, format !== 'yaml');
+      const extension = format === 'json' ? 'json' : 'yaml';
       return { text: cut === null ? whole : whole.slice(0, Math.floor(whole.length * cut)), extension };
     });
 }
 
 /** Block style, or JSON (which is YAML flow style) for a value too deep for the yaml package's recursive writer. */
-function yamlText(value: unknown): string {
-  return depthOf(value) <= 64 ? stringify(value, { aliasDuplicateObjects: false }) : (JSON.stringify(value) ?? 'null');
+function yamlText(value: unknown, shortForm: boolean): string {
+  if (depthOf(value) > 64) return JSON.stringify(value) ?? 'null';
+  const doc = new Document(value, { aliasDuplicateObjects: false });
+  if (shortForm)
+    visit(doc, {
+      // { Ref: x } → !Ref x, { "Fn::GetAtt": [...] } → !GetAtt [...]: the value node, tagged.
+      Map(_key, node) {
+        const pair = node.items.length === 1 ? node.items[0] : undefined;
+        const key = pair && isScalar(pair.key) ? pair.key.value : undefined;
+        if (typeof key !== 'string' || !(key === 'Ref' || key.startsWith('Fn::'))) return undefined;
+        const tagged = pair?.value;
+        if (!isNode(tagged)) return undefined;
+        tagged.tag = `!${key === 'Ref' ? 'Ref' : key.slice(4)}`;
+        return tagged;
+      },
+    });
+  return doc.toString();
 }
 
 function depthOf(value: unknown): number {

@@ -45,7 +45,7 @@ function expectFinding(finding: Record<string, unknown>): void {
   expect(Array.isArray(finding.resources) && finding.resources.every((r) => typeof r === 'string')).toBe(true);
 }
 
-describe(`check on arbitrary templates (≤ ${LIMITS.resources} resources, definitions of ≤ ${LIMITS.states} states a level with Distributed Maps nested ≤ ${LIMITS.mapDepth} deep, values nested ≤ ${LIMITS.nesting} levels; JSON or YAML, some cut short)`, () => {
+describe(`check on arbitrary templates (≤ ${LIMITS.resources} resources, definitions of ≤ ${LIMITS.states} states a level with Distributed Maps nested ≤ ${LIMITS.mapDepth} deep, values nested ≤ ${LIMITS.nesting} levels; JSON or YAML with long- or short-form intrinsics, some cut short)`, () => {
   it('ends with exit 0/1 and a well-formed JSON report, or exit 2 with one line naming the file', async () => {
     await fc.assert(
       fc.asyncProperty(documentText(template), async ({ text, extension }) => {
