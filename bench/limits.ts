@@ -1,6 +1,7 @@
 // Bounded cost at the stated limits: the hook on 8,000 Lambda tasks (time to its first answer within the 25 s
-// budget), `check` on the largest template it accepts and on a 50 MB one (time and peak RSS), and the hook on
-// arbitrary events (fast-check samples: the slowest answer).
+// budget), `check` on the largest template it accepts and on a 50 MB one (time and peak RSS), the hook on
+// arbitrary events, and `check`, `policy`, `simulate-custom-policy` and the custom resource on the arbitrary inputs
+// of tests/robustness (fast-check samples within LIMITS: the slowest answer, and memory).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,17 @@ import { MAX_DOCUMENT_BYTES } from '../lib/cfn/load';
 import { HOOK_BUDGET_MS } from '../lib/lambda/hook/config';
 import { handleHookRequest } from '../lib/lambda/hook/handle';
 import { EmbeddedBackend } from '../lib/offline/backend';
+import { main } from '../lib/cli/main';
+import { answerCustomResource } from '../lib/lambda/custom-resource-answer';
+import {
+  customResourceEvent,
+  definition,
+  documentText,
+  LIMITS,
+  mutated,
+  policyDocument,
+  template,
+} from '../tests/robustness/arbitraries';
 import { generatedTemplate, lambdaTasksTemplate } from './generate';
 
 const EVENTS = resolve('events');
@@ -112,5 +124,117 @@ export async function benchLimits(): Promise<Array<[string, string]>> {
     `hook: ${events.length} arbitrary events (fast-check)`,
     `slowest answer ${slowest.toFixed(0)} ms (goal ≤ 1 s); ${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}`,
   ]);
+  rows.push(...(await benchArbitraryInputs()));
+  return rows;
+}
+
+const SAMPLES = 300;
+
+interface Sampled {
+  slowestMs: number;
+  /** Highest heap in use and RSS seen after a run (in-process), over what they were before the first. */
+  heapMiB: number;
+  rssMiB: number;
+  /** How runs ended ("exit 0", "SUCCESS", …) and how often. */
+  outcomes: Map<string, number>;
+}
+
+/** Run each sample in this process: the slowest run and the highest memory after one. */
+async function overSamples<T>(samples: T[], run: (sample: T) => Promise<string>): Promise<Sampled> {
+  // Once untimed: loading the modules and the IAM catalogue is not an answer's cost.
+  if (samples[0] !== undefined) await run(samples[0]);
+  const before = process.memoryUsage();
+  let slowestMs = 0;
+  let heap = 0;
+  let rss = 0;
+  const outcomes = new Map<string, number>();
+  for (const sample of samples) {
+    const begin = process.hrtime.bigint();
+    const outcome = await run(sample);
+    slowestMs = Math.max(slowestMs, Number(process.hrtime.bigint() - begin) / 1e6);
+    const after = process.memoryUsage();
+    heap = Math.max(heap, after.heapUsed);
+    rss = Math.max(rss, after.rss);
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  }
+  return {
+    slowestMs,
+    heapMiB: Math.max(0, heap - before.heapUsed) / 2 ** 20,
+    rssMiB: Math.max(0, rss - before.rss) / 2 ** 20,
+    outcomes,
+  };
+}
+
+function sampledRow(result: Sampled, goalMs: number): string {
+  const outcomes = [...result.outcomes]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([outcome, n]) => `${n} ${outcome}`)
+    .join(', ');
+  return (
+    `slowest ${result.slowestMs.toFixed(0)} ms (goal ≤ ${goalMs.toLocaleString('en-US')} ms), ` +
+    `heap +${result.heapMiB.toFixed(0)} MiB, RSS +${result.rssMiB.toFixed(0)} MiB (goal ≤ 512 MiB); ${outcomes}`
+  );
+}
+
+/** The CLI in this process, its output discarded: the exit code. */
+async function cli(argv: string[]): Promise<string> {
+  const code = await main(argv, { out: () => undefined, err: () => undefined });
+  return `exit ${code}`;
+}
+
+export async function benchArbitraryInputs(): Promise<Array<[string, string]>> {
+  const rows: Array<[string, string]> = [];
+  const dir = mkdtempSync(join(tmpdir(), 'dmap-guard-arbitrary-'));
+  try {
+    let files = 0;
+    const write = ({ text, extension }: { text: string; extension: string }) => {
+      const file = join(dir, `input-${files++}.${extension}`);
+      writeFileSync(file, text);
+      return file;
+    };
+    const templates = fc.sample(documentText(template), { numRuns: SAMPLES, seed: 16 }).map(write);
+    rows.push([
+      `check: ${SAMPLES} arbitrary templates (≤ ${LIMITS.resources} resources)`,
+      sampledRow(await overSamples(templates, (file) => cli(['check', file, '--format', 'json'])), 1_000),
+    ]);
+    const definitions = fc.sample(documentText(definition().chain(mutated)), { numRuns: SAMPLES, seed: 16 }).map(write);
+    const arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:orders';
+    rows.push([
+      `policy: ${SAMPLES} arbitrary definitions (Maps ≤ ${LIMITS.mapDepth} deep)`,
+      sampledRow(await overSamples(definitions, (file) => cli(['policy', file, '--state-machine-arn', arn])), 500),
+    ]);
+    const policies = fc.sample(policyDocument().chain(mutated), { numRuns: SAMPLES, seed: 16 });
+    const simulate = (policy: unknown) =>
+      cli([
+        'simulate-custom-policy',
+        '--policy-input-list',
+        JSON.stringify(policy) ?? 'null',
+        '--action-names',
+        's3:GetObject',
+        'kms:Decrypt',
+        '--resource-arns',
+        'arn:aws:s3:::orders-input/data/a.csv',
+        'arn:aws:kms:us-east-1:123456789012:key/k',
+      ]);
+    rows.push([
+      `simulate-custom-policy: ${SAMPLES} arbitrary policies (≤ ${LIMITS.statements} statements)`,
+      sampledRow(await overSamples(policies, simulate), 500),
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const events = fc.sample(customResourceEvent, { numRuns: SAMPLES, seed: 16 });
+  const times = { budgetMs: 25_000, putAttemptMs: 1_500, putAttempts: 3, putBackoffMs: 250 };
+  const answer = async (event: unknown) => {
+    let sent = 0;
+    const outcome = await answerCustomResource(
+      event,
+      () => new EmbeddedBackend(),
+      async () => (sent++, 200),
+      times,
+    );
+    return outcome.answered ? `${outcome.response.Status} (${sent} PUT)` : `not answered (${sent} PUT)`;
+  };
+  rows.push([`custom resource: ${SAMPLES} arbitrary events`, sampledRow(await overSamples(events, answer), 1_000)]);
   return rows;
 }

@@ -1,63 +1,47 @@
-// Custom::DistributedMapPermissionCheck entry point: always PUTs a response, before the Lambda times out.
+// Custom::DistributedMapPermissionCheck entry point: thin; lib/lambda/custom-resource-answer PUTs the one response,
+// before the Lambda times out, and never throws (a thrown error would make Lambda run the event again).
 import type { Context } from 'aws-lambda';
 import { AwsBackend } from '../../lib/aws/backend';
-import {
-  customResourceResponse,
-  failure,
-  isCustomResourceEvent,
-  type CustomResourceEvent,
-  type CustomResourceResponse,
-  isResponseUrl,
-} from '../../lib/lambda/custom-resource';
-import { messageOf } from '../../lib/model/errors';
+import { answerCustomResource, type PutResponse } from '../../lib/lambda/custom-resource-answer';
 import { clients } from '../shared/clients';
 import { logger, invocationLogger } from '../shared/powertools';
 
-/** Leave this much time to PUT the response before the function times out. */
+/** Time kept for the PUT after the check's budget: 3 attempts of 1.4 s and waits of 0.2 s and 0.4 s fit in it. */
 const PUT_MARGIN_MS = 5_000;
+const PUT = { putAttemptMs: 1_400, putAttempts: 3, putBackoffMs: 200 };
 
-async function send(event: CustomResourceEvent, response: CustomResourceResponse): Promise<void> {
-  if (!isResponseUrl(event.ResponseURL)) throw new Error('ResponseURL is not an https presigned S3 URL; not answered');
-  const body = JSON.stringify(response);
-  // An empty Content-Type: the presigned URL was signed without one.
-  const result = await fetch(event.ResponseURL, {
-    method: 'PUT',
-    body,
-    headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
-  });
-  if (!result.ok) throw new Error(`response PUT returned HTTP ${result.status}`);
-}
+// An empty Content-Type: the presigned URL was signed without one.
+const putWithFetch: PutResponse = async (url, body, signal) =>
+  (
+    await fetch(url, {
+      method: 'PUT',
+      body,
+      headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
+      signal,
+    })
+  ).status;
 
 export const handler = async (
   event: unknown,
   context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
 ): Promise<void> => {
-  if (!isCustomResourceEvent(event)) {
-    logger.error('not a CloudFormation custom resource event');
+  const budgetMs = Math.max(1_000, (context?.getRemainingTimeInMillis?.() ?? 60_000) - PUT_MARGIN_MS);
+  const answer = await answerCustomResource(event, (signal) => new AwsBackend(clients, signal), putWithFetch, {
+    budgetMs,
+    ...PUT,
+  });
+  if (!answer.answered) {
+    logger.error('custom resource event not answered', { problem: answer.problem });
     return;
   }
+  const { response } = answer;
   const log = invocationLogger({
-    requestId: event.RequestId,
-    stackId: event.StackId,
-    logicalResourceId: event.LogicalResourceId,
-    requestType: event.RequestType,
+    requestId: response.RequestId,
+    stackId: response.StackId,
+    logicalResourceId: response.LogicalResourceId,
   });
-  const budget = Math.max(1_000, (context?.getRemainingTimeInMillis?.() ?? 60_000) - PUT_MARGIN_MS);
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error('time budget spent')), budget);
-  let response: CustomResourceResponse;
-  try {
-    response = await customResourceResponse(event, new AwsBackend(clients, controller.signal));
-  } catch (error) {
-    response = failure(
-      event,
-      controller.signal.aborted
-        ? 'dmap-guard ran out of time before the check finished'
-        : `dmap-guard could not check: ${messageOf(error)}`,
-    );
-  } finally {
-    clearTimeout(timer);
-  }
   log.info('custom resource verdict', { status: response.Status, data: response.Data });
-  await send(event, response);
+  if (!answer.delivered) log.error('custom resource response not delivered', { failures: answer.putFailures });
+  else if (answer.putFailures.length > 0)
+    log.warn('custom resource response delivered on a retry', { failures: answer.putFailures });
 };

@@ -8,18 +8,20 @@ import { definitionModel, deployedModel } from '../inputs/deployed';
 import type { Backend } from '../ports/backend';
 import { failOnOf, failsAt, verdictOf } from '../report/report';
 import { findingsMessage } from '../report/message';
+import { isRecord } from '../model/json';
 import { parseStackId } from '../model/stack';
 import { liveResourcePolicies } from '../checks/resource-side';
 
 export interface CustomResourceEvent {
-  RequestType: 'Create' | 'Update' | 'Delete';
+  /** Create, Update or Delete from CloudFormation; anything else is answered FAILED. */
+  RequestType: string;
   ResponseURL: string;
   StackId: string;
   RequestId: string;
   LogicalResourceId: string;
   ResourceType?: string;
-  PhysicalResourceId?: string;
-  ResourceProperties?: Record<string, unknown>;
+  PhysicalResourceId?: unknown;
+  ResourceProperties?: unknown;
 }
 
 export interface CustomResourceResponse {
@@ -34,14 +36,30 @@ export interface CustomResourceResponse {
 
 export const MAX_RESPONSE_BYTES = 4096;
 
-export function isCustomResourceEvent(event: unknown): event is CustomResourceEvent {
-  return typeof event === 'object' && event !== null && 'RequestType' in event && 'ResponseURL' in event;
+/** CloudFormation's limit on a PhysicalResourceId (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html). */
+const MAX_PHYSICAL_ID_BYTES = 1024;
+
+/** The longest start of `text` within `max` UTF-8 bytes (whole characters only): deterministic, so stable. */
+function clipBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > max) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }
 
 function base(event: CustomResourceEvent): Omit<CustomResourceResponse, 'Status'> {
+  const given = event.PhysicalResourceId;
   return {
     // Stable across updates: a changed id would make CloudFormation replace the resource.
-    PhysicalResourceId: event.PhysicalResourceId ?? `dmap-guard-${event.LogicalResourceId}`,
+    PhysicalResourceId:
+      typeof given === 'string' && given !== '' && Buffer.byteLength(given) <= MAX_PHYSICAL_ID_BYTES
+        ? given
+        : clipBytes(`dmap-guard-${event.LogicalResourceId}`, MAX_PHYSICAL_ID_BYTES),
     StackId: event.StackId,
     RequestId: event.RequestId,
     LogicalResourceId: event.LogicalResourceId,
@@ -82,7 +100,9 @@ export async function customResourceResponse(
   backend: Backend,
 ): Promise<CustomResourceResponse> {
   if (event.RequestType === 'Delete') return { Status: 'SUCCESS', ...base(event) };
-  const props = event.ResourceProperties ?? {};
+  if (event.RequestType !== 'Create' && event.RequestType !== 'Update')
+    return failure(event, `RequestType ${JSON.stringify(event.RequestType)} is not Create, Update or Delete`);
+  const props = isRecord(event.ResourceProperties) ? event.ResourceProperties : {};
   const failOn = failOnOf(props.FailOn);
   const stack = parseStackId(event.StackId);
   let machine;
