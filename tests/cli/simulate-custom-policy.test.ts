@@ -143,6 +143,16 @@ describe('dmap-guard simulate-custom-policy', () => {
       /item 1: MalformedPolicyDocument at \$\.Statement/,
     ],
     [
+      'a condition operator IAM does not know (named as on the command line)',
+      [
+        '--policy-input-list',
+        '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"s3:prefix":"a"}}}}',
+        '--action-names',
+        's3:GetObject',
+      ],
+      /^dmap-guard: --policy-input-list item 1: MalformedPolicyDocument at \$\.Statement\[0\]\.Condition\.StringEqualz/,
+    ],
+    [
       'an unreadable file',
       ['--policy-input-list', 'file:///nonexistent/p.json', '--action-names', 's3:GetObject'],
       /cannot read \/nonexistent\/p\.json/,

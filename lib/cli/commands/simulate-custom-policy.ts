@@ -69,15 +69,15 @@ function readInput(value: string, option: string): string {
   }
 }
 
-function loadPolicies(values: string[], option: string, idPrefix: string): Policy[] {
+/** Parsed policies; `labels` learns each one's id → how the command line names it, for error messages. */
+function loadPolicies(values: string[], option: string, idPrefix: string, labels: Map<string, string>): Policy[] {
   return values.map((value, index) => {
     const id = `${idPrefix}.${index + 1}`;
+    const label = `--${option} item ${index + 1}${value.startsWith('file://') ? ` (${value.slice(7)})` : ''}`;
+    labels.set(id, label);
     const { policy, problems } = parsePolicy(readInput(value, option), id);
     const first = problems[0];
-    if (first)
-      throw new UsageError(
-        `--${option} item ${index + 1}${value.startsWith('file://') ? ` (${value.slice(7)})` : ''}: MalformedPolicyDocument at ${first.path}: ${first.message}`,
-      );
+    if (first) throw new UsageError(`${label}: MalformedPolicyDocument at ${first.path}: ${first.message}`);
     return policy;
   });
 }
@@ -198,14 +198,16 @@ function runSimulateCustomPolicy(args: SimulateOptions, io: CliIO): number {
     if (user && !lower.has('aws:username')) context['aws:username'] = [user[1] as string];
   }
 
+  const labels = new Map<string, string>();
   const set = compilePolicySet({
-    identity: loadPolicies(policyInputs, 'policy-input-list', 'PolicyInputList'),
+    identity: loadPolicies(policyInputs, 'policy-input-list', 'PolicyInputList', labels),
     ...(boundaryInputs.length === 1
       ? {
           boundary: loadPolicies(
             boundaryInputs,
             'permissions-boundary-policy-input-list',
             'PermissionsBoundaryPolicyInputList',
+            labels,
           )[0] as Policy,
         }
       : {}),
@@ -213,7 +215,7 @@ function runSimulateCustomPolicy(args: SimulateOptions, io: CliIO): number {
   const firstProblem = set.problems[0];
   if (firstProblem)
     throw new UsageError(
-      `${firstProblem.policyId}: MalformedPolicyDocument at ${firstProblem.path}: ${firstProblem.message}`,
+      `${labels.get(firstProblem.policyId) ?? firstProblem.policyId}: MalformedPolicyDocument at ${firstProblem.path}: ${firstProblem.message}`,
     );
 
   const EvaluationResults = actions.flatMap((action) =>
