@@ -111,8 +111,10 @@ function collectBuckets(plan: TerraformPlan, where: Where, policies: Map<string,
   for (const resource of plan.ofType('aws_s3_bucket_policy')) {
     const name = bucketName(plan, resource);
     if (name === undefined || isUnresolved(name)) {
-      // It may be the policy of any bucket the plan creates.
-      for (const arn of created) policies.delete(arn);
+      // Through an aws_s3_bucket whose name waits for apply it is that bucket's, known to no other; without a
+      // reference to follow it may be the policy of any bucket the plan creates.
+      const linked = plan.links(resource, 'bucket').some((l) => l.instance.type === 'aws_s3_bucket');
+      if (!linked) for (const arn of created) policies.delete(arn);
       continue;
     }
     const arn = bucketArnOf(where.partition, name.replace(/^arn:[^:]+:s3:::/, ''));

@@ -384,6 +384,23 @@ describe('key and bucket policies', () => {
     expect(resourcePolicies.has(KEY_ARN)).toBe(true);
   });
 
+  it("a bucket policy on a bucket whose name waits for apply (bucket_prefix) is that bucket's alone", () => {
+    const doc = plan((p) => {
+      const output = change(p, 'aws_s3_bucket.output');
+      if (output) {
+        delete output.after.bucket;
+        output.after_unknown.bucket = true;
+      }
+      const planned = p.planned_values.root_module.resources.find((r) => r.address === 'aws_s3_bucket.output');
+      if (planned) delete planned.values.bucket;
+      expressions(p, 'aws_s3_bucket.output').bucket_prefix = { constant_value: 'output-' };
+      delete expressions(p, 'aws_s3_bucket.output').bucket;
+    });
+    const { resourcePolicies } = analyzeTerraformPlan(doc);
+    expect(resourcePolicies.has('arn:aws:s3:::output-bucket')).toBe(false);
+    expect(resourcePolicies.get('arn:aws:s3:::input-bucket')?.document).toBeNull();
+  });
+
   it('a bucket outside the plan is unverifiable until its policy is given (--resource-policies)', async () => {
     const doc = plan((p) => remove(p, 'aws_s3_bucket.input'));
     const outside = await findingsOf(doc);
