@@ -83,14 +83,17 @@ function collectKeys(plan: TerraformPlan, where: Where, policies: Map<string, Kn
 }
 
 function collectBuckets(plan: TerraformPlan, where: Where, policies: Map<string, KnownResourcePolicy>): void {
-  // The plan creates its buckets in its account and (as its state machines) its Region.
-  const place = { account: where.account, region: where.region };
-  const created = new Set<string>();
+  // Buckets of the plan are in its account and, as its state machines are taken to be, in its Region; unless the
+  // plan knows the bucket's Region and it is another (a provider alias), which then is not known here.
+  const created = new Map<string, { account: string; region?: string }>();
   for (const bucket of plan.ofType('aws_s3_bucket')) {
     const name = text(plan, bucket, 'bucket');
     if (name === undefined || isUnresolved(name)) continue;
     const arn = bucketArnOf(where.partition, name);
-    created.add(arn);
+    const region = text(plan, bucket, 'region');
+    const elsewhere = region !== undefined && !isUnresolved(region) && region !== where.region;
+    const place = elsewhere ? { account: where.account } : { account: where.account, region: where.region };
+    created.set(arn, place);
     const read = plan.read(bucket, 'policy');
     // The legacy inline `policy` argument; computed from the bucket when the configuration does not set it.
     const stated = plan.configures(bucket, 'policy') || ('value' in read && read.value !== '');
@@ -104,7 +107,7 @@ function collectBuckets(plan: TerraformPlan, where: Where, policies: Map<string,
       policies.set(
         arn,
         previous
-          ? { ...previous, region: place.region }
+          ? { ...previous, ...(place.region !== undefined ? { region: place.region } : {}) }
           : { document: null, source: `${plan.file} (${bucket.address}, no bucket policy)`, ...place },
       );
   }
@@ -114,7 +117,7 @@ function collectBuckets(plan: TerraformPlan, where: Where, policies: Map<string,
       // Through an aws_s3_bucket whose name waits for apply it is that bucket's, known to no other; without a
       // reference to follow it may be the policy of any bucket the plan creates.
       const linked = plan.links(resource, 'bucket').some((l) => l.instance.type === 'aws_s3_bucket');
-      if (!linked) for (const arn of created) policies.delete(arn);
+      if (!linked) for (const arn of created.keys()) policies.delete(arn);
       continue;
     }
     const arn = bucketArnOf(where.partition, name.replace(/^arn:[^:]+:s3:::/, ''));
@@ -127,7 +130,7 @@ function collectBuckets(plan: TerraformPlan, where: Where, policies: Map<string,
     policies.set(arn, {
       document,
       source: `${plan.file} (${resource.address})`,
-      ...(created.has(arn) ? place : {}),
+      ...created.get(arn),
       ...(previous?.account !== undefined ? { account: previous.account } : {}),
     });
   }

@@ -384,6 +384,22 @@ describe('key and bucket policies', () => {
     expect(resourcePolicies.has(KEY_ARN)).toBe(true);
   });
 
+  it('a bucket the plan knows to be in another Region (a provider alias) is not claimed to be in the plan Region', () => {
+    const doc = plan((p) => {
+      const input = change(p, 'aws_s3_bucket.input');
+      if (input) {
+        input.after.region = 'us-west-2';
+        delete input.after_unknown.region;
+      }
+    });
+    const { resourcePolicies } = analyzeTerraformPlan(doc);
+    expect(resourcePolicies.get('arn:aws:s3:::input-bucket')).toEqual({
+      document: null,
+      source: 'plan.json (aws_s3_bucket.input, no bucket policy)',
+      account: '111122223333',
+    });
+  });
+
   it("a bucket policy on a bucket whose name waits for apply (bucket_prefix) is that bucket's alone", () => {
     const doc = plan((p) => {
       const output = change(p, 'aws_s3_bucket.output');
