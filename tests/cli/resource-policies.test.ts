@@ -53,6 +53,20 @@ describe('--resource-policies', () => {
     ).toEqual([]);
   });
 
+  it('a Terraform plan takes them too: a bucket outside the plan is decided once its policy is given', async () => {
+    const plan = join(FIXTURES, 'terraform', 'iam-policy-attachment.json');
+    const run = async (extra: string[]) => {
+      const { stdout } = await runCli(['check', plan, '--format', 'json', '--fail-on', 'never', ...extra]);
+      return JSON.parse(stdout).findings.map((f: { rule: string; messageId: string; action: string }) =>
+        f.rule === 'unverifiable' ? `${f.rule} ${f.messageId}` : `${f.rule} ${f.action}`,
+      );
+    };
+    expect(await run([])).toContain('unverifiable resourcePolicyUnknown');
+    const decided = await run(['--resource-policies', write('policies.json', { 'arn:aws:s3:::orders-input': null })]);
+    expect(decided).toContain('missing-permission s3:GetObject');
+    expect(decided).not.toContain('unverifiable resourcePolicyUnknown');
+  });
+
   it.each<[string, unknown]>([
     ['null', null],
     ['the CLI output form with Policy null', { Policy: null }],

@@ -90,8 +90,20 @@ describe('aws_iam_policy and aws_iam_role_policy_attachment', () => {
     const [machine] = terraformMachines(load('iam-policy-attachment.json'));
     expect(machine?.role?.identityPolicies.map((p) => p.id)).toEqual(['aws_iam_policy.run']);
     const findings = await check('iam-policy-attachment.json');
-    expect(errors(findings).map((f) => `${f.rule} ${f.action}`)).toEqual(['missing-permission s3:GetObject']);
     expect(findings.find((f) => f.rule === 'over-broad-grant')?.origin?.logicalId).toBe('aws_iam_policy.run');
+    // orders-input is outside the plan: its bucket policy could allow the read the role lacks, until it is given.
+    expect(errors(findings)).toEqual([]);
+    expect(findings.find((f) => f.messageId === 'resourcePolicyUnknown')?.resources).toEqual([
+      'arn:aws:s3:::orders-input',
+    ]);
+    const resourcePolicies = new Map([['arn:aws:s3:::orders-input', { document: null, source: 'policies.json' }]]);
+    const given = await checkStateMachines(
+      terraformMachines(load('iam-policy-attachment.json'), { resourcePolicies }),
+      {
+        simulator: new EmbeddedSimulator(),
+      },
+    );
+    expect(errors(given.findings).map((f) => `${f.rule} ${f.action}`)).toEqual(['missing-permission s3:GetObject']);
   });
 });
 
@@ -171,25 +183,249 @@ describe('aws_s3_bucket_server_side_encryption_configuration', () => {
   });
 });
 
-describe('resource policies (kept for the resource-policy checks)', () => {
-  it('collects aws_s3_bucket_policy documents, from a data source read at plan time', () => {
-    const { resourcePolicies } = analyzeTerraformPlan(load('s3-bucket-policy.json'));
-    expect(resourcePolicies).toEqual([
-      expect.objectContaining({
-        kind: 's3-bucket',
-        address: 'aws_s3_bucket_policy.input',
-        target: 'orders-input',
-        document: expect.objectContaining({ Statement: [expect.objectContaining({ Effect: 'Deny' })] }),
-      }),
-    ]);
+describe('key and bucket policies', () => {
+  // resource-policies.json mirrors tests/fixtures/check/bucket-policy-deny-secure-transport.json as a plan: the key
+  // exists (a re-plan), the buckets and the bucket policy (naming its bucket through aws_s3_bucket.output.id) are new.
+  interface Change {
+    address: string;
+    type: string;
+    change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> };
+  }
+  interface Plan {
+    resource_changes: Change[];
+    planned_values: { root_module: { resources: Array<{ address: string; values: Record<string, unknown> }> } };
+    configuration: { root_module: { resources: Array<{ address: string; expressions: Record<string, unknown> }> } };
+  }
+  const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const keyAdminsOnly = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'KeyAdmins',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:role/KeyAdmin' },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
+  });
+  const plan = (edit: (plan: Plan) => void = () => undefined) => {
+    const value = load('resource-policies.json').value as Plan;
+    edit(value);
+    return parseDocumentText(JSON.stringify(value), 'plan.json');
+  };
+  const change = (p: Plan, address: string) => p.resource_changes.find((c) => c.address === address)?.change;
+  const expressions = (p: Plan, address: string) =>
+    p.configuration.root_module.resources.find((r) => r.address === address)?.expressions ?? {};
+  /** Add a resource to the plan (created by it), with its values, unknowns and configuration expressions. */
+  const add = (p: Plan, type: string, name: string, after: object, unknown: object, config: object) => {
+    const address = `${type}.${name}`;
+    p.resource_changes.push({
+      address,
+      type,
+      name,
+      mode: 'managed',
+      change: { actions: ['create'], after, after_unknown: unknown },
+    } as unknown as Change);
+    p.configuration.root_module.resources.push({ address, mode: 'managed', type, name, expressions: config } as never);
+  };
+  const remove = (p: Plan, address: string) => {
+    p.resource_changes = p.resource_changes.filter((c) => c.address !== address);
+    p.planned_values.root_module.resources = p.planned_values.root_module.resources.filter(
+      (r) => r.address !== address,
+    );
+  };
+  const findingsOf = async (doc = plan(), options: Parameters<typeof terraformMachines>[1] = {}) =>
+    (await checkStateMachines(terraformMachines(doc, options), { simulator: new EmbeddedSimulator() })).findings;
+  const unknownPolicies = (findings: Finding[]) =>
+    findings.filter((f) => f.messageId === 'resourcePolicyUnknown').map((f) => f.resources.join(','));
+
+  it('reads the key policy, the bucket policy through its aws_s3_bucket, and knows new buckets have none', () => {
+    const { resourcePolicies, machines } = analyzeTerraformPlan(plan());
+    expect(machines[0]?.resourcePolicies).toBe(resourcePolicies);
+    expect(resourcePolicies.get(KEY_ARN)).toMatchObject({
+      document: { Statement: [{ Sid: 'EnableIAMPolicies' }] },
+      source: 'plan.json (policy of aws_kms_key.results)',
+      account: '111122223333',
+      grants: [],
+    });
+    expect(resourcePolicies.get('arn:aws:s3:::output-bucket')).toMatchObject({
+      document: { Statement: [{ Sid: 'TlsOnly', Effect: 'Deny' }] },
+      source: 'plan.json (aws_s3_bucket_policy.output)',
+      account: '111122223333',
+      region: 'eu-west-1',
+    });
+    expect(resourcePolicies.get('arn:aws:s3:::input-bucket')).toEqual({
+      document: null,
+      source: 'plan.json (aws_s3_bucket.input, no bucket policy)',
+      account: '111122223333',
+      region: 'eu-west-1',
+    });
   });
 
-  it('collects aws_kms_key policies, with the key ARN waiting for apply', () => {
-    const { resourcePolicies } = analyzeTerraformPlan(load('kms-key.json'));
-    expect(resourcePolicies).toHaveLength(1);
-    expect(resourcePolicies[0]).toMatchObject({ kind: 'kms-key', address: 'aws_kms_key.results' });
-    expect(isUnresolved(resourcePolicies[0]?.target ?? '')).toBe(true);
-    expect(resourcePolicies[0]?.document).toMatchObject({ Statement: [{ Sid: 'Root', Action: 'kms:*' }] });
+  it('a bucket policy Deny on aws:SecureTransport false does not apply: Step Functions calls S3 over TLS', async () => {
+    const findings = await findingsOf();
+    expect(errors(findings)).toEqual([]);
+    expect(findings.filter((f) => f.rule === 'unverifiable' || f.rule === 'missing-permission')).toEqual([]);
+  });
+
+  it('a key policy naming neither the account root nor the role: the key policy is what is missing', async () => {
+    const findings = await findingsOf(
+      plan((p) => {
+        const key = change(p, 'aws_kms_key.results');
+        if (key) key.after.policy = keyAdminsOnly;
+        expressions(p, 'aws_kms_key.results').policy = { constant_value: keyAdminsOnly };
+      }),
+    );
+    const missing = errors(findings).filter((f) => f.rule === 'missing-permission');
+    expect(missing.map((f) => f.action)).toContain('kms:GenerateDataKey');
+    expect(missing[0]?.fix).toMatch(/^Add to the key policy of arn:aws:kms:eu-west-1:111122223333:key\/1234abcd/);
+  });
+
+  it('aws_kms_key_policy replaces the key policy, naming the key through its reference', async () => {
+    const doc = plan((p) =>
+      add(
+        p,
+        'aws_kms_key_policy',
+        'results',
+        { policy: keyAdminsOnly },
+        { key_id: true, id: true },
+        {
+          key_id: { references: ['aws_kms_key.results.id', 'aws_kms_key.results'] },
+          policy: { constant_value: keyAdminsOnly },
+        },
+      ),
+    );
+    expect(analyzeTerraformPlan(doc).resourcePolicies.get(KEY_ARN)?.source).toBe(
+      'plan.json (aws_kms_key_policy.results)',
+    );
+    expect(has(errors(await findingsOf(doc)), 'missing-permission', /kms:GenerateDataKey/)).toBe(true);
+  });
+
+  it('an aws_kms_grant in the plan may be for the role: without the key policy, the need is unverifiable', async () => {
+    const doc = plan((p) => {
+      const key = change(p, 'aws_kms_key.results');
+      if (key) key.after.policy = keyAdminsOnly;
+      add(
+        p,
+        'aws_kms_grant',
+        'sfn',
+        { operations: ['GenerateDataKey'] },
+        { key_id: true, grantee_principal: true },
+        {
+          key_id: { references: ['aws_kms_key.results.key_id', 'aws_kms_key.results'] },
+        },
+      );
+    });
+    expect(analyzeTerraformPlan(doc).resourcePolicies.get(KEY_ARN)?.grants).toBeUndefined();
+    const findings = await findingsOf(doc);
+    expect(has(errors(findings), 'missing-permission', /kms:/)).toBe(false);
+    expect(findings.some((f) => f.rule === 'unverifiable' && f.resources.includes(KEY_ARN))).toBe(true);
+  });
+
+  it('a key the configuration gives no policy has the default key policy: the account root, so IAM policies decide', async () => {
+    const doc = plan((p) => {
+      const key = change(p, 'aws_kms_key.results');
+      if (key) delete key.after.policy;
+      const planned = p.planned_values.root_module.resources.find((r) => r.address === 'aws_kms_key.results');
+      if (planned) delete planned.values.policy;
+      delete expressions(p, 'aws_kms_key.results').policy;
+      if (key) key.after_unknown.policy = true;
+    });
+    expect(analyzeTerraformPlan(doc).resourcePolicies.get(KEY_ARN)).toMatchObject({
+      source: 'plan.json (aws_kms_key.results, default key policy)',
+      document: { Statement: [{ Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*' }] },
+    });
+    expect(errors(await findingsOf(doc))).toEqual([]);
+  });
+
+  it('a bucket policy known only after apply is unknown, not absent: the needs it decides are unverifiable', async () => {
+    const doc = plan((p) => {
+      const policy = change(p, 'aws_s3_bucket_policy.output');
+      if (policy) {
+        delete policy.after.policy;
+        policy.after_unknown.policy = true;
+      }
+      expressions(p, 'aws_s3_bucket_policy.output').policy = {
+        references: ['data.aws_iam_policy_document.tls.json', 'data.aws_iam_policy_document.tls'],
+      };
+      // The data source waits for the bucket's ARN: its statement's resources are run-time values.
+      add(
+        p,
+        'aws_iam_policy_document',
+        'tls',
+        {
+          statement: [
+            { effect: 'Deny', actions: ['s3:*'], resources: [null], principals: [{ type: '*', identifiers: ['*'] }] },
+          ],
+        },
+        { json: true, id: true, statement: [{ resources: [true] }] },
+        {},
+      );
+      const data = p.resource_changes[p.resource_changes.length - 1] as unknown as Record<string, unknown>;
+      data.mode = 'data';
+      data.address = 'data.aws_iam_policy_document.tls';
+      const config = p.configuration.root_module.resources[p.configuration.root_module.resources.length - 1];
+      Object.assign(config as object, { mode: 'data', address: 'data.aws_iam_policy_document.tls' });
+    });
+    expect(analyzeTerraformPlan(doc).resourcePolicies.has('arn:aws:s3:::output-bucket')).toBe(false);
+    const findings = await findingsOf(doc);
+    expect(errors(findings)).toEqual([]);
+    expect(unknownPolicies(findings)).toEqual(['arn:aws:s3:::output-bucket']);
+  });
+
+  it('a bucket policy whose bucket cannot be told may be on any bucket of the plan', () => {
+    const doc = plan((p) => {
+      expressions(p, 'aws_s3_bucket_policy.output').bucket = { references: ['var.bucket'] };
+    });
+    const { resourcePolicies } = analyzeTerraformPlan(doc);
+    expect(resourcePolicies.has('arn:aws:s3:::input-bucket')).toBe(false);
+    expect(resourcePolicies.has('arn:aws:s3:::output-bucket')).toBe(false);
+    expect(resourcePolicies.has(KEY_ARN)).toBe(true);
+  });
+
+  it('a bucket the plan knows to be in another Region (a provider alias) is not claimed to be in the plan Region', () => {
+    const doc = plan((p) => {
+      const input = change(p, 'aws_s3_bucket.input');
+      if (input) {
+        input.after.region = 'us-west-2';
+        delete input.after_unknown.region;
+      }
+    });
+    const { resourcePolicies } = analyzeTerraformPlan(doc);
+    expect(resourcePolicies.get('arn:aws:s3:::input-bucket')).toEqual({
+      document: null,
+      source: 'plan.json (aws_s3_bucket.input, no bucket policy)',
+      account: '111122223333',
+    });
+  });
+
+  it("a bucket policy on a bucket whose name waits for apply (bucket_prefix) is that bucket's alone", () => {
+    const doc = plan((p) => {
+      const output = change(p, 'aws_s3_bucket.output');
+      if (output) {
+        delete output.after.bucket;
+        output.after_unknown.bucket = true;
+      }
+      const planned = p.planned_values.root_module.resources.find((r) => r.address === 'aws_s3_bucket.output');
+      if (planned) delete planned.values.bucket;
+      expressions(p, 'aws_s3_bucket.output').bucket_prefix = { constant_value: 'output-' };
+      delete expressions(p, 'aws_s3_bucket.output').bucket;
+    });
+    const { resourcePolicies } = analyzeTerraformPlan(doc);
+    expect(resourcePolicies.has('arn:aws:s3:::output-bucket')).toBe(false);
+    expect(resourcePolicies.get('arn:aws:s3:::input-bucket')?.document).toBeNull();
+  });
+
+  it('a bucket outside the plan is unverifiable until its policy is given (--resource-policies)', async () => {
+    const doc = plan((p) => remove(p, 'aws_s3_bucket.input'));
+    const outside = await findingsOf(doc);
+    expect(errors(outside)).toEqual([]);
+    expect(unknownPolicies(outside)).toEqual(['arn:aws:s3:::input-bucket']);
+    const given = new Map([['arn:aws:s3:::input-bucket', { document: null, source: 'policies.json' }]]);
+    const decided = await findingsOf(doc, { resourcePolicies: given });
+    expect(decided.filter((f) => f.rule === 'unverifiable')).toEqual([]);
+    expect(errors(decided)).toEqual([]);
   });
 });
 

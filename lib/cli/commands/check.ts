@@ -157,6 +157,7 @@ async function runCheck(templates: string[], args: CheckOptions, { io }: Command
           bucketKeys,
           managedPolicies,
           ...(snapshot ? { snapshot } : {}),
+          ...(resourcePolicies ? { resourcePolicies } : {}),
         }),
       );
       continue;
