@@ -192,9 +192,9 @@ export const unverifiable = defineRule({
     resourcePolicy:
       'Pass the key or bucket policy with --resource-policies (README "Resource policies": aws kms get-key-policy, aws s3api get-bucket-policy), or check in the account (dmap-guard audit, the hook), which reads it.',
     provideBucketPolicy:
-      'Pass the bucket policy with --resource-policies <file>, a JSON file {"{{arn}}": <the output of `aws s3api get-bucket-policy --bucket {{bucket}} --query Policy --output text`>} (null instead when that answers NoSuchBucketPolicy: the bucket has none); or check in the account (the hook, the validate function, dmap-guard audit), which reads it.',
+      'Pass the bucket policy with --resource-policies <file> (the CDK validator: its resourcePolicies option), a JSON file {"{{arn}}": <the output of `aws s3api get-bucket-policy --bucket {{bucket}} --query Policy --output text`>} (null instead when that answers NoSuchBucketPolicy: the bucket has none); or check in the account (the hook, the validate function, dmap-guard audit), which reads it.',
     provideKeyPolicy:
-      'Pass the key policy with --resource-policies <file>, a JSON file {"{{arn}}": <the output of `aws kms get-key-policy --key-id {{arn}} --policy-name default --query Policy --output text`>}; or check in the account (the hook, the validate function, dmap-guard audit), which reads it.',
+      'Pass the key policy with --resource-policies <file> (the CDK validator: its resourcePolicies option), a JSON file {"{{arn}}": <the output of `aws kms get-key-policy --key-id {{arn}} --policy-name default --query Policy --output text`>}; or check in the account (the hook, the validate function, dmap-guard audit), which reads it.',
     remedy: '{{remedy}}',
     ...UNMODELED_FIXES,
     trustStates:

@@ -77,7 +77,7 @@ function defineCheck(program: Command) {
     .addOption(
       new Option(
         '--resource-policies <file>',
-        'JSON {"<key or bucket ARN>": <policy>} for keys and buckets outside the templates (aws kms get-key-policy, aws s3api get-bucket-policy)',
+        'JSON {"<key or bucket ARN>": <policy, or null for a bucket without one>} for keys and buckets outside the templates and plans (aws kms get-key-policy, aws s3api get-bucket-policy)',
       ).argParser(single),
     )
     .addOption(formatOption())

@@ -213,7 +213,7 @@ describe('the fix of a key or bucket policy not known', () => {
       [unverifiable],
     );
     expect(findings.map((f) => f.fix)).toEqual([
-      'Pass the bucket policy with --resource-policies <file>, a JSON file {"arn:aws:s3:::in-bucket": <the output of `aws s3api get-bucket-policy --bucket in-bucket --query Policy --output text`>} (null instead when that answers NoSuchBucketPolicy: the bucket has none); or check in the account (the hook, the validate function, dmap-guard audit), which reads it.',
+      'Pass the bucket policy with --resource-policies <file> (the CDK validator: its resourcePolicies option), a JSON file {"arn:aws:s3:::in-bucket": <the output of `aws s3api get-bucket-policy --bucket in-bucket --query Policy --output text`>} (null instead when that answers NoSuchBucketPolicy: the bucket has none); or check in the account (the hook, the validate function, dmap-guard audit), which reads it.',
     ]);
   });
 });
