@@ -1,6 +1,6 @@
 // CloudFormation intrinsic functions, resolved to values where they can be known before deployment.
 import { UNRESOLVED_MARKER } from '../model/arns';
-import { isRecord } from '../model/json';
+import { isRecord, textOf } from '../model/json';
 import { MAX_DOCUMENT_BYTES } from './load';
 
 /** No resolved string is longer than the largest document read: nested Fn::Sub doubling stops here. */
@@ -204,7 +204,7 @@ function resolveValue(value: unknown, env: ResolveEnv, depth: number): unknown {
               ? arg.map((a, i) => str(r(a, i)))
               : [];
         return parts.length >= 2
-          ? env.getAtt(String(parts[0]), parts.slice(1).join('.'))
+          ? env.getAtt(textOf(parts[0]), parts.slice(1).join('.'))
           : unresolved('GetAtt without attribute');
       }
       case 'Fn::Sub': {

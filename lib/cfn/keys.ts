@@ -1,6 +1,6 @@
 // SSE-KMS keys of the template's buckets, and key references (ids, aliases, ARNs) as key ARNs.
 import { kmsKeyArn } from '../model/arns';
-import { defineOwn, isRecord } from '../model/json';
+import { defineOwn, isRecord, textOf } from '../model/json';
 import type { Json, TemplateAnalysis } from './template';
 
 /** Bucket name → key ARN for buckets in the template that use SSE-KMS with a customer managed key. */
@@ -9,7 +9,7 @@ export function collectBucketKeys(t: TemplateAnalysis): Record<string, string> {
   for (const id of t.resourceIds()) {
     if (t.typeOf(id) !== 'AWS::KMS::Alias') continue;
     const props = t.properties(id);
-    aliases.set(String(t.resolve(props.AliasName)), String(t.resolve(props.TargetKeyId)));
+    aliases.set(textOf(t.resolve(props.AliasName)), textOf(t.resolve(props.TargetKeyId)));
   }
   const keys: Record<string, string> = {};
   for (const id of t.resourceIds()) {
@@ -21,11 +21,11 @@ export function collectBucketKeys(t: TemplateAnalysis): Record<string, string> {
         isRecord(rule) && isRecord(rule.ServerSideEncryptionByDefault) ? rule.ServerSideEncryptionByDefault : undefined;
       if (
         !byDefault ||
-        !String(byDefault.SSEAlgorithm).startsWith('aws:kms') ||
+        !textOf(byDefault.SSEAlgorithm).startsWith('aws:kms') ||
         typeof byDefault.KMSMasterKeyID !== 'string'
       )
         continue;
-      defineOwn(keys, String(t.values(id)?.ref), kmsKeyArn(byDefault.KMSMasterKeyID, t.pseudo, aliases));
+      defineOwn(keys, textOf(t.values(id)?.ref), kmsKeyArn(byDefault.KMSMasterKeyID, t.pseudo, aliases));
     }
   }
   return keys;

@@ -1,4 +1,5 @@
 // Loading JSON and YAML documents (CloudFormation short-form tags included) with line numbers on demand.
+import { textOf } from '../model/json';
 import { jsonPositions, offsetAt } from './json-positions';
 import { InputError, messageOf } from '../model/errors';
 import { readTextCapped } from '../model/read-capped';
@@ -182,7 +183,7 @@ function toValue(
     const entries: Array<[string, unknown]> = [];
     for (const pair of node.items) {
       const key = isScalar(pair.key)
-        ? String(pair.key.value)
+        ? textOf(pair.key.value)
         : String(toValue(pair.key as YamlNode, doc, budget, file, lines));
       entries.push([key, toValue(pair.value as YamlNode | null, doc, budget, file, lines)]);
     }

@@ -2,7 +2,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import { isUnresolved } from '../model/arns';
-import { isRecord } from '../model/json';
+import { isRecord, textOf } from '../model/json';
 import { InputError, messageOf } from '../model/errors';
 import { stateMachineModel, type RoleModel, type StateMachineModel, type Unverifiable } from '../model/state-machine';
 import { applySubstitutions } from './intrinsics';
@@ -74,7 +74,7 @@ function readLocalDefinition(
   s3Definitions: ReadonlyMap<string, string | Unverifiable>,
 ): ReadDefinition {
   const s3Key = isRecord(location)
-    ? `${String(location.Bucket)}/${String(location.Key)}`
+    ? `${textOf(location.Bucket)}/${textOf(location.Key)}`
     : typeof location === 'string' && location.startsWith('s3://')
       ? location.slice(5)
       : undefined;

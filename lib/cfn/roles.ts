@@ -1,7 +1,7 @@
 // IAM roles and policies in a template, joined to their roles by name in any order, plus the managed
 // policies and roles outside the template looked up in the snapshot.
 import { displayValue } from '../model/arns';
-import { isRecord } from '../model/json';
+import { isRecord, textOf } from '../model/json';
 import { managedPolicy, snapshotRole, type AccountSnapshot } from '../model/snapshot';
 import type { Origin, PolicySource, RoleModel } from '../model/state-machine';
 import type { ResourceValues } from './resources';
@@ -49,7 +49,7 @@ export function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string,
   const templatePolicies = new Map<string, PolicySource>();
   for (const id of t.resourceIds()) {
     if (t.typeOf(id) !== 'AWS::IAM::ManagedPolicy') continue;
-    const arn = String(t.values(id)?.ref);
+    const arn = textOf(t.values(id)?.ref);
     templatePolicies.set(
       arn,
       policySource(
@@ -61,7 +61,7 @@ export function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string,
     );
   }
   const attachManaged = (role: RoleModel, arn: unknown, label = '') => {
-    const key = String(arn);
+    const key = textOf(arn);
     const policy = templatePolicies.get(key) ?? lookups.policy(key);
     if (typeof policy === 'string') role.unknown.push(`${label}${policy}`);
     else return policy;
@@ -90,7 +90,7 @@ export function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string,
     if (Array.isArray(inline)) {
       inline.forEach((policy, index) => {
         if (!isRecord(policy)) return;
-        const name = String(policy.PolicyName ?? index);
+        const name = textOf(policy.PolicyName ?? index);
         role.identityPolicies.push(
           policySource(
             `${id}/${name}`,
@@ -112,12 +112,12 @@ export function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string,
       if (boundary) role.boundary = boundary;
     }
     byArn.set(role.arn, role);
-    byName.set(String(values.ref), role);
+    byName.set(textOf(values.ref), role);
   }
 
   // Policies attached by role name, from any resource, in any order (CDK's DistributedMapPolicy comes after the machine).
   const roleByName = (name: unknown): RoleModel | undefined => {
-    const key = String(name);
+    const key = textOf(name);
     const known = byName.get(key);
     if (known) return known;
     const arn = lookups.roleArns().find((a) => a.endsWith(`/${key}`));
@@ -141,10 +141,10 @@ export function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string,
               t.resolve(props.PolicyDocument),
               t.origin(id, 'Properties', 'PolicyDocument'),
             )
-          : (templatePolicies.get(String(t.values(id)?.ref)) as PolicySource);
+          : (templatePolicies.get(textOf(t.values(id)?.ref)) as PolicySource);
       for (const name of roleNames) roleByName(name)?.identityPolicies.push(policy);
     } else if (type === 'AWS::IAM::RolePolicy') {
-      const policyName = String(t.resolve(props.PolicyName));
+      const policyName = textOf(t.resolve(props.PolicyName));
       roleByName(t.resolve(props.RoleName))?.identityPolicies.push(
         policySource(
           id,

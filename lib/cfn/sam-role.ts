@@ -1,5 +1,5 @@
 // The role SAM generates for an AWS::Serverless::StateMachine: Policies, policy templates, connectors, tracing.
-import { isRecord, own } from '../model/json';
+import { isRecord, own, textOf } from '../model/json';
 import type { RoleModel } from '../model/state-machine';
 import { unresolved } from './intrinsics';
 import { physicalName } from './resources';
@@ -74,7 +74,7 @@ export function samGeneratedRole(
     else role.identityPolicies.push(policy);
   }
   if (isRecord(props) && props.PermissionsBoundary !== undefined) {
-    const arn = String(t.resolve(props.PermissionsBoundary));
+    const arn = textOf(t.resolve(props.PermissionsBoundary));
     const boundary = lookups.policy(arn);
     if (typeof boundary === 'string') role.unknown.push(`permissions boundary: ${boundary}`);
     else role.boundary = boundary;
@@ -94,17 +94,17 @@ function connectorStatements(t: TemplateAnalysis, id: string): Array<[string, un
       const rawType = destId ? t.typeOf(destId) : String(destination.Type);
       const type = own(CONNECTOR_TYPE_ALIASES, rawType ?? '') ?? rawType ?? '';
       const values = destId ? t.values(destId) : undefined;
-      const arn = String(
+      const arn = textOf(
         values?.attributes.Arn ?? values?.attributes.TopicArn ?? values?.ref ?? t.resolve(destination.Arn),
       );
-      const destName = String(values?.attributes.Name ?? values?.ref ?? t.resolve(destination.Name));
+      const destName = textOf(values?.attributes.Name ?? values?.ref ?? t.resolve(destination.Name));
       for (const access of Array.isArray(permissions) ? permissions : []) {
         if (access !== 'Read' && access !== 'Write') continue;
         const profile = own(SAM_CONNECTOR_PROFILES, type)?.[access as 'Read' | 'Write'];
         if (profile)
           statements.push(
             ...profile(
-              { arn: type === 'AWS::SQS::Queue' ? String(values?.attributes.Arn ?? arn) : arn, name: destName },
+              { arn: type === 'AWS::SQS::Queue' ? textOf(values?.attributes.Arn ?? arn) : arn, name: destName },
               t.pseudo,
             ),
           );

@@ -7,7 +7,7 @@ import type { Catalogue } from '../iam/catalogue';
 import { own } from '../model/json';
 import type { RoleModel, StateMachineModel, Unverifiable } from '../model/state-machine';
 import { deriveBaseNeeds, type BaseNeeds } from '../needs';
-import type { Need, NeedsResult } from '../needs/types';
+import type { Need, NeedsResult, UnmodeledIntegration } from '../needs/types';
 import type { Simulator, SyncSimulator } from '../ports/simulator';
 import { RULES } from './registry';
 import { DeadlineExceeded, deadlineInForce, Pacer, workOf, type Deadline } from './deadline';
@@ -217,6 +217,7 @@ function* checkSteps(
   }
   // Machines sharing a role are judged together: grants against the union of their needs, once per role.
   const needsByRole = new Map<string, Need[]>();
+  const unmodeledByRole = new Map<string, UnmodeledIntegration[]>();
   const machinesByRole = new Map<string, StateMachineModel[]>();
   // A role is one role within one input (template, account): templates checked together may give different
   // roles the same analysis name, and a role shared across templates is reported in each.
@@ -226,7 +227,9 @@ function* checkSteps(
     const arn = roleKey(machine);
     if (!needsByRole.has(arn)) needsByRole.set(arn, []);
     if (!machinesByRole.has(arn)) machinesByRole.set(arn, []);
+    if (!unmodeledByRole.has(arn)) unmodeledByRole.set(arn, []);
     (needsByRole.get(arn) as Need[]).push(...needs.needs);
+    (unmodeledByRole.get(arn) as UnmodeledIntegration[]).push(...needs.unmodeled);
     (machinesByRole.get(arn) as StateMachineModel[]).push(machine);
   }
 
@@ -292,6 +295,7 @@ function* checkSteps(
       needResults,
       roleNeeds: role ? (needsByRole.get(roleKey(machine)) ?? []) : needs.needs,
       roleMachines: role ? (machinesByRole.get(roleKey(machine)) ?? [machine]) : [machine],
+      roleUnmodeled: role ? (unmodeledByRole.get(roleKey(machine)) ?? []) : needs.unmodeled,
       policyProblems: role ? compileRole(role).problems : [],
     };
     if (role) analysis.role = role;

@@ -1,11 +1,11 @@
 // Rules on one machine's analysis → findings: drafts are formatted, a crashing rule becomes a rule-error
 // finding, duplicates go, suppressions are applied.
-import { globMatch } from '../iam/match';
 import { displayValue } from '../model/arns';
 import { messageOf } from '../model/errors';
 import type { StateMachineModel } from '../model/state-machine';
 import { formatTemplate } from './format';
 import { ruleError } from './rules/rule-error';
+import { suppressionCovers } from './suppression-match';
 import type { Finding, FindingDraft, MachineAnalysis, Rule, RuleMeta } from './types';
 
 /** Run rules on one analysis; a rule that throws (or drafts a message it lacks) becomes a rule-error finding and the others still run. */
@@ -55,13 +55,8 @@ function toFinding(rule: RuleMeta, machine: StateMachineModel, draft: FindingDra
 
 /** A suppression's action and resource patterns must cover every action and resource the finding names. */
 function applySuppressions(finding: Finding, machine: StateMachineModel): Finding {
-  const covers = (pattern: string | undefined, values: string[], fold: (s: string) => string) =>
-    pattern === undefined || (values.length === 0 ? [''] : values).every((v) => globMatch(fold(pattern), fold(v)));
-  const match = machine.suppressions.find(
-    (s) =>
-      s.rule === finding.rule &&
-      covers(s.action, finding.actions, (a) => a.toLowerCase()) &&
-      covers(s.resource, finding.resources, (r) => r),
+  const match = machine.suppressions.find((s) =>
+    suppressionCovers(s, finding.rule, finding.actions, finding.resources),
   );
   return match ? { ...finding, suppressed: { reason: match.reason } } : finding;
 }

@@ -118,6 +118,8 @@ export interface MachineAnalysis {
   roleNeeds: Need[];
   /** The state machines of this check that use the same role, in order; the role's grants are judged once. */
   roleMachines: StateMachineModel[];
+  /** The integrations dmap-guard does not model, of every state machine using the role (their grants are not judged). */
+  roleUnmodeled: NeedsResult['unmodeled'];
   policyProblems: PolicyProblem[];
   /** The IAM catalogue for the services involved, when the face loaded one. */
   catalogue?: Catalogue;

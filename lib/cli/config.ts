@@ -8,7 +8,7 @@ import { parseSuppressions } from '../cfn/suppressions';
 import { RULES } from '../checks/registry';
 import type { FailOn } from '../report/report';
 import { InputError } from '../model/errors';
-import { isRecord } from '../model/json';
+import { isRecord, textOf } from '../model/json';
 import type { Suppression } from '../model/state-machine';
 import { FAIL_ON, UsageError } from './args';
 
@@ -49,7 +49,7 @@ export function checkedSuppressions<S extends Suppression>(suppressions: S[], fi
 function stringMap(value: unknown, file: string, path: string): Record<string, string> {
   if (value === undefined) return {};
   if (!isRecord(value)) throw new InputError(file, 'expected a mapping of names to strings', { path });
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, textOf(v)]));
 }
 
 export function readConfig(file: string): Config {

@@ -3,6 +3,7 @@ import { compileCondition, type CompiledCondition, type Truth } from './conditio
 import { unknownKeyTest, variableKeys, type MissingKeys, type UnknownKeyTest } from './knowledge';
 import { actionMatches, arnMatches, substituteVariables, UNRESOLVED, type RequestContext } from './match';
 import type { Policy, PolicyProblem } from './policy';
+import { PrefixIndex } from './prefix-index';
 import { StatementIndex, type CompiledStatement } from './statement-index';
 
 /** 'unknown': the outcome depends on context keys dmap-guard cannot know (see Evaluation.unknown). */
@@ -66,6 +67,9 @@ export interface CompiledPolicySet {
   problems: PolicyProblem[];
 }
 
+/** From this many resource patterns on, a statement's patterns are indexed by their literal start. */
+const MANY_PATTERNS = 32;
+
 function compileStatements(policies: Policy[], problems: PolicyProblem[]): CompiledStatement[] {
   const compiled: CompiledStatement[] = [];
   let order = 0;
@@ -100,6 +104,12 @@ function compileStatements(policies: Policy[], problems: PolicyProblem[]): Compi
         resourceVariables: variablesHonoured && resourcePatterns.some((r) => r.includes('${')),
         conditions,
       };
+      // A statement listing many resources (a least-privilege policy of many machines) is searched, not scanned.
+      if (resourcePatterns.length >= MANY_PATTERNS && !entry.resourceVariables) {
+        const patterns = new PrefixIndex<string>();
+        for (const pattern of resourcePatterns) patterns.add(pattern, pattern);
+        entry.patternIndex = patterns;
+      }
       compiled.push(entry);
     });
   }
@@ -136,7 +146,7 @@ function resourceHits(
   undecided: string[],
 ): Truth {
   let hit: Truth = false;
-  for (const raw of compiled.resourcePatterns) {
+  for (const raw of compiled.patternIndex?.candidates(resource) ?? compiled.resourcePatterns) {
     if (compiled.resourceVariables) {
       // A pattern whose variable is unknown may match, even where a default would stand in for an absent value.
       const unknownKeys = variableKeys(raw).filter((k) => !context.has(k.toLowerCase()) && isUnknown(k.toLowerCase()));
@@ -217,7 +227,8 @@ function evaluateLayer(
     undecided.length = 0;
     const applies = statementApplies(compiled, request, missing, undecided);
     const deny = compiled.statement.effect === 'Deny';
-    if (applies === true) (deny ? result.denies : result.allows).push(...index.alikeOf(compiled));
+    if (applies === true)
+      for (const alike of index.alikeOf(compiled)) (deny ? result.denies : result.allows).push(alike);
     else if (applies === 'unknown') {
       const keys = [...new Set(undecided)];
       for (const alike of index.alikeOf(compiled))

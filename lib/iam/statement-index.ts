@@ -13,6 +13,8 @@ export interface CompiledStatement {
   resourcePatterns: string[];
   resourceNegated: boolean;
   resourceVariables: boolean;
+  /** The resource patterns by literal start, for statements that list many (see evaluate.ts). */
+  patternIndex?: PrefixIndex<string>;
   conditions: CompiledCondition[];
 }
 

@@ -5,7 +5,7 @@ import { analyzeTemplateReferences } from '../cfn/machines';
 import type { TemplateOptions } from '../cfn/template';
 import type { StateMachineModel, Unverifiable } from '../model/state-machine';
 import { UnreadableError, type Backend } from '../ports/backend';
-import { isRecord } from '../model/json';
+import { isRecord, textOf } from '../model/json';
 
 /** The resource types whose definition locations are read; others (AppSync …) have their own meaning. */
 const STATE_MACHINE_TYPES = new Set(['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine']);
@@ -39,7 +39,7 @@ function s3DefinitionLocations(template: unknown): S3Location[] {
   const resources = isRecord(template) && isRecord(template.Resources) ? template.Resources : {};
   const locations: S3Location[] = [];
   for (const resource of Object.values(resources)) {
-    if (!isRecord(resource) || !STATE_MACHINE_TYPES.has(String(resource.Type))) continue;
+    if (!isRecord(resource) || !STATE_MACHINE_TYPES.has(textOf(resource.Type))) continue;
     const props = isRecord(resource.Properties) ? resource.Properties : {};
     const field = resource.Type === 'AWS::Serverless::StateMachine' ? 'DefinitionUri' : 'DefinitionS3Location';
     const location = s3LocationOf(props[field]);

@@ -2,7 +2,7 @@
 // unknown until apply, and the links between them that the configuration's references give when values are unknown.
 // Format: https://developer.hashicorp.com/terraform/internals/json-format
 import { InputError } from '../model/errors';
-import { isRecord } from '../model/json';
+import { isRecord, textOf } from '../model/json';
 import type { JsonPath } from '../cfn/load';
 
 export interface TerraformInstance {
@@ -54,7 +54,7 @@ export class TerraformPlan {
   ) {
     const major = document.format_version;
     if (typeof major !== 'string' || !major.startsWith('1.'))
-      throw new InputError(file, `unsupported Terraform JSON format_version "${String(major)}"; expected 1.x`, {
+      throw new InputError(file, `unsupported Terraform JSON format_version "${textOf(major)}"; expected 1.x`, {
         path: 'format_version',
       });
     const prior = isRecord(document.prior_state) ? document.prior_state.values : undefined;
@@ -231,7 +231,7 @@ function constantOrVariable(expression: unknown, variables: unknown): string | u
   if (!isRecord(expression)) return undefined;
   if (typeof expression.constant_value === 'string') return expression.constant_value;
   const references = Array.isArray(expression.references) ? expression.references : [];
-  const variable = /^var\.([A-Za-z0-9_-]+)$/.exec(String(references[0]))?.[1];
+  const variable = /^var\.([A-Za-z0-9_-]+)$/.exec(textOf(references[0]))?.[1];
   const entry =
     variable !== undefined && isRecord(variables) && Object.hasOwn(variables, variable)
       ? variables[variable]

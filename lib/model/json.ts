@@ -15,3 +15,15 @@ export function own<T>(record: Readonly<Record<string, T>> | undefined, name: st
 export function defineOwn<T>(record: Record<string, T>, name: string, value: T): void {
   Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/**
+ * String(value) for a value read from input, which never throws: a parsed object whose own "toString" is not a
+ * function (`{"toString": 0}`) or that has no prototype makes String() throw a TypeError.
+ */
+export function textOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

@@ -1,6 +1,6 @@
 // Roles and managed policies from `aws iam get-account-authorization-details` output.
 import type { PolicySource, RoleModel } from './state-machine';
-import { isRecord } from './json';
+import { isRecord, textOf } from './json';
 
 export interface AccountSnapshot {
   roles: Map<string, SnapshotRole>;
@@ -43,13 +43,13 @@ export function parseSnapshot(value: unknown): {
     const inline = (Array.isArray(role.RolePolicyList) ? role.RolePolicyList : [])
       .filter(isRecord)
       .map((p): PolicySource => ({
-        id: `${role.RoleName}/${String(p.PolicyName)}`,
-        name: `inline policy ${String(p.PolicyName)} of role ${role.RoleName}`,
+        id: `${role.RoleName}/${textOf(p.PolicyName)}`,
+        name: `inline policy ${textOf(p.PolicyName)} of role ${role.RoleName}`,
         document: p.PolicyDocument,
       }));
     const attached = (Array.isArray(role.AttachedManagedPolicies) ? role.AttachedManagedPolicies : [])
       .filter(isRecord)
-      .map((p) => String(p.PolicyArn));
+      .map((p) => textOf(p.PolicyArn));
     const entry: SnapshotRole = { arn: role.Arn, name: role.RoleName, inline, attached };
     if (role.AssumeRolePolicyDocument !== undefined) entry.trust = role.AssumeRolePolicyDocument;
     if (isRecord(role.PermissionsBoundary) && typeof role.PermissionsBoundary.PermissionsBoundaryArn === 'string')
@@ -71,7 +71,7 @@ export function parseSnapshot(value: unknown): {
       };
     const source: PolicySource = {
       id: policy.Arn,
-      name: `managed policy ${String(policy.PolicyName ?? policy.Arn)}`,
+      name: `managed policy ${textOf(policy.PolicyName ?? policy.Arn)}`,
       document: current.Document,
     };
     if (/^arn:[^:]+:iam::aws:policy\//.test(policy.Arn)) source.fixedActions = true;

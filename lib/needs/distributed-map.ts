@@ -1,4 +1,5 @@
 // Needs of one Distributed Map state: child executions, redrive, ItemReader, ResultWriter and bucket keys.
+import { textOf } from '../model/json';
 import { argumentsOf, isJsonataExpression, isObject, type JsonObject, type StateNode } from '../asl/definition';
 import { bucketArn, executionArn, objectArn, stateMachineArn, underPrefix } from '../model/arns';
 import type { StateMachineContext } from '../model/state-machine';
@@ -241,7 +242,7 @@ function itemReaderNeeds(state: StateNode, ctx: StateMachineContext, problems: D
         : athena
           ? 'The Athena UNLOAD manifest lists the data files to read.'
           : version === undefined
-            ? `ItemReader s3:getObject reads the ${String(config.InputType ?? 'dataset')} object.`
+            ? `ItemReader s3:getObject reads the ${textOf(config.InputType ?? 'dataset')} object.`
             : 'ItemReader pins a VersionId, and S3 authorises reading a specific version with s3:GetObjectVersion.',
       docs: DOCS.itemReader,
     },

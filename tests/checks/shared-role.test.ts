@@ -93,4 +93,67 @@ describe('a shared role', () => {
     expect(result.stdout).toContain('!GetAtt');
     expect(result.stdout).not.toMatch(/[*&]a\d/);
   });
+
+  it('keeps a role finding one machine suppresses for the machines that do not: it moves to the first of them', async () => {
+    const template = JSON.parse(withMalformedStatement(3));
+    template.Resources.Machine0.Metadata = {
+      'dmap-guard': { suppress: [{ rule: 'invalid-policy', reason: 'Machine0 accepts it' }] },
+    };
+    const result = await runCli(['check', '-', '--format', 'json'], { stdin: JSON.stringify(template) });
+    expect(result.code).toBe(1);
+    const invalid = (JSON.parse(result.stdout).findings as Array<JsonFinding & { suppressed?: unknown }>).filter(
+      (f) => f.rule === 'invalid-policy',
+    );
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]?.stateMachine).toBe('Machine1');
+    expect(invalid[0]?.suppressed).toBeUndefined();
+    expect(invalid[0]?.message).toMatch(/is also used by Machine0, Machine2\.$/);
+  });
+
+  it('is suppressed only when every machine on the role suppresses it', async () => {
+    const template = JSON.parse(withMalformedStatement(2));
+    for (const id of ['Machine0', 'Machine1'])
+      template.Resources[id].Metadata = {
+        'dmap-guard': { suppress: [{ rule: 'invalid-policy', reason: `${id} accepts it` }] },
+      };
+    const result = await runCli(['check', '-', '--format', 'json'], { stdin: JSON.stringify(template) });
+    expect(result.code).toBe(0);
+    const invalid = (JSON.parse(result.stdout).findings as Array<JsonFinding & { suppressed?: unknown }>).filter(
+      (f) => f.rule === 'invalid-policy',
+    );
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]?.suppressed).toEqual({ reason: 'Machine0 accepts it' });
+  });
+
+  it('shows, for a statement on several buckets, the needs of every one of them (the fix replaces the statement)', async () => {
+    const template = JSON.parse(generatedTemplate(2, { sharedRole: true }));
+    // One statement granting both buckets, with nothing scoped by prefix.
+    template.Resources.Role0.Properties.Policies[0].PolicyDocument.Statement = [
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: [{ 'Fn::GetAtt': ['Bucket0', 'Arn'] }, { 'Fn::GetAtt': ['Bucket1', 'Arn'] }],
+      },
+    ];
+    const listing = (await findings(JSON.stringify(template))).filter((f) => f.messageId === 'listWithoutPrefix');
+    expect(listing.length).toBeGreaterThan(0);
+    for (const f of listing) {
+      const text = JSON.stringify(f.fixStatements);
+      expect(text).toContain('Bucket0');
+      expect(text).toContain('Bucket1');
+    }
+  });
+
+  it('merges like statements only within one policy, so each finding points at its own policy', async () => {
+    const template = JSON.parse(generatedTemplate(2, { sharedRole: true }));
+    const statements = template.Resources.Role0.Properties.Policies[0].PolicyDocument.Statement;
+    template.Resources.Role0.Properties.Policies = [
+      { PolicyName: 'first', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+      { PolicyName: 'second', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+    ];
+    const other = (await findings(JSON.stringify(template))).filter((f) => f.messageId === 'otherStateMachine');
+    expect(other).toHaveLength(2);
+    expect(other.map((f) => f.message.match(/inline policy (\w+)/)?.[1]).sort()).toEqual(['first', 'second']);
+  });
 });

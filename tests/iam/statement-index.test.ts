@@ -67,23 +67,36 @@ describe('OverlapIndex', () => {
 });
 
 const resources = ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/key', 'arn:aws:s3:::other/in/x', 'arn:aws:s3:::b'];
-const statement = fc.record({
-  Effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
-  Action: fc.constantFrom('s3:GetObject', 's3:*', 's3:List*', '*'),
-  Resource: fc.array(
-    fc.oneof(
-      fc.constantFrom(...resources),
-      fc.constantFrom(...resources).map((r) => `${r.slice(0, -2)}*`),
-      fc.constant('*'),
-    ),
-    { minLength: 1, maxLength: 2 },
+const resourceList = fc.array(
+  fc.oneof(
+    fc.constantFrom(...resources),
+    fc.constantFrom(...resources).map((r) => `${r.slice(0, -2)}*`),
+    fc.constant('*'),
+    fc.constantFrom('arn:aws:s3:::${aws:username}/*', "arn:aws:s3:::${aws:username, 'bucket'}"),
   ),
-  Condition: fc.option(fc.constant({ StringLike: { 's3:prefix': 'in/*' } }), { nil: undefined }),
-});
+  { minLength: 1, maxLength: 2 },
+);
+const statement = fc
+  .record({
+    Effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
+    Action: fc.constantFrom('s3:GetObject', 's3:*', 's3:List*', '*'),
+    Resource: resourceList,
+    Condition: fc.option(fc.constant({ StringLike: { 's3:prefix': 'in/*' } }), { nil: undefined }),
+    negate: fc.constantFrom('none', 'none', 'action', 'resource'),
+  })
+  .map(({ negate, Action, Resource, ...rest }) => ({
+    ...rest,
+    ...(negate === 'action' ? { NotAction: Action } : { Action }),
+    ...(negate === 'resource' ? { NotResource: Resource } : { Resource }),
+  }));
 const request = fc.record({
   action: fc.constantFrom('s3:GetObject', 's3:ListBucket'),
   resource: fc.constantFrom(...resources),
-  context: fc.constantFrom<Record<string, string[]> | undefined>(undefined, { 's3:prefix': ['in/'] }),
+  context: fc.constantFrom<Record<string, string[]> | undefined>(
+    undefined,
+    { 's3:prefix': ['in/'] },
+    { 'aws:username': ['bucket'] },
+  ),
 });
 const setOf = (statements: unknown[]) =>
   compilePolicySet({ identity: [parsePolicy({ Version: '2012-10-17', Statement: statements }, 'p').policy] });
@@ -107,6 +120,21 @@ describe('indexed evaluation', () => {
         const plain = shape(evaluate(setOf(statements), r as AccessRequest));
         const indexed = shape(evaluate(setOf([...statements, ...padding]), r as AccessRequest));
         expect(indexed).toEqual(plain);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('decides a statement listing many resources as the same statement listing only the ones that could match', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `arn:aws:s3:::never-${i}/*`);
+    fc.assert(
+      fc.property(fc.array(statement, { maxLength: 6 }), request, (statements, r) => {
+        const widened = statements.map((st) =>
+          'Resource' in st ? { ...st, Resource: [...(st.Resource as string[]), ...many] } : st,
+        );
+        expect(shape(evaluate(setOf(widened), r as AccessRequest))).toEqual(
+          shape(evaluate(setOf(statements), r as AccessRequest)),
+        );
       }),
       { numRuns: 1000 },
     );

@@ -164,3 +164,26 @@ describe('hostile payload URLs and bodies', () => {
     expect(await readCapped(new Response('{"template":""}'), 1024)).toBe('{"template":""}');
   });
 });
+
+describe('objects whose own toString is not a function (found by tests/robustness/cli-properties.test.ts)', () => {
+  it.each([
+    ['a permissions boundary', { PermissionsBoundary: { toString: 0 } }],
+    ['a managed policy ARN', { ManagedPolicyArns: [{ toString: 0 }] }],
+    ['an inline policy name', { Policies: [{ PolicyName: { toString: 0, valueOf: 0 }, PolicyDocument: {} }] }],
+  ])('%s: check answers instead of throwing', async (_name, roleProperties) => {
+    const template = {
+      Resources: {
+        Machine: {
+          Type: 'AWS::StepFunctions::StateMachine',
+          Properties: { RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] } },
+        },
+        Role: { Type: 'AWS::IAM::Role', Properties: roleProperties },
+      },
+    };
+    const result = await runCli(['check', '-', '--format', 'json', '--fail-on', 'never'], {
+      stdin: JSON.stringify(template),
+    });
+    expect(result.stderr).not.toMatch(/TypeError|at .*\.ts:/);
+    expect([0, 2]).toContain(result.code);
+  });
+});

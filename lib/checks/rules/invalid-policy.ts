@@ -1,6 +1,6 @@
 import { unknownActionDrafts, wrongResourceTypeDrafts, type CatalogueFixId } from '../catalogue-checks';
-import { reportsForRole, sharedRoleNote } from '../shared-role';
-import { defineRule, type FindingDraft } from '../types';
+import { roleDrafts, sharedRoleNote } from '../shared-role';
+import { defineRule, type FindingDraft, type MachineAnalysis } from '../types';
 
 type MessageId = 'malformed' | 'unknownService' | 'noActionMatches' | 'unknownAction' | 'wrongResourceType';
 
@@ -28,28 +28,34 @@ export const invalidPolicy = defineRule<MessageId, CatalogueFixId>({
     resourceType: 'Grant {{action}} on a resource of type {{types}}.',
   },
   check(analysis): FindingDraft<MessageId, CatalogueFixId>[] {
-    // The role's documents are the role's: reported once, on the first machine using it, naming the others.
-    if (!reportsForRole(analysis)) return [];
+    // The role's documents are the role's: reported once for all the machines using it, naming the others.
     const shared = sharedRoleNote(analysis);
-    const sources = new Map(
-      [...(analysis.role?.identityPolicies ?? []), ...(analysis.role?.boundary ? [analysis.role.boundary] : [])].map(
-        (s) => [s.id, s],
-      ),
-    );
-    const malformed = analysis.policyProblems.map((problem): FindingDraft<MessageId, CatalogueFixId> => {
-      const source = sources.get(problem.policyId);
-      return {
-        messageId: 'malformed',
-        data: { policy: source?.name ?? problem.policyId, path: problem.path, problem: problem.message },
-        state: problem.path,
-        resources: [problem.policyId],
-        ...(source?.origin ? { origin: source.origin } : {}),
-      };
-    });
-    return [
-      ...malformed,
-      ...unknownActionDrafts(analysis, analysis.catalogue),
-      ...wrongResourceTypeDrafts(analysis, analysis.catalogue),
-    ].map((draft) => ({ ...draft, data: { ...draft.data, shared } }));
+    return roleDrafts(analysis, 'invalid-policy', () => policyDrafts(analysis)).map((draft) => ({
+      ...draft,
+      data: { ...draft.data, shared },
+    }));
   },
 });
+
+function policyDrafts(analysis: MachineAnalysis): FindingDraft<MessageId, CatalogueFixId>[] {
+  const sources = new Map(
+    [...(analysis.role?.identityPolicies ?? []), ...(analysis.role?.boundary ? [analysis.role.boundary] : [])].map(
+      (s) => [s.id, s],
+    ),
+  );
+  const malformed = analysis.policyProblems.map((problem): FindingDraft<MessageId, CatalogueFixId> => {
+    const source = sources.get(problem.policyId);
+    return {
+      messageId: 'malformed',
+      data: { policy: source?.name ?? problem.policyId, path: problem.path, problem: problem.message },
+      state: problem.path,
+      resources: [problem.policyId],
+      ...(source?.origin ? { origin: source.origin } : {}),
+    };
+  });
+  return [
+    ...malformed,
+    ...unknownActionDrafts(analysis, analysis.catalogue),
+    ...wrongResourceTypeDrafts(analysis, analysis.catalogue),
+  ];
+}

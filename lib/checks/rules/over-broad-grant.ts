@@ -1,3 +1,4 @@
+import { textOf } from '../../model/json';
 import { passRoleDrafts, wildcardReach } from '../catalogue-checks';
 import { DOCS } from '../../needs/types';
 import { statementFix } from '../describe';
@@ -15,7 +16,7 @@ import { decodePolicyDocument } from '../../iam';
 import type { RoleModel, StateMachineModel } from '../../model/state-machine';
 import type { Need } from '../../needs/types';
 import { OverlapIndex } from '../overlap-index';
-import { namesOf, reportsForRole, sharedRoleNote } from '../shared-role';
+import { namesOf, roleDrafts, sharedRoleNote } from '../shared-role';
 import { defineRule, type FindingDraft, type MachineAnalysis, type MessageData } from '../types';
 
 type ReachId =
@@ -60,11 +61,16 @@ function describe(
   const service = action.split(':')[0] ?? '';
   const pattern = grantingPattern(statement, action);
   const resource = grantingResource(statement, probe.request.resource);
-  const neededResources = [...new Set((role.byAction.get(action) ?? []).flatMap((n) => n.resources))];
-  const needed = namesOf(neededResources.length > 0 ? neededResources : probe.need.resources);
+  let needed = role.neededText.get(action);
+  if (needed === undefined) {
+    const neededResources = [...new Set((role.byAction.get(action) ?? []).flatMap((n) => n.resources))];
+    needed = namesOf(neededResources.length > 0 ? neededResources : probe.need.resources);
+    if (neededResources.length > 0) role.neededText.set(action, needed);
+  }
   if (grant.kind === 'wildcard-action') {
     // With the catalogue, how many actions the wildcard reaches beyond the need.
-    const reached = wildcardReach(catalogue, pattern, role.needs);
+    if (!role.reach.has(pattern)) role.reach.set(pattern, wildcardReach(catalogue, pattern, role.needs));
+    const reached = role.reach.get(pattern);
     const reach = reached === undefined ? '' : ` (${reached})`;
     const example = action.endsWith('DmapGuardAnyOtherAction') ? sensitiveExample(service) : action;
     return example
@@ -80,6 +86,9 @@ interface RoleNeeds {
   needs: Need[];
   byAction: Map<string, Need[]>;
   byService: Map<string, Need[]>;
+  /** Memoized per role: many statements grant the same action or wildcard. */
+  neededText: Map<string, string>;
+  reach: Map<string, string | undefined>;
 }
 
 function roleNeedsOf(needs: Need[]): RoleNeeds {
@@ -95,7 +104,7 @@ function roleNeedsOf(needs: Need[]): RoleNeeds {
       file(byAction, action, need);
       file(byService, action.split(':')[0] ?? '', need);
     }
-  return { needs, byAction, byService };
+  return { needs, byAction, byService, neededText: new Map(), reach: new Map() };
 }
 
 export const overBroadGrant = defineRule<MessageId, FixId>({
@@ -145,11 +154,13 @@ export const overBroadGrant = defineRule<MessageId, FixId>({
   },
   check(analysis) {
     const { role, machine } = analysis;
-    if (!role || !reportsForRole(analysis)) return [];
+    if (!role) return [];
     const shared = sharedRoleNote(analysis);
-    return [...trustFindings(role), ...grantFindings(analysis, role, machine), ...passRoleDrafts(analysis)].map(
-      (draft) => ({ ...draft, data: { ...draft.data, shared } }),
-    );
+    return roleDrafts(analysis, 'over-broad-grant', () => [
+      ...trustFindings(role),
+      ...grantFindings(analysis, role, machine),
+      ...passRoleDrafts(analysis),
+    ]).map((draft) => ({ ...draft, data: { ...draft.data, shared } }));
   },
 });
 
@@ -170,7 +181,7 @@ function trustFindings(role: RoleModel): Draft[] {
     else if (typeof principal === 'object' && principal !== null) {
       for (const [kind, value] of Object.entries(principal as Record<string, unknown>)) {
         for (const entry of Array.isArray(value) ? value : [value]) {
-          const text = String(entry);
+          const text = textOf(entry);
           if (!(kind === 'Service' && STATES_SERVICE.test(text))) others.push(`${kind} ${text}`);
         }
       }
@@ -214,7 +225,7 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
     return { label, ...(origin ? { origin } : {}) };
   };
   const unmodeled = new Set(
-    analysis.needs.unmodeled
+    analysis.roleUnmodeled
       .map((u) => /^arn:[^:]+:states:::([a-z0-9-]+):/.exec(u.resource)?.[1] ?? '')
       .filter((s) => s !== ''),
   );
@@ -240,32 +251,39 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
     },
   );
   const needs = roleNeedsOf(analysis.roleNeeds);
-  // The fix shows the needs the statement's resource reaches, of the same action (or else service): one fix per
-  // action and resource, found through an index, since a role shared by many machines has many of both.
+  // The fix shows the needs the statement's resources reach (every one of them: the fix replaces the statement),
+  // of the same action, or else service: one fix per action and statement resources, found through an index,
+  // since a role shared by many machines has many of both.
   const fixes = new Map<string, ReturnType<typeof statementFix>>();
   const indexes = new Map<string, OverlapIndex<Need>>();
-  const reached = (key: string, list: Need[], resource: string) => {
+  const reached = (key: string, list: Need[], patterns: readonly string[]) => {
+    if (patterns.length === 0) return [];
     let index = indexes.get(key);
     if (!index)
       indexes.set(key, (index = new OverlapIndex(list.flatMap((n) => n.resources.map((r) => [r, n] as const)))));
-    const found = new Set(index.overlapping(resource));
+    const found = new Set(patterns.flatMap((pattern) => (index as OverlapIndex<Need>).overlapping(pattern)));
     return list.filter((n) => found.has(n));
   };
-  const fixFor = (grant: OverBroadGrant, resource: string) => {
+  const fixFor = (grant: OverBroadGrant) => {
     const action = grant.probe.request.action;
     const service = action.split(':')[0] ?? '';
-    let fix = fixes.get(`${action} ${resource}`);
+    // NotResource reaches what it does not name: the fix is every need of the action.
+    const patterns = grant.statement.statement.Resource === undefined ? [] : resourcesOf(grant.statement);
+    const key = `${action} ${JSON.stringify(patterns)}`;
+    let fix = fixes.get(key);
     if (!fix) {
       const sameAction = needs.byAction.get(action) ?? [];
       const sameService = needs.byService.get(service) ?? [];
-      const chosen = [
-        reached(`action ${action}`, sameAction, resource),
-        sameAction,
-        reached(`service ${service}`, sameService, resource),
-        sameService,
-      ].find((list) => list.length > 0);
-      fix = statementFix(chosen ?? [grant.probe.need]);
-      fixes.set(`${action} ${resource}`, fix);
+      const choices = [
+        () => reached(`action ${action}`, sameAction, patterns),
+        () => sameAction,
+        () => reached(`service ${service}`, sameService, patterns),
+        () => sameService,
+      ];
+      let chosen: Need[] = [];
+      for (const choice of choices) if ((chosen = choice()).length > 0) break;
+      fix = statementFix(chosen.length > 0 ? chosen : [grant.probe.need]);
+      fixes.set(key, fix);
     }
     return fix;
   };
@@ -274,7 +292,7 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
     const action = grant.probe.request.action;
     const { messageId, data } = describe(grant, needs, analysis.catalogue);
     const resource = grantingResource(grant.statement, grant.probe.request.resource);
-    const fix = fixFor(grant, resource);
+    const fix = fixFor(grant);
     return {
       messageId,
       data: { ...data, statement: label },
@@ -292,7 +310,7 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
 
 function resourcesOf(statement: MatchedStatement): string[] {
   const resource = statement.statement.Resource ?? statement.statement.NotResource;
-  return resource === undefined ? [] : Array.isArray(resource) ? resource.map(String) : [String(resource)];
+  return resource === undefined ? [] : Array.isArray(resource) ? resource.map(textOf) : [textOf(resource)];
 }
 
 /**
@@ -301,9 +319,26 @@ function resourcesOf(statement: MatchedStatement): string[] {
  */
 function likeStatementsMerged(drafts: Draft[]): Draft[] {
   const groups = new Map<string, { first: Draft; labels: string[] }>();
+  // Fixes are shared objects (one per action and resources): told apart by identity, not by their long text.
+  const fixIds = new Map<unknown, number>();
+  const fixId = (draft: Draft) => {
+    if (!draft.fixStatements) return JSON.stringify(draft.fixData ?? null);
+    let id = fixIds.get(draft.fixStatements);
+    if (id === undefined) fixIds.set(draft.fixStatements, (id = fixIds.size));
+    return id;
+  };
   for (const draft of drafts) {
     const { statement, ...rest } = draft.data;
-    const key = JSON.stringify([draft.messageId, rest, draft.actions, draft.resources, draft.fix, draft.fixData]);
+    // Within one policy only: each finding keeps the location of the policy it names.
+    const key = JSON.stringify([
+      draft.state,
+      draft.messageId,
+      rest,
+      draft.actions,
+      draft.resources,
+      draft.fix,
+      fixId(draft),
+    ]);
     const group = groups.get(key);
     if (group) group.labels.push(String(statement));
     else groups.set(key, { first: draft, labels: [String(statement)] });

@@ -3,7 +3,7 @@
 // previousResourceProperties, only what the change makes worse fails: failing findings the machine already had
 // with the previous properties become warnings (a tag-only update of a non-compliant machine's role passes).
 import type { Finding } from '../../checks/types';
-import { own } from '../../model/json';
+import { own, textOf } from '../../model/json';
 import type { RoleModel, StateMachineModel } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Backend } from '../../ports/backend';
@@ -26,7 +26,7 @@ function attachedRoleNames(
 ): Set<string> {
   if (target === 'AWS::IAM::Role')
     return new Set([typeof props.RoleName === 'string' ? props.RoleName : (own(physicalIds, logicalId) ?? '')]);
-  if (target === 'AWS::IAM::RolePolicy') return new Set([String(props.RoleName ?? '')]);
+  if (target === 'AWS::IAM::RolePolicy') return new Set([textOf(props.RoleName ?? '')]);
   return new Set(Array.isArray(props.Roles) ? props.Roles.map(String) : []);
 }
 
