@@ -157,8 +157,16 @@ export interface CompiledCondition {
   test(context: RequestContext, isUnknown?: UnknownKeyTest): Truth;
 }
 
-/** Compile one operator/key/values triple; unknown operators give an error message instead. */
-export function compileCondition(operator: string, key: string, values: string[]): CompiledCondition | string {
+/**
+ * Compile one operator/key/values triple; unknown operators give an error message instead. Policy variables are
+ * honoured only in policies of Version 2012-10-17; elsewhere `${…}` is literal text.
+ */
+export function compileCondition(
+  operator: string,
+  key: string,
+  values: string[],
+  variablesHonoured = true,
+): CompiledCondition | string {
   let name = operator.toLowerCase();
   let set: 'all' | 'any' | undefined;
   if (name.startsWith('forallvalues:')) {
@@ -169,7 +177,8 @@ export function compileCondition(operator: string, key: string, values: string[]
     name = name.slice('foranyvalue:'.length);
   }
   const lookup = key.toLowerCase();
-  const base = { operator, key, lookup, values, variables: [...new Set(values.flatMap(variableKeys))] };
+  const variables = variablesHonoured ? [...new Set(values.flatMap(variableKeys))] : [];
+  const base = { operator, key, lookup, values, variables };
 
   if (name === 'null') {
     if (set) return `${operator}: Null takes no set qualifier`;
@@ -189,11 +198,12 @@ export function compileCondition(operator: string, key: string, values: string[]
   const def = OPERATORS.get(name);
   if (!def) return `unknown condition operator "${operator}"`;
   const { compare, negated, kind } = def;
-  const hasVariables = values.some((v) => v.includes('${'));
+  const hasVariables = variablesHonoured && values.some((v) => v.includes('${'));
   // A malformed value would make a negated operator match everything and a positive one nothing: IAM refuses it.
   for (const value of values) {
-    if (kind === 'date' && value.includes('${')) return `${operator} ${key}: Date operators take no policy variables`;
-    const problem = value.includes('${') ? undefined : malformedValue(kind, value);
+    const variable = variablesHonoured && value.includes('${');
+    if (kind === 'date' && variable) return `${operator} ${key}: Date operators take no policy variables`;
+    const problem = variable ? undefined : malformedValue(kind, value);
     if (problem !== undefined) return `${operator} ${key}: "${value}": ${problem}`;
   }
 

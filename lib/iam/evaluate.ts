@@ -80,7 +80,7 @@ function compileStatements(policies: Policy[], problems: PolicyProblem[]): Compi
       let valid = true;
       for (const [operator, keys] of Object.entries(statement.condition ?? {})) {
         for (const [key, values] of Object.entries(keys)) {
-          const condition = compileCondition(operator, key, values);
+          const condition = compileCondition(operator, key, values, variablesHonoured);
           if (typeof condition === 'string') {
             problems.push({
               policyId: policy.id,
@@ -102,6 +102,7 @@ function compileStatements(policies: Policy[], problems: PolicyProblem[]): Compi
         resourcePatterns,
         resourceNegated: statement.notResource !== undefined,
         resourceVariables: variablesHonoured && resourcePatterns.some((r) => r.includes('${')),
+        variablesHonoured,
         conditions,
       };
       // A statement listing many resources (a least-privilege policy of many machines) is searched, not scanned.

@@ -13,6 +13,8 @@ export interface CompiledStatement {
   resourcePatterns: string[];
   resourceNegated: boolean;
   resourceVariables: boolean;
+  /** Whether its policy's Version honours policy variables (2012-10-17); conditions are compiled accordingly. */
+  variablesHonoured: boolean;
   /** The resource patterns by literal start, for statements that list many (see evaluate.ts). */
   patternIndex?: PrefixIndex<string>;
   conditions: CompiledCondition[];
@@ -40,6 +42,7 @@ export class StatementIndex {
         compiled.resourcePatterns,
         compiled.resourceNegated,
         compiled.resourceVariables,
+        compiled.variablesHonoured,
         statement.condition ?? null,
       ]);
       const first = bySignature.get(signature);

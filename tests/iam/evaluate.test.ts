@@ -308,6 +308,26 @@ describe('evaluate (IAM User Guide: policy evaluation logic)', () => {
       },
     ],
     [
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html: variables are
+      // literal strings in policies without Version 2012-10-17, conditions included.
+      'condition variables are literal text in a 2008-10-17 policy',
+      {
+        identity: [
+          {
+            Version: '2008-10-17',
+            Statement: [
+              {
+                ...allow('s3:ListBucket', 'arn:aws:s3:::home'),
+                Condition: { StringEquals: { 's3:prefix': '${aws:username}' } },
+              },
+            ],
+          },
+        ],
+        request: req('s3:ListBucket', 'arn:aws:s3:::home', { 's3:prefix': ['ana'], 'aws:username': ['ana'] }),
+        decision: 'implicitDeny',
+      },
+    ],
+    [
       'a comma inside an action is literal, not a list',
       {
         identity: [doc(allow('states:StartExecution,states:StopExecution', '*'))],

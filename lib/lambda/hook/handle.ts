@@ -1,4 +1,4 @@
-// The Lambda Hook: request → units of work (one per state machine) → findings → response. Never throws:
+// The Lambda Hook: request → units of work (one per execution role) → findings → response. Never throws:
 // unexpected errors answer InternalFailure (or pass, with ON_ERROR=pass); work that does not fit the time
 // budget answers IN_PROGRESS with what is done in callbackContext, at most three times.
 import { deadlineAfter, DeadlineExceeded, expired, withDeadline, type Deadline } from '../../checks/deadline';
@@ -101,7 +101,7 @@ async function handle(
   const carried = readCallbackContext(request.requestContext?.callbackContext, token);
   const done = new Map<string, Finding[]>();
   // State machines in the plan and checked so far (a unit checks the machines sharing a role together).
-  let units = 0;
+  let machineCount = 0;
   let checked = 0;
   try {
     const work = async () => {
@@ -117,7 +117,7 @@ async function handle(
           findings: [],
           subject: plan.subject,
         };
-      units = plan.units.reduce((sum, unit) => sum + (unit.machines ?? 1), 0);
+      machineCount = plan.units.reduce((sum, unit) => sum + unit.machines, 0);
       for (const unit of plan.units) {
         if (done.has(unit.id)) continue;
         const before = carried.get(unit.id);
@@ -128,7 +128,7 @@ async function handle(
             unit.id,
             (await unit.run()).map(({ origin: _origin, ...finding }) => finding),
           );
-        checked += unit.machines ?? 1;
+        checked += unit.machines;
       }
       const findings = [...done.values()].flat();
       return { response: verdict(token, plan.subject, findings, config.failOn), findings, subject: plan.subject };
@@ -142,9 +142,9 @@ async function handle(
       const what =
         error instanceof DeadlineExceeded && error.work !== undefined
           ? error.work
-          : units === 0
+          : machineCount === 0
             ? `reading ${subject}`
-            : `${subject} (${checked} of ${units} state machines checked)`;
+            : `${subject} (${checked} of ${machineCount} state machines checked)`;
       if (invocation < MAX_INVOCATIONS) {
         return {
           response: {

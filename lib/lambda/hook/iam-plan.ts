@@ -8,7 +8,16 @@ import type { RoleModel, StateMachineModel } from '../../model/state-machine';
 import { EmbeddedSimulator } from '../../offline/simulator';
 import type { Backend } from '../../ports/backend';
 import type { HookRequest } from './contract';
-import { check, coerceScalars, stackContextOf, stackMachines, readStack, type Plan, type Unit } from './stack-machines';
+import {
+  byRole,
+  check,
+  coerceScalars,
+  stackContextOf,
+  stackMachines,
+  readStack,
+  type Plan,
+  type Unit,
+} from './stack-machines';
 
 export const IAM_TYPES = new Set([
   'AWS::IAM::Role',
@@ -86,13 +95,14 @@ export async function iamPlan(request: HookRequest, target: string, backend: Bac
     return { subject, units: [], skip: `${subject} is used by no state machine of this stack.` };
   }
   const simulator = new EmbeddedSimulator();
-  const units: Unit[] = machines.map((machine) => {
-    const before = previous?.find((m) => m.id === machine.id);
+  const units: Unit[] = byRole(machines).map((group) => {
+    const before = group.flatMap((machine) => previous?.filter((m) => m.id === machine.id) ?? []);
     return {
-      id: machine.id,
+      id: (group[0] as StateMachineModel).id,
+      machines: group.length,
       run: async () => {
-        const findings = await check(machine, simulator, backend);
-        return before ? onlyWhatGotWorse(findings, await check(before, simulator, backend)) : findings;
+        const findings = await check(group, simulator, backend);
+        return before.length > 0 ? onlyWhatGotWorse(findings, await check(before, simulator, backend)) : findings;
       },
     };
   });

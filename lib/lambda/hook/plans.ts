@@ -14,6 +14,7 @@ import type { Backend } from '../../ports/backend';
 import type { HookRequest, StackPayload } from './contract';
 import { iamPlan, IAM_TYPES } from './iam-plan';
 import {
+  byRole,
   check,
   coerceScalars,
   physicalIdsOf,
@@ -144,7 +145,7 @@ async function stateMachinePlan(request: HookRequest, backend: Backend): Promise
   const pending = (role?.identityPolicies ?? []).filter((p) => p.origin !== undefined).map((p) => p.document);
   return {
     subject,
-    units: [{ id: logicalId, run: () => check(machine, backend.simulator(pending), backend) }],
+    units: [{ id: logicalId, machines: 1, run: () => check(machine, backend.simulator(pending), backend) }],
   };
 }
 
@@ -183,18 +184,10 @@ async function stackPlan(request: HookRequest, target: string, backend: Backend)
   if (machines.length === 0) return { subject, units: [], skip: `${subject} defines no state machine.` };
   for (const machine of machines) machine.unverifiable.push(...ids.unreadable);
   const simulator = new EmbeddedSimulator();
-  // One unit per execution role: a shared role's grants are judged against the needs of every machine on it
-  // (checked one by one, each would call grants over-broad that another machine needs).
-  const byRole = new Map<string, StateMachineModel[]>();
-  for (const machine of machines) {
-    const key = machine.role ? `role ${machine.role.arn}` : `machine ${machine.id}`;
-    const group = byRole.get(key);
-    if (group) group.push(machine);
-    else byRole.set(key, [machine]);
-  }
+  // One unit per execution role (see byRole).
   return {
     subject,
-    units: [...byRole.values()].map((group) => ({
+    units: byRole(machines).map((group) => ({
       id: (group[0] as StateMachineModel).id,
       machines: group.length,
       run: () => check(group, simulator, backend),

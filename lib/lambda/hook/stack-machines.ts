@@ -15,9 +15,24 @@ import type { HookRequest } from './contract';
 
 export interface Unit {
   id: string;
-  /** How many state machines it checks (those sharing a role are one unit); 1 when absent. */
-  machines?: number;
+  /** How many state machines it checks (those sharing a role are one unit). */
+  machines: number;
   run(): Promise<Finding[]>;
+}
+
+/**
+ * The machines grouped by execution role, in order: a shared role's grants are judged against the needs of every
+ * machine on it (checked one by one, each would call grants over-broad that another machine needs).
+ */
+export function byRole(machines: StateMachineModel[]): StateMachineModel[][] {
+  const groups = new Map<string, StateMachineModel[]>();
+  for (const machine of machines) {
+    const key = machine.role ? `role ${machine.role.arn}` : `machine ${machine.id}`;
+    const group = groups.get(key);
+    if (group) group.push(machine);
+    else groups.set(key, [machine]);
+  }
+  return [...groups.values()];
 }
 
 export interface Plan {
