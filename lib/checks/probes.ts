@@ -20,6 +20,7 @@ import { leastPrivilegePolicy } from '../needs/policy';
 import { sampleResource } from './requests';
 import { checkDeadline } from './deadline';
 import { compileRole } from './role';
+import { statementSignature } from '../iam/statement-index';
 
 export type ProbeKind =
   | 'wildcard-action'
@@ -236,8 +237,7 @@ function distinctRole(role: RoleModel): DistinctRole {
   const identity = compileRole(role).identity.map((policy) => ({
     ...policy,
     statements: policy.statements.filter((statement) => {
-      const { effect, action, notAction, resource, notResource, condition } = statement;
-      const signature = JSON.stringify([policy.version, effect, action, notAction, resource, notResource, condition]);
+      const signature = statementSignature(statement, policy.version === '2012-10-17');
       const first = firsts.get(signature);
       if (!first) return (firsts.set(signature, matched(statement)), true);
       const key = `${first.policyId}|${first.index}`;

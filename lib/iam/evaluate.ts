@@ -213,8 +213,6 @@ interface LayerResult {
   unknownDenies: Undecided[];
 }
 
-const byOrder = (a: CompiledStatement, b: CompiledStatement) => a.order - b.order;
-
 function evaluateLayer(
   index: StatementIndex,
   service: string,
@@ -228,20 +226,9 @@ function evaluateLayer(
     undecided.length = 0;
     const applies = statementApplies(compiled, request, missing, undecided);
     const deny = compiled.statement.effect === 'Deny';
-    if (applies === true)
-      for (const alike of index.alikeOf(compiled)) (deny ? result.denies : result.allows).push(alike);
-    else if (applies === 'unknown') {
-      const keys = [...new Set(undecided)];
-      for (const alike of index.alikeOf(compiled))
-        (deny ? result.unknownDenies : result.unknownAllows).push({ compiled: alike, keys });
-    }
-  }
-  if (index.hasAlike) {
-    // Identical statements were added beside the first of them: back to document order.
-    result.allows.sort(byOrder);
-    result.denies.sort(byOrder);
-    result.unknownAllows.sort((a, b) => a.compiled.order - b.compiled.order);
-    result.unknownDenies.sort((a, b) => a.compiled.order - b.compiled.order);
+    if (applies === true) (deny ? result.denies : result.allows).push(compiled);
+    else if (applies === 'unknown')
+      (deny ? result.unknownDenies : result.unknownAllows).push({ compiled, keys: [...new Set(undecided)] });
   }
   return result;
 }

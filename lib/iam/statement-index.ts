@@ -20,40 +20,38 @@ export interface CompiledStatement {
   conditions: CompiledCondition[];
 }
 
+/**
+ * What decides a statement's evaluation: statements with the same signature apply to the same requests. Actions
+ * are compared as IAM does, without case; policy variables count only where the policy's Version honours them.
+ */
+export function statementSignature(statement: Statement, variablesHonoured: boolean): string {
+  return JSON.stringify([
+    statement.effect,
+    (statement.action ?? statement.notAction ?? []).map((a) => a.toLowerCase()),
+    statement.notAction !== undefined,
+    statement.resource ?? statement.notResource ?? [],
+    statement.notResource !== undefined,
+    variablesHonoured,
+    statement.condition ?? null,
+  ]);
+}
+
 /** Statements of one layer indexed by the service prefix of their actions, and in large lists by resource. */
 export class StatementIndex {
   private readonly byService = new Map<string, CompiledStatement[]>();
   private readonly anyService: CompiledStatement[] = [];
   private readonly merged = new Map<string, ServiceStatements>();
 
-  /** Statements identical to an earlier one (same effect, actions, resources, conditions), by that earlier one. */
-  private readonly alike = new Map<CompiledStatement, CompiledStatement[]>();
-
   constructor(readonly statements: CompiledStatement[]) {
-    // A policy written statement by statement per state machine repeats statements: each is decided once.
-    const bySignature = new Map<string, CompiledStatement>();
+    // A policy written statement by statement per state machine repeats statements: each is decided once, and
+    // an evaluation names the first of identical statements (the others would say nothing more).
+    const signatures = new Set<string>();
     const distinct: CompiledStatement[] = [];
     for (const compiled of statements) {
-      const { statement } = compiled;
-      const signature = JSON.stringify([
-        statement.effect,
-        compiled.actionPatterns,
-        compiled.actionNegated,
-        compiled.resourcePatterns,
-        compiled.resourceNegated,
-        compiled.resourceVariables,
-        compiled.variablesHonoured,
-        statement.condition ?? null,
-      ]);
-      const first = bySignature.get(signature);
-      if (!first) {
-        bySignature.set(signature, compiled);
-        distinct.push(compiled);
-      } else {
-        const list = this.alike.get(first);
-        if (list) list.push(compiled);
-        else this.alike.set(first, [first, compiled]);
-      }
+      const signature = statementSignature(compiled.statement, compiled.variablesHonoured);
+      if (signatures.has(signature)) continue;
+      signatures.add(signature);
+      distinct.push(compiled);
     }
     for (const compiled of distinct) {
       const services = compiled.actionNegated ? undefined : serviceKeys(compiled.actionPatterns);
@@ -66,16 +64,6 @@ export class StatementIndex {
     let list = this.byService.get(service);
     if (!list) this.byService.set(service, (list = []));
     return list;
-  }
-
-  /** Whether some statements stand for identical ones (see `alikeOf`). */
-  get hasAlike(): boolean {
-    return this.alike.size > 0;
-  }
-
-  /** The statement and every later one identical to it, in document order. */
-  alikeOf(compiled: CompiledStatement): readonly CompiledStatement[] {
-    return this.alike.get(compiled) ?? [compiled];
   }
 
   /** The distinct statements that could apply to a request on `resource`, in document order. */
