@@ -5,11 +5,10 @@ import {
   arnMatches,
   compilePolicySet,
   evaluate,
+  matchedStatement,
   parsePolicy,
   type AccessRequest,
-  type CompiledPolicySet,
   type MatchedStatement,
-  type Statement,
 } from '../iam';
 import { actionMatches } from '../iam/match';
 import { OverlapIndex } from './overlap-index';
@@ -180,12 +179,13 @@ export function overBroadGrants(
 ): OverBroadGrant[] {
   if (needs.length === 0) return [];
   checkDeadline(); // before the least-privilege policy of all the role's needs, one long synchronous step
-  const distinct = distinctRole(role);
+  const roleSet = compileRole(role).set;
+  const alike = alikeStatements(role);
   const needed = compilePolicySet({ identity: [parsePolicy(leastPrivilegePolicy(needs), 'least-privilege').policy] });
   const grants = new Map<string, OverBroadGrant>();
   for (const [index, probe] of probesFor(needs, baseContext).entries()) {
     if (index % DEADLINE_STRIDE === 0) checkDeadline();
-    const granted = evaluate(distinct.set, probe.request);
+    const granted = evaluate(roleSet, probe.request);
     if (granted.decision !== 'allowed' || evaluate(needed, probe.request).decision === 'allowed') continue;
     for (const statement of granted.matched) {
       // Explicitly listed actions are judged statement by statement (unneededActions); here only what wildcards reach.
@@ -200,57 +200,41 @@ export function overBroadGrants(
       if (!existing || REACH[kind] > REACH[existing.kind]) grants.set(key, { kind, statement, probe });
     }
   }
-  // Each statement a repeated one stands for grants the same.
+  // An evaluation names the first of identical statements; each of the others grants the same.
   return [...grants.values()].flatMap((grant) =>
-    (distinct.alike.get(`${grant.statement.policyId}|${grant.statement.index}`) ?? [grant.statement]).map(
-      (statement) => (statement === grant.statement ? grant : { ...grant, statement }),
+    (alike.get(`${grant.statement.policyId}|${grant.statement.index}`) ?? [grant.statement]).map((statement) =>
+      statement === grant.statement ? grant : { ...grant, statement },
     ),
   );
 }
 
-/** The role's identity policies with each repeated statement once, and what each one stands for. */
-interface DistinctRole {
-  set: CompiledPolicySet;
-  /** By the first statement ("policyId|index"), it and the later identical ones, in document order. */
-  alike: Map<string, MatchedStatement[]>;
-}
-
-const distinctRoles = new WeakMap<RoleModel, DistinctRole>();
+const alikeByRole = new WeakMap<RoleModel, Map<string, MatchedStatement[]>>();
 
 /**
- * A policy written statement by statement per state machine repeats statements: probes are evaluated once per
- * distinct statement, instead of listing (and allocating) every copy for every probe.
+ * The role's repeated identity statements, by the first of them ("policyId|index"): it and the later identical
+ * ones, in document order (statementSignature decides identity, as for the evaluator's own index).
  */
-function distinctRole(role: RoleModel): DistinctRole {
-  const known = distinctRoles.get(role);
+function alikeStatements(role: RoleModel): Map<string, MatchedStatement[]> {
+  const known = alikeByRole.get(role);
   if (known) return known;
-  const matched = (s: Statement): MatchedStatement => ({
-    layer: 'identity',
-    policyId: s.policyId,
-    index: s.index,
-    ...(s.sid !== undefined ? { sid: s.sid } : {}),
-    effect: s.effect,
-    statement: s.source,
-  });
   const firsts = new Map<string, MatchedStatement>();
   const alike = new Map<string, MatchedStatement[]>();
-  const identity = compileRole(role).identity.map((policy) => ({
-    ...policy,
-    statements: policy.statements.filter((statement) => {
+  for (const policy of compileRole(role).identity)
+    for (const statement of policy.statements) {
       const signature = statementSignature(statement, policy.version === '2012-10-17');
+      const named = matchedStatement('identity', statement);
       const first = firsts.get(signature);
-      if (!first) return (firsts.set(signature, matched(statement)), true);
+      if (!first) {
+        firsts.set(signature, named);
+        continue;
+      }
       const key = `${first.policyId}|${first.index}`;
       const list = alike.get(key);
-      if (list) list.push(matched(statement));
-      else alike.set(key, [first, matched(statement)]);
-      return false;
-    }),
-  }));
-  const boundary = role.boundary ? parsePolicy(role.boundary.document, role.boundary.id).policy : undefined;
-  const result = { set: compilePolicySet({ identity, ...(boundary ? { boundary } : {}) }), alike };
-  distinctRoles.set(role, result);
-  return result;
+      if (list) list.push(named);
+      else alike.set(key, [first, named]);
+    }
+  alikeByRole.set(role, alike);
+  return alike;
 }
 
 /**

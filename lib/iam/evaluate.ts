@@ -2,7 +2,7 @@
 import { compileCondition, type CompiledCondition, type Truth } from './conditions';
 import { unknownKeyTest, variableKeys, type MissingKeys, type UnknownKeyTest } from './knowledge';
 import { actionMatches, arnMatches, substituteVariables, UNRESOLVED, type RequestContext } from './match';
-import type { Policy, PolicyProblem } from './policy';
+import type { Policy, PolicyProblem, Statement } from './policy';
 import { PrefixIndex } from './prefix-index';
 import { StatementIndex, type CompiledStatement } from './statement-index';
 
@@ -233,15 +233,20 @@ function evaluateLayer(
   return result;
 }
 
-function matchedOf(layer: Layer, statements: CompiledStatement[]): MatchedStatement[] {
-  return statements.map(({ statement }) => ({
+/** A statement as an evaluation names it. */
+export function matchedStatement(layer: Layer, statement: Statement): MatchedStatement {
+  return {
     layer,
     policyId: statement.policyId,
     index: statement.index,
     ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
     effect: statement.effect,
     statement: statement.source,
-  }));
+  };
+}
+
+function matchedOf(layer: Layer, statements: CompiledStatement[]): MatchedStatement[] {
+  return statements.map(({ statement }) => matchedStatement(layer, statement));
 }
 
 function unknownOf(layer: Layer, undecided: Undecided[]): UnknownStatement[] {

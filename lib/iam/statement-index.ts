@@ -46,14 +46,10 @@ export class StatementIndex {
     // A policy written statement by statement per state machine repeats statements: each is decided once, and
     // an evaluation names the first of identical statements (the others would say nothing more).
     const signatures = new Set<string>();
-    const distinct: CompiledStatement[] = [];
     for (const compiled of statements) {
       const signature = statementSignature(compiled.statement, compiled.variablesHonoured);
       if (signatures.has(signature)) continue;
       signatures.add(signature);
-      distinct.push(compiled);
-    }
-    for (const compiled of distinct) {
       const services = compiled.actionNegated ? undefined : serviceKeys(compiled.actionPatterns);
       if (services === undefined) this.anyService.push(compiled);
       else for (const service of services) this.listFor(service).push(compiled);
