@@ -16,7 +16,7 @@ export function namesOf(names: readonly string[], listed = NAMES_LISTED): string
 }
 
 /** " Role R is also used by A, B and 3 more." for a shared role, else "". */
-export function sharedRoleNote(analysis: MachineAnalysis): string {
+function sharedRoleNote(analysis: MachineAnalysis): string {
   if (!analysis.role) return '';
   const others = analysis.roleMachines.filter((m) => m !== analysis.machine).map((m) => m.id);
   return others.length > 0 ? ` Role ${analysis.role.arn} is also used by ${namesOf(others)}.` : '';
@@ -26,11 +26,21 @@ export function sharedRoleNote(analysis: MachineAnalysis): string {
 const byRole = new WeakMap<readonly StateMachineModel[], Map<string, Map<StateMachineModel, FindingDraft[]>>>();
 
 /**
- * The role-level drafts this machine reports. They are computed once per role, and each goes to the first machine
- * on the role whose suppressions do not cover it — a suppression speaks for its own machine, and the others still
- * see the finding — or to the first machine, where it is suppressed, when every machine suppresses it.
+ * The role-level drafts this machine reports, with `{{shared}}` (sharedRoleNote) in their data. They are computed
+ * once per role, and each goes to the first machine on the role whose suppressions do not cover it — a suppression
+ * speaks for its own machine, and the others still see the finding — or to the first machine, where it is
+ * suppressed, when every machine suppresses it.
  */
 export function roleDrafts<Draft extends FindingDraft>(
+  analysis: MachineAnalysis,
+  rule: string,
+  compute: () => Draft[],
+): Draft[] {
+  const shared = sharedRoleNote(analysis);
+  return reportedHere(analysis, rule, compute).map((draft) => ({ ...draft, data: { ...draft.data, shared } }));
+}
+
+function reportedHere<Draft extends FindingDraft>(
   analysis: MachineAnalysis,
   rule: string,
   compute: () => Draft[],

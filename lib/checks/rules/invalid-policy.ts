@@ -1,5 +1,5 @@
 import { unknownActionDrafts, wrongResourceTypeDrafts, type CatalogueFixId } from '../catalogue-checks';
-import { roleDrafts, sharedRoleNote } from '../shared-role';
+import { roleDrafts } from '../shared-role';
 import { defineRule, type FindingDraft, type MachineAnalysis } from '../types';
 
 type MessageId = 'malformed' | 'unknownService' | 'noActionMatches' | 'unknownAction' | 'wrongResourceType';
@@ -29,11 +29,7 @@ export const invalidPolicy = defineRule<MessageId, CatalogueFixId>({
   },
   check(analysis): FindingDraft<MessageId, CatalogueFixId>[] {
     // The role's documents are the role's: reported once for all the machines using it, naming the others.
-    const shared = sharedRoleNote(analysis);
-    return roleDrafts(analysis, 'invalid-policy', () => policyDrafts(analysis)).map((draft) => ({
-      ...draft,
-      data: { ...draft.data, shared },
-    }));
+    return roleDrafts(analysis, 'invalid-policy', () => policyDrafts(analysis));
   },
 });
 

@@ -16,7 +16,7 @@ import { decodePolicyDocument } from '../../iam';
 import type { RoleModel, StateMachineModel } from '../../model/state-machine';
 import type { Need } from '../../needs/types';
 import { OverlapIndex } from '../overlap-index';
-import { namesOf, roleDrafts, sharedRoleNote } from '../shared-role';
+import { namesOf, roleDrafts } from '../shared-role';
 import { defineRule, type FindingDraft, type MachineAnalysis, type MessageData } from '../types';
 
 type ReachId =
@@ -155,12 +155,11 @@ export const overBroadGrant = defineRule<MessageId, FixId>({
   check(analysis) {
     const { role, machine } = analysis;
     if (!role) return [];
-    const shared = sharedRoleNote(analysis);
     return roleDrafts(analysis, 'over-broad-grant', () => [
       ...trustFindings(role),
       ...grantFindings(analysis, role, machine),
       ...passRoleDrafts(analysis),
-    ]).map((draft) => ({ ...draft, data: { ...draft.data, shared } }));
+    ]);
   },
 });
 
@@ -218,22 +217,26 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
   const sources = new Map(role.identityPolicies.map((s) => [s.id, s]));
   const where = (statement: MatchedStatement) => {
     const source = sources.get(statement.policyId);
-    const label = `Statement ${statement.sid ?? `#${statement.index}`} of ${source?.name ?? statement.policyId}`;
+    const short = `Statement ${statement.sid ?? `#${statement.index}`}`;
+    const label = `${short} of ${source?.name ?? statement.policyId}`;
     const origin = source?.origin
       ? { ...source.origin, path: [...source.origin.path, 'Statement', statement.index] }
       : undefined;
-    return { label, ...(origin ? { origin } : {}) };
+    return { label, short, ...(origin ? { origin } : {}) };
   };
   const unmodeled = new Set(
     analysis.roleUnmodeled
       .map((u) => /^arn:[^:]+:states:::([a-z0-9-]+):/.exec(u.resource)?.[1] ?? '')
       .filter((s) => s !== ''),
   );
+  // How each draft's statement is named within its policy, for findings that merge like statements.
+  const shortLabels = new Map<Draft, string>();
+  const named = (short: string, draft: Draft) => (shortLabels.set(draft, short), draft);
   const unneeded = unneededGrants(role, analysis.roleNeeds, unmodeled).map(
     ({ statement, actions, elsewhere }): Draft => {
-      const { label, origin } = where(statement);
+      const { label, short, origin } = where(statement);
       const unused = elsewhere.map((e) => `${e.action} on ${e.resources.join(', ')}, where no state uses it`);
-      return {
+      return named(short, {
         messageId:
           elsewhere.length === 0
             ? 'unneededActions'
@@ -247,7 +250,7 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
         fix: 'removeGrants',
         fixData: { grants: [...actions, ...elsewhere.map((e) => `${e.action} on ${e.resources.join(', ')}`)] },
         ...(origin ? { origin } : {}),
-      };
+      });
     },
   );
   const needs = roleNeedsOf(analysis.roleNeeds);
@@ -274,26 +277,22 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
     if (!fix) {
       const sameAction = needs.byAction.get(action) ?? [];
       const sameService = needs.byService.get(service) ?? [];
-      const choices = [
-        () => reached(`action ${action}`, sameAction, patterns),
-        () => sameAction,
-        () => reached(`service ${service}`, sameService, patterns),
-        () => sameService,
-      ];
-      let chosen: Need[] = [];
-      for (const choice of choices) if ((chosen = choice()).length > 0) break;
+      let chosen = reached(`action ${action}`, sameAction, patterns);
+      if (chosen.length === 0) chosen = sameAction;
+      if (chosen.length === 0) chosen = reached(`service ${service}`, sameService, patterns);
+      if (chosen.length === 0) chosen = sameService;
       fix = statementFix(chosen.length > 0 ? chosen : [grant.probe.need]);
       fixes.set(key, fix);
     }
     return fix;
   };
   const reach = overBroadGrants(role, analysis.roleNeeds, baseContext(machine, role)).map((grant): Draft => {
-    const { label, origin } = where(grant.statement);
+    const { label, short, origin } = where(grant.statement);
     const action = grant.probe.request.action;
     const { messageId, data } = describe(grant, needs, analysis.catalogue);
     const resource = grantingResource(grant.statement, grant.probe.request.resource);
     const fix = fixFor(grant);
-    return {
+    return named(short, {
       messageId,
       data: { ...data, statement: label },
       state: grant.statement.policyId,
@@ -303,9 +302,9 @@ function grantFindings(analysis: MachineAnalysis, role: RoleModel, machine: Stat
       fixData: { statements: fix.snippet },
       fixStatements: fix.statements,
       ...(origin ? { origin } : {}),
-    };
+    });
   });
-  return likeStatementsMerged([...unneeded, ...reach]);
+  return likeStatementsMerged([...unneeded, ...reach], shortLabels);
 }
 
 function resourcesOf(statement: MatchedStatement): string[] {
@@ -317,8 +316,8 @@ function resourcesOf(statement: MatchedStatement): string[] {
  * Statements that grant the same thing with the same fix are one finding, naming them all: a policy written
  * statement by statement per machine would otherwise repeat the fix (every machine's resources) per statement.
  */
-function likeStatementsMerged(drafts: Draft[]): Draft[] {
-  const groups = new Map<string, { first: Draft; labels: string[] }>();
+function likeStatementsMerged(drafts: Draft[], shortLabels: ReadonlyMap<Draft, string>): Draft[] {
+  const groups = new Map<string, Draft[]>();
   // Fixes are shared objects (one per action and resources): told apart by identity, not by their long text.
   const fixIds = new Map<unknown, number>();
   const fixId = (draft: Draft) => {
@@ -328,7 +327,7 @@ function likeStatementsMerged(drafts: Draft[]): Draft[] {
     return id;
   };
   for (const draft of drafts) {
-    const { statement, ...rest } = draft.data;
+    const { statement: _statement, ...rest } = draft.data;
     // Within one policy only: each finding keeps the location of the policy it names.
     const key = JSON.stringify([
       draft.state,
@@ -340,15 +339,13 @@ function likeStatementsMerged(drafts: Draft[]): Draft[] {
       fixId(draft),
     ]);
     const group = groups.get(key);
-    if (group) group.labels.push(String(statement));
-    else groups.set(key, { first: draft, labels: [String(statement)] });
+    if (group) group.push(draft);
+    else groups.set(key, [draft]);
   }
-  return [...groups.values()].map(({ first, labels }) => {
-    if (labels.length === 1) return first;
-    // "Statement #2" for the others in the same policy as the first, their whole label otherwise.
-    const policy = / of .*$/.exec(labels[0] ?? '')?.[0];
-    const more = labels.slice(1).map((l) => (policy && l.endsWith(policy) ? l.slice(0, -policy.length) : l));
-    const statement = `${labels[0]} (and ${more.length} more statement${more.length === 1 ? '' : 's'} granting the same: ${namesOf(more)})`;
+  return [...groups.values()].map(([first, ...others]) => {
+    if (!first || others.length === 0) return first as Draft;
+    const more = others.map((d) => shortLabels.get(d) ?? textOf(d.data.statement));
+    const statement = `${textOf(first.data.statement)} (and ${more.length} more statement${more.length === 1 ? '' : 's'} granting the same: ${namesOf(more)})`;
     return { ...first, data: { ...first.data, statement } };
   });
 }
