@@ -80,7 +80,7 @@ export async function checkStateMachines(machines: StateMachineModel[], options:
     askKeys: bucketKey !== undefined,
     askPolicies: resourcePolicy !== undefined,
     askRegions: resourcePolicy?.bucketRegion !== undefined,
-    catalogue: typeof options.catalogue === 'function' ? 'ask' : options.catalogue,
+    catalogue: loader ? 'ask' : (options.catalogue as Catalogue | undefined),
   });
   const pacer = new Pacer(options.deadline ?? deadlineInForce());
   let where: { machine: StateMachineModel; needs?: number } | undefined;
@@ -216,21 +216,18 @@ function* checkSteps(
     prepared.push({ machine, ...read });
   }
   // Machines sharing a role are judged together: grants against the union of their needs, once per role.
-  const needsByRole = new Map<string, Need[]>();
-  const unmodeledByRole = new Map<string, UnmodeledIntegration[]>();
-  const machinesByRole = new Map<string, StateMachineModel[]>();
+  const byRole = new Map<string, { needs: Need[]; unmodeled: UnmodeledIntegration[]; machines: StateMachineModel[] }>();
   // A role is one role within one input (template, account): templates checked together may give different
   // roles the same analysis name, and a role shared across templates is reported in each.
   const roleKey = (machine: StateMachineModel) => `${machine.source}\u0000${machine.role?.arn ?? ''}`;
   for (const { machine, needs } of prepared) {
     if (!machine.role) continue;
-    const arn = roleKey(machine);
-    if (!needsByRole.has(arn)) needsByRole.set(arn, []);
-    if (!machinesByRole.has(arn)) machinesByRole.set(arn, []);
-    if (!unmodeledByRole.has(arn)) unmodeledByRole.set(arn, []);
-    (needsByRole.get(arn) as Need[]).push(...needs.needs);
-    (unmodeledByRole.get(arn) as UnmodeledIntegration[]).push(...needs.unmodeled);
-    (machinesByRole.get(arn) as StateMachineModel[]).push(machine);
+    const key = roleKey(machine);
+    let shared = byRole.get(key);
+    if (!shared) byRole.set(key, (shared = { needs: [], unmodeled: [], machines: [] }));
+    shared.needs.push(...needs.needs);
+    shared.unmodeled.push(...needs.unmodeled);
+    shared.machines.push(machine);
   }
 
   // The catalogue for the services of the needs derived above and of the roles (each shared role once).
@@ -251,6 +248,7 @@ function* checkSteps(
   for (const { machine, needs, definitionError } of prepared) {
     yield { kind: 'pause', machine, needs: needs.needs.length };
     const role = machine.role;
+    const shared = role ? byRole.get(roleKey(machine)) : undefined;
     const needResults: NeedResult[] = [];
     if (role) {
       const simulated = needs.needs.filter((need) => !need.runtime);
@@ -293,9 +291,9 @@ function* checkSteps(
       machine,
       needs,
       needResults,
-      roleNeeds: role ? (needsByRole.get(roleKey(machine)) ?? []) : needs.needs,
-      roleMachines: role ? (machinesByRole.get(roleKey(machine)) ?? [machine]) : [machine],
-      roleUnmodeled: role ? (unmodeledByRole.get(roleKey(machine)) ?? []) : needs.unmodeled,
+      roleNeeds: shared?.needs ?? needs.needs,
+      roleMachines: shared?.machines ?? [machine],
+      roleUnmodeled: shared?.unmodeled ?? needs.unmodeled,
       policyProblems: role ? compileRole(role).problems : [],
     };
     if (role) analysis.role = role;
