@@ -8,8 +8,7 @@ import { hookConfig } from '../../lambda/hook/config';
 import { handleHookRequest } from '../../lambda/hook/handle';
 import { Option, type Command } from '@commander-js/extra-typings';
 import { parsePairs, single } from '../args';
-import type { CommandContext } from '../io';
-import type { CliIO } from '../io';
+import type { CliIO, CommandContext } from '../io';
 import { readSnapshot } from './check';
 
 function defineHook(program: Command) {

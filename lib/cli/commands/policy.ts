@@ -12,8 +12,7 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import { compareCodeUnits } from '../../model/compare';
 import { choice, parsePairs, single, UsageError } from '../args';
 import { unusedBucketKeyWarning } from '../bucket-keys';
-import type { CommandContext } from '../io';
-import type { CliIO } from '../io';
+import type { CliIO, CommandContext } from '../io';
 
 function definePolicy(program: Command) {
   return program

@@ -13,8 +13,7 @@ import { ipInRange } from '../../iam/conditions';
 import { messageOf } from '../../model/errors';
 import { Option, type Command } from '@commander-js/extra-typings';
 import { single, UsageError } from '../args';
-import type { CommandContext } from '../io';
-import type { CliIO } from '../io';
+import type { CliIO, CommandContext } from '../io';
 
 function defineSimulate(program: Command) {
   return program
