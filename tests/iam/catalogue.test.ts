@@ -17,6 +17,16 @@ describe('catalogue', () => {
     expect(catalogue.actionsMatching('s3:GetObject*')).toContain('s3:GetObjectVersion');
   });
 
+  it.each(['constructor', '__proto__', 'hasOwnProperty', 'toString'])(
+    'treats a service named %s as the unknown service it is',
+    async (service) => {
+      const catalogue = await loadCatalogue([service, 's3']);
+      expect(catalogue.serviceExists(service)).toBe(false);
+      expect(catalogue.actionExists(`${service}:GetObject`)).toBe(false);
+      expect(catalogue.actionExists('s3:GetObject')).toBe(true);
+    },
+  );
+
   it('reports wildcard-only actions (states:InvokeHTTPEndpoint)', async () => {
     const catalogue = await loadCatalogue(['states']);
     expect(catalogue.action('states:InvokeHTTPEndpoint')?.wildcardOnly).toBe(true);

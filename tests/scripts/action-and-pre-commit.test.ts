@@ -3,8 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
-import { bundleFolder, CLI_BUNDLE } from '../helpers/cli';
+import { buildCli, bundleFolder } from '../helpers/cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 let work: string;
@@ -12,9 +11,8 @@ let cli: string;
 
 beforeAll(() => {
   work = bundleFolder();
-  cli = join(work, 'cli.js');
-  buildSync({ ...CLI_BUNDLE, outfile: cli, logLevel: 'error' });
-});
+  cli = buildCli(work);
+}, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(command: string, args: string[], env: Record<string, string> = {}) {
