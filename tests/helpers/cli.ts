@@ -1,8 +1,9 @@
 // Runs the CLI in-process and captures what it prints; or spawns the built bundle (dist/cli.js) for what needs a
 // real process: pipes, standard input, a terminal, the environment the AWS SDK reads.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { main } from '../../lib/cli/main';
 import type { CliIO } from '../../lib/cli/io';
 
@@ -37,24 +38,56 @@ export async function runCli(argv: string[], options: InProcessOptions = {}): Pr
 
 export const ROOT = join(__dirname, '..', '..');
 
-/** A fresh folder for one test file's bundle (no race on dist/), inside the repository so node_modules resolves. */
+const TEST_CACHE = join(ROOT, 'node_modules', '.cache', 'dmap-guard-tests');
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A fresh folder for a test's files, inside the repository so that node_modules resolves from it. */
 export function bundleFolder(): string {
-  const cache = join(ROOT, 'node_modules', '.cache', 'dmap-guard-tests');
-  mkdirSync(cache, { recursive: true });
-  return mkdtempSync(join(cache, 'bundle-'));
+  mkdirSync(TEST_CACHE, { recursive: true });
+  return mkdtempSync(join(TEST_CACHE, 'bundle-'));
+}
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(join(ROOT, folder), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
+}
+
+/** A digest of what the CLI build is made of: the same sources give the same build, which test files share. */
+function buildInputs(): string {
+  const hash = createHash('sha256');
+  const files = ['package-lock.json', 'scripts/build.mjs', ...filesUnder('lib'), ...filesUnder('examples')];
+  for (const file of files.sort()) hash.update(`${file}\0`).update(readFileSync(join(ROOT, file)));
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**
- * The CLI as `npm run build` makes it (launcher, bundles, code cache), into `folder` (a fresh one by default) rather
- * than dist/, so that test files building at once do not race; returns its launcher.
+ * The CLI as `npm run build` makes it (launcher, bundles, code cache, managed policy files), built once per
+ * version of its sources into node_modules/.cache rather than dist/, so that test files do not race on dist/ or
+ * build it five times over; returns its launcher. Builds of other sources older than a day are removed.
  */
-export function buildCli(folder = bundleFolder()): string {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--cli-only', '--outdir', folder], {
+export function buildCli(): string {
+  const folder = join(TEST_CACHE, `cli-${buildInputs()}`);
+  const launcher = join(folder, 'cli.js');
+  if (existsSync(launcher)) return launcher;
+  const staging = bundleFolder();
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--cli-only', '--outdir', staging], {
     cwd: ROOT,
     encoding: 'utf8',
   });
   if (build.status !== 0) throw new Error(`scripts/build.mjs --cli-only failed: ${build.stderr}`);
-  return join(folder, 'cli.js');
+  try {
+    renameSync(staging, folder);
+  } catch (error) {
+    // Another test file built the same sources first.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(launcher)) throw error;
+  }
+  for (const old of readdirSync(TEST_CACHE)) {
+    const path = join(TEST_CACHE, old);
+    if (path !== folder && Date.now() - statSync(path).mtimeMs > DAY_MS) rmSync(path, { recursive: true, force: true });
+  }
+  return launcher;
 }
 
 export function spawnCli(

@@ -11,7 +11,7 @@ let cli: string;
 
 beforeAll(() => {
   work = bundleFolder();
-  cli = buildCli(work);
+  cli = buildCli();
 }, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
