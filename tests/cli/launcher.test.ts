@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bundleFolder, buildCli, ROOT, runCli, spawnCli } from '../helpers/cli';
+import { bundleFolder, buildCli, ROOT, spawnCli } from '../helpers/cli';
 import { FIXTURES } from '../helpers/fixtures';
 
 const TEMPLATE = 'examples/image-pipeline/template.yaml';
@@ -112,7 +112,11 @@ describe('the launcher (dist/cli.js)', () => {
     it('come from the per-policy files of the build', () => {
       const copy = copyOfBuild(() => true);
       try {
-        writeFileSync(join(dirname(copy), 'cli', 'managed-policies', 'VERSION'), '0.0.0-from-the-build\n');
+        const index = join(dirname(copy), 'cli', 'managed-policies', 'INDEX');
+        writeFileSync(
+          index,
+          JSON.stringify({ ...JSON.parse(readFileSync(index, 'utf8')), version: '0.0.0-from-the-build' }),
+        );
         const run = spawnCli(copy, ['check', MANAGED], { env: ENV });
         expect(noteOf(run)).toBe('0.0.0-from-the-build');
         expect(run.stdout).toMatch(
@@ -123,13 +127,14 @@ describe('the launcher (dist/cli.js)', () => {
       }
     });
 
-    it('come from the package when the build has no such files, with the same findings', async () => {
+    it('come from the package when the build has no such files, with the same findings', () => {
       const copy = copyOfBuild((file) => file !== 'managed-policies');
       try {
         const run = spawnCli(copy, ['check', MANAGED, '--format', 'json'], { env: ENV });
-        const fromSource = await runCli(['check', MANAGED, '--format', 'json']);
+        const fromFiles = spawnCli(launcher, ['check', MANAGED, '--format', 'json'], { env: ENV });
         expect(noteOf(run)).toMatch(/^\d+\.\d+\.\d+$/);
-        expect(JSON.parse(run.stdout)).toEqual(JSON.parse(fromSource.stdout));
+        expect(noteOf(fromFiles)).toBe(noteOf(run));
+        expect(JSON.parse(run.stdout)).toEqual(JSON.parse(fromFiles.stdout));
       } finally {
         rmSync(dirname(copy), { recursive: true, force: true });
       }

@@ -2,7 +2,17 @@
 // real process: pipes, standard input, a terminal, the environment the AWS SDK reads.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { main } from '../../lib/cli/main';
 import type { CliIO } from '../../lib/cli/io';
@@ -50,44 +60,74 @@ export function bundleFolder(): string {
 function filesUnder(folder: string): string[] {
   return readdirSync(join(ROOT, folder), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
-}
-
-/** A digest of what the CLI build is made of: the same sources give the same build, which test files share. */
-function buildInputs(): string {
-  const hash = createHash('sha256');
-  const files = ['package-lock.json', 'scripts/build.mjs', ...filesUnder('lib'), ...filesUnder('examples')];
-  for (const file of files.sort()) hash.update(`${file}\0`).update(readFileSync(join(ROOT, file)));
-  return hash.digest('hex').slice(0, 16);
+    .map((entry) => relative(ROOT, join(entry.parentPath ?? entry.path, entry.name)));
 }
 
 /**
+ * A digest of what the CLI build is made of (and the Node it runs on: the code cache is that Node's): the same
+ * inputs give the same build, which test files share.
+ */
+function buildInputs(): string {
+  const hash = createHash('sha256').update(`${process.version} ${process.arch}\0`);
+  const files = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
+  for (const file of [...files, ...filesUnder('lib'), ...filesUnder('examples')].sort()) {
+    hash.update(`${file}\0`).update(readFileSync(join(ROOT, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
  * The CLI as `npm run build` makes it (launcher, bundles, code cache, managed policy files), built once per
- * version of its sources into node_modules/.cache rather than dist/, so that test files do not race on dist/ or
- * build it five times over; returns its launcher. Builds of other sources older than a day are removed.
+ * version of its inputs into node_modules/.cache rather than dist/, so that test files neither race on dist/ nor
+ * build it once each: the first takes a lock folder and builds, the others wait for it. Returns its launcher.
+ * Builds not used for a day are removed.
  */
 export function buildCli(): string {
+  mkdirSync(TEST_CACHE, { recursive: true });
   const folder = join(TEST_CACHE, `cli-${buildInputs()}`);
   const launcher = join(folder, 'cli.js');
-  if (existsSync(launcher)) return launcher;
+  const lock = `${folder}.lock`;
+  for (let waited = 0; !existsSync(launcher); waited += 200) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another test file is building it; a lock older than a build can take is left over from a killed run.
+      if (waited > 180_000) rmSync(lock, { recursive: true, force: true });
+      sleep(200);
+      continue;
+    }
+    try {
+      if (!existsSync(launcher)) buildInto(folder);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  const now = new Date();
+  utimesSync(folder, now, now);
+  for (const old of readdirSync(TEST_CACHE)) {
+    const path = join(TEST_CACHE, old);
+    const used = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+    if (path !== folder && used !== undefined && now.getTime() - used > DAY_MS) {
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
+  return launcher;
+}
+
+function buildInto(folder: string): void {
   const staging = bundleFolder();
   const build = spawnSync(process.execPath, ['scripts/build.mjs', '--cli-only', '--outdir', staging], {
     cwd: ROOT,
     encoding: 'utf8',
   });
-  if (build.status !== 0) throw new Error(`scripts/build.mjs --cli-only failed: ${build.stderr}`);
-  try {
-    renameSync(staging, folder);
-  } catch (error) {
-    // Another test file built the same sources first.
+  if (build.status !== 0) {
     rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(launcher)) throw error;
+    throw new Error(`scripts/build.mjs --cli-only failed: ${build.stderr}`);
   }
-  for (const old of readdirSync(TEST_CACHE)) {
-    const path = join(TEST_CACHE, old);
-    if (path !== folder && Date.now() - statSync(path).mtimeMs > DAY_MS) rmSync(path, { recursive: true, force: true });
-  }
-  return launcher;
+  rmSync(folder, { recursive: true, force: true });
+  renameSync(staging, folder);
 }
 
 export function spawnCli(
