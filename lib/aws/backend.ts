@@ -280,7 +280,7 @@ export class AwsBackend implements Backend {
   }
 
   async stackResources(stackId: string): Promise<Record<string, string>> {
-    const resources: Record<string, string> = {};
+    const resources: Record<string, string> = Object.create(null); // keyed by logical ids
     let token: string | undefined;
     try {
       do {

@@ -76,7 +76,9 @@ function policyDocumentData(plan: TerraformPlan, data: TerraformInstance): PlanD
 
 function statementOf(block: unknown): Record<string, unknown> {
   const b = isRecord(block) ? block : {};
-  const statement: Record<string, unknown> = {};
+  // Keys below come from the plan (a condition's test and variable, a principal's type): objects without a
+  // prototype, so "__proto__" is a key like any other and never reaches Object.prototype.
+  const statement: Record<string, unknown> = Object.create(null);
   const list = (value: unknown) => (Array.isArray(value) && value.length > 0 ? value : undefined);
   if (typeof b.sid === 'string' && b.sid !== '') statement.Sid = b.sid;
   statement.Effect = typeof b.effect === 'string' && b.effect !== '' ? b.effect : 'Allow';
@@ -96,10 +98,10 @@ function statementOf(block: unknown): Record<string, unknown> {
   }
   const conditions = list(b.condition);
   if (conditions) {
-    const condition: Record<string, Record<string, unknown>> = {};
+    const condition: Record<string, Record<string, unknown>> = Object.create(null);
     for (const c of conditions) {
       if (!isRecord(c) || typeof c.test !== 'string' || typeof c.variable !== 'string') continue;
-      (condition[c.test] ??= {})[c.variable] = c.values;
+      (condition[c.test] ??= Object.create(null) as Record<string, unknown>)[c.variable] = c.values;
     }
     statement.Condition = condition;
   }
@@ -107,7 +109,7 @@ function statementOf(block: unknown): Record<string, unknown> {
 }
 
 function principalOf(blocks: unknown[]): unknown {
-  const principal: Record<string, unknown[]> = {};
+  const principal: Record<string, unknown[]> = Object.create(null);
   for (const block of blocks) {
     if (!isRecord(block) || typeof block.type !== 'string') continue;
     const identifiers = Array.isArray(block.identifiers) ? block.identifiers : [];

@@ -123,6 +123,23 @@ describe('dmap-guard simulate-custom-policy', () => {
     });
   });
 
+  it('a context entry named __proto__ is one more key, and the others still decide', async () => {
+    const { stdout, stderr } = await runCli([
+      'simulate-custom-policy',
+      '--policy-input-list',
+      '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}}',
+      '--action-names',
+      's3:GetObject',
+      '--context-entries',
+      '[{"ContextKeyName":"__proto__","ContextKeyValues":["x"],"ContextKeyType":"string"},{"ContextKeyName":"aws:SourceVpce","ContextKeyValues":["vpce-1"],"ContextKeyType":"string"}]',
+    ]);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout).EvaluationResults[0]).toMatchObject({
+      EvalDecision: 'allowed',
+      MissingContextValues: [],
+    });
+  });
+
   it('defaults the resource to * as the AWS API does', async () => {
     const { stdout } = await runCli([
       'simulate-custom-policy',

@@ -5,6 +5,7 @@
 // corpus-csv-iterator-*.json are the corpus's Terraform case (aws-samples/step-functions-workflows-collection,
 // distributed-map-csv-iterator-tf, MIT-0) as a first plan and as a re-plan after apply, built by hand from its
 // main.tf and statemachine.asl.json.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocumentText, readDocumentFile } from '../../lib/cfn/load';
 import { checkStateMachines } from '../../lib/checks/analyze';
@@ -171,6 +172,21 @@ describe('data.aws_iam_policy_document', () => {
     expect(errors(findings)).toEqual([]);
     expect(has(findings, 'missing-permission', /s3:GetObject/)).toBe(false);
     expect(findings.some((f) => f.rule === 'unverifiable' && f.action === 's3:PutObject')).toBe(true);
+  });
+  it('reads statement blocks whose condition test, variable or principal type is "__proto__" as plain keys', () => {
+    const doc = JSON.parse(readFileSync(join(FIXTURES, 'policy-document.json'), 'utf8'));
+    const statement = doc.resource_changes[4].change.after.statement[0];
+    statement.condition = [{ test: '__proto__', variable: '__proto__', values: ['polluted'] }];
+    statement.principals = [{ type: '__proto__', identifiers: ['polluted'] }];
+    const plan = parseDocumentText(JSON.stringify(doc), 'plan.json');
+    const documents = terraformMachines(plan)
+      .flatMap((m) => m.role?.identityPolicies ?? [])
+      .map((p) => p.document);
+    const read = JSON.stringify(documents);
+    expect(read).toContain('"Condition":{"__proto__":{"__proto__":["polluted"]}}');
+    expect(read).toContain('"Principal":{"__proto__":["polluted"]}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('__proto__.polluted');
   });
 });
 

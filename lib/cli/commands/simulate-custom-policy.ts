@@ -100,7 +100,8 @@ function validValue(type: string, value: string): boolean {
 }
 
 function parseContextEntries(values: string[]): Record<string, string[]> {
-  const context: Record<string, string[]> = {};
+  // Keyed by names from the command line: no prototype, so "__proto__" is a key like any other.
+  const context: Record<string, string[]> = Object.create(null);
   const entries: unknown[] = [];
   for (const value of values) {
     let parsed: unknown;
