@@ -1,6 +1,7 @@
 // The IAM catalogue (AWS's Service Authorization Reference) as the pure stages use it: synchronous lookups over
 // the services a face loaded before analysis (lib/iam/load-catalogue.ts). A service that was not loaded is
 // unknown, never "absent": lookups on it return undefined.
+import { actionMatches } from './match';
 
 export interface CatalogueResourceType {
   name: string;
@@ -42,15 +43,6 @@ export interface Catalogue {
   services(): string[];
 }
 
-const globRegex = (pattern: string) =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-
 export function catalogueOf(data: CatalogueData): Catalogue {
   const services = new Set(data.services.map((s) => s.toLowerCase()));
   const byService = new Map<string, Map<string, CatalogueAction>>();
@@ -70,8 +62,8 @@ export function catalogueOf(data: CatalogueData): Catalogue {
     actionsMatching(pattern) {
       const actions = byService.get(serviceOf(pattern));
       if (!actions) return undefined;
-      const regex = globRegex(pattern);
-      return [...actions.values()].map((a) => a.action).filter((a) => regex.test(a));
+      // Linear matching: a RegExp built from the pattern backtracks exponentially on `s3:*?*?…#`.
+      return [...actions.values()].map((a) => a.action).filter((a) => actionMatches(pattern, a));
     },
     actionsOf: (service) => {
       const actions = byService.get(service.toLowerCase());

@@ -27,6 +27,15 @@ describe('catalogue', () => {
     },
   );
 
+  it('matches action patterns in linear time: a pattern that makes a RegExp backtrack exponentially answers', async () => {
+    // `s3:*?*?…#` as a RegExp (.*..*..*.…#$) ran for minutes against each S3 action name (issue 16, item 1).
+    const catalogue = await loadCatalogue(['s3']);
+    expect(catalogue.actionsMatching(`s3:${'*?'.repeat(14)}#`)).toEqual([]);
+    expect(catalogue.actionsMatching(`s3:${'*?'.repeat(8)}t`)).toContain('s3:GetObject');
+    expect(catalogue.actionsMatching('S3:getobject*')).toContain('s3:GetObjectVersion');
+    expect(catalogue.actionsMatching('s3:Get?bject')).toEqual(['s3:GetObject']);
+  });
+
   it('reports wildcard-only actions (states:InvokeHTTPEndpoint)', async () => {
     const catalogue = await loadCatalogue(['states']);
     expect(catalogue.action('states:InvokeHTTPEndpoint')?.wildcardOnly).toBe(true);

@@ -94,6 +94,8 @@ const action = fc.oneof(
     'sts:AssumeRole',
   ),
   fc.constantFrom('s3:*Object', 's3:L?stBucket', 'kms:*', 'lambda:Invoke*', 'states:Describe*'),
+  // Services named like Object.prototype's properties: the IAM catalogue must not take them for services.
+  fc.constantFrom(...HOSTILE_NAMES).map((service) => `${service}:GetObject`),
   fc.string({ maxLength: 20 }),
 );
 
