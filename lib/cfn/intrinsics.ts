@@ -79,6 +79,9 @@ export function unresolved(description: string): string {
 export const NO_VALUE = Symbol('AWS::NoValue');
 
 /** A condition that depends on a value known only at deployment (a parameter without a value): both worlds hold. */
+/** How deep one value's intrinsics are followed; deeper is unresolved ('nesting too deep'). */
+export const MAX_RESOLUTION_DEPTH = 200;
+
 export const UNKNOWN_CONDITION = Symbol('unknown condition');
 export type ConditionValue = boolean | typeof UNKNOWN_CONDITION;
 
@@ -170,7 +173,7 @@ function lookupMapping(env: ResolveEnv, names: string[]): unknown {
 }
 
 function resolveValue(value: unknown, env: ResolveEnv, depth: number): unknown {
-  if (depth > 200) return unresolved('nesting too deep');
+  if (depth > MAX_RESOLUTION_DEPTH) return unresolved('nesting too deep');
   const resolution = active as Resolution;
   if (++resolution.steps > MAX_RESOLVE_STEPS)
     throw limitError(`resolving takes more than ${MAX_RESOLVE_STEPS} steps (a self-referencing Fn::FindInMap?)`);

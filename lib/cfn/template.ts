@@ -7,6 +7,7 @@ import { InputError } from '../model/errors';
 import { isRecord, own } from '../model/json';
 import {
   evaluateCondition,
+  MAX_RESOLUTION_DEPTH,
   resolve,
   unresolved,
   UNKNOWN_CONDITION,
@@ -16,6 +17,12 @@ import {
 import { isUnresolved } from '../model/arns';
 import type { LoadedDocument } from './load';
 import { physicalValues, resourceValues, type Pseudo, type ResourceValues } from './resources';
+
+/**
+ * References followed at once (a condition naming a condition, a resource's name referring to another resource):
+ * past this the value is unknown, instead of the stack overflowing on a chain of thousands.
+ */
+const MAX_REFERENCE_CHAIN = 100;
 
 /** An AWS managed policy's document by ARN, or undefined when it is not known. */
 export type ManagedPolicyLookup = (arn: string) => PolicySource | undefined;
@@ -166,6 +173,8 @@ export class TemplateAnalysis {
     if (cached !== undefined) return cached;
     const conditions = isRecord(this.template.Conditions) ? this.template.Conditions : {};
     if (this.inProgress.has(`condition:${name}`) || !Object.hasOwn(conditions, name)) return false;
+    // Not cached: the same condition may be decided when reached by a shorter chain.
+    if (this.inProgress.size >= MAX_REFERENCE_CHAIN) return UNKNOWN_CONDITION;
     this.inProgress.add(`condition:${name}`);
     const value = evaluateCondition(conditions[name], this.env);
     this.inProgress.delete(`condition:${name}`);
@@ -182,19 +191,22 @@ export class TemplateAnalysis {
     if (seen.has(name) || !Object.hasOwn(conditions, name)) return [];
     seen.add(name);
     const inputs = new Set<string>();
-    const walk = (node: unknown): void => {
-      if (Array.isArray(node)) return node.forEach(walk);
+    // Bounded like resolution: what lies deeper is not named (the condition is unknown either way).
+    const walk = (node: unknown, depth: number): void => {
+      if (depth > MAX_RESOLUTION_DEPTH) return;
+      if (Array.isArray(node)) return node.forEach((item) => walk(item, depth + 1));
       if (!isRecord(node)) return;
       for (const [key, value] of Object.entries(node)) {
         if (key === 'Ref' && typeof value === 'string' && this.env.parameters.has(value)) {
           const known = this.env.parameters.get(value);
           if (typeof known === 'string' && isUnresolved(known)) inputs.add(`parameter ${value}`);
         } else if (key === 'Condition' && typeof value === 'string') {
+          if (seen.size >= MAX_REFERENCE_CHAIN) continue;
           for (const input of this.conditionInputs(value, seen)) inputs.add(input);
-        } else walk(value);
+        } else walk(value, depth + 1);
       }
     };
-    walk(conditions[name]);
+    walk(conditions[name], 0);
     return [...inputs];
   }
 
@@ -257,9 +269,15 @@ export class TemplateAnalysis {
       this.valueCache.set(id, known);
       return known;
     }
-    this.inProgress.add(id);
     const props = this.properties(id);
     const names: Json = {};
+    if (this.inProgress.size >= MAX_REFERENCE_CHAIN) {
+      // Names reached through a chain this long are unknown; not cached, as a shorter chain may resolve them.
+      for (const key of NAME_PROPERTIES)
+        if (Object.hasOwn(props, key)) names[key] = unresolved('reference chain too long');
+      return resourceValues(type, id, names, this.pseudo);
+    }
+    this.inProgress.add(id);
     for (const key of NAME_PROPERTIES) if (Object.hasOwn(props, key)) names[key] = this.resolve(props[key]);
     this.inProgress.delete(id);
     const values = resourceValues(type, id, names, this.pseudo);

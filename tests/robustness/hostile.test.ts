@@ -141,6 +141,73 @@ describe('hostile templates', () => {
     expect(response.message).toMatch(/alias/);
   });
 
+  describe('conditions chained or nested thousands deep are unknown, not a stack overflow (found by a hostile-input hunt)', () => {
+    const fixed = parseDocumentText(
+      readFileSync(join(__dirname, '..', '..', 'examples', 'image-pipeline-fixed', 'template.yaml'), 'utf8'),
+      'template.yaml',
+    ).value as { Conditions?: Record<string, unknown>; Resources: Record<string, Record<string, unknown>> };
+    const chained = () => {
+      const conditions: Record<string, unknown> = {};
+      for (let i = 0; i < 3000; i++) conditions[`C${i}`] = { 'Fn::Not': [{ Condition: `C${i + 1}` }] };
+      conditions.C3000 = { 'Fn::Equals': ['a', 'b'] };
+      return conditions;
+    };
+    const nested = () => {
+      let value: unknown = { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] };
+      for (let i = 0; i < 1500; i++) value = { 'Fn::Not': [value] };
+      return { C0: value };
+    };
+    const withConditions = (conditions: Record<string, unknown>) => {
+      const template = structuredClone(fixed);
+      template.Conditions = conditions;
+      for (const resource of Object.values(template.Resources)) resource.Condition = 'C0';
+      return JSON.stringify(template);
+    };
+
+    it.each([
+      ['a chain of 3,000 conditions', chained],
+      ['one condition nested 1,500 deep', nested],
+    ])('check: %s', async (_name, conditions) => {
+      const run = await runCli([
+        'check',
+        write('deep-conditions.json', withConditions(conditions())),
+        '--format',
+        'json',
+      ]);
+      expect(run.stderr).not.toMatch(/internal error|call stack/);
+      expect([0, 1]).toContain(run.code);
+    });
+
+    it('check: 3,000 buckets each named after the next', async () => {
+      const template = structuredClone(fixed);
+      for (let i = 0; i < 3000; i++) {
+        template.Resources[`Chain${i}`] = {
+          Type: 'AWS::S3::Bucket',
+          Properties: { BucketName: i === 2999 ? 'last' : { Ref: `Chain${i + 1}` } },
+        };
+      }
+      const run = await runCli(['check', write('deep-references.json', JSON.stringify(template)), '--format', 'json']);
+      expect(run.stderr).not.toMatch(/internal error|call stack/);
+      expect([0, 1]).toContain(run.code);
+    });
+
+    it.each([
+      ['a chain of 3,000 conditions', chained],
+      ['one condition nested 1,500 deep', nested],
+    ])('hook: %s', async (_name, conditions) => {
+      const event = JSON.parse(readFileSync(join(__dirname, '..', '..', 'events', 'hook-stack-create.json'), 'utf8'));
+      const stackTemplate = withConditions(conditions());
+      const { response } = await handleHookRequest(event, () => new EmbeddedBackend({ stackTemplate }), {
+        failOn: 'error',
+        onError: 'fail',
+        budgetMs: 10_000,
+      });
+      expectContract(response, event.clientRequestToken);
+      expect(response.message ?? '').not.toMatch(/call stack/);
+      expect(response.errorCode).not.toBe('InternalFailure');
+    });
+  });
+
   it('refuses documents over the size limit before parsing them', () => {
     expect(() => parseDocumentText(`# ${'x'.repeat(6 * 1024 * 1024)}`, 'big.yaml')).toThrow(InputError);
   });
