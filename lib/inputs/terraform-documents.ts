@@ -120,8 +120,8 @@ function principalOf(blocks: unknown[]): unknown {
 }
 
 /**
- * `text` with each `$${`, `${name}` and `%{…}` replaced, as `text.replace(/\$\$\{|\$\{([^}]*)\}|%\{[^}]*\}/g, replace)`
- * does it (`name` is undefined but for `${name}`), scanned in linear time.
+ * `text` with each `$${`, `${name}` and `%{…}` replaced (`name` is undefined but for `${name}`), as
+ * `text.replace(/\$\$\{|\$\{([^}]*)\}|%\{[^}]*\}/g, replace)` does it, scanned in linear time.
  */
 export function replaceTemplateTerms(
   text: string,
@@ -129,7 +129,7 @@ export function replaceTemplateTerms(
 ): string {
   const parts: string[] = [];
   let copied = 0;
-  // The first `}` at or after where it was last asked from; -1 once there is none (no `${…}` or `%{…}` can match then).
+  // The first `}` from where it was last asked; -1 once there is none (then no `${…}` or `%{…}` can match).
   let close = -2;
   const closeFrom = (from: number) => {
     if (close === -1 || close >= from) return close;
