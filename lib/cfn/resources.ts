@@ -1,6 +1,7 @@
 // What Ref and Fn::GetAtt return for the resource types a state machine's permissions refer to. Resources
 // without an explicit name get a stable synthetic physical name, so `Ref Machine` in a policy and the
 // machine's own ARN agree, as they do once CloudFormation names them.
+import { arnPathAndName } from '../model/arns';
 import { fnv1a128Hex } from '../model/hash';
 import { own } from '../model/json';
 import { unresolved } from './intrinsics';
@@ -196,11 +197,11 @@ export function physicalValues(
     case 'AWS::Serverless::StateMachine':
       return resourceValues(type, logicalId, { Name: last(':') }, p);
     case 'AWS::IAM::ManagedPolicy': {
-      const match = /:policy(\/.*\/|\/)([^/]+)$/.exec(physicalId);
+      const match = arnPathAndName(physicalId, ':policy');
       return resourceValues(
         type,
         logicalId,
-        { ManagedPolicyName: match?.[2] ?? last('/'), Path: match?.[1] ?? '/' },
+        { ManagedPolicyName: match?.name ?? last('/'), Path: match?.path ?? '/' },
         p,
       );
     }

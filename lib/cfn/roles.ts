@@ -1,6 +1,6 @@
 // IAM roles and policies in a template, joined to their roles by name in any order, plus the managed
 // policies and roles outside the template looked up in the snapshot.
-import { displayValue } from '../model/arns';
+import { displayValue, unresolvedMarkerIn } from '../model/arns';
 import { isRecord, textOf } from '../model/json';
 import { managedPolicy, snapshotRole, type AccountSnapshot } from '../model/snapshot';
 import type { Origin, PolicySource, RoleModel } from '../model/state-machine';
@@ -162,7 +162,7 @@ export function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string,
 /** A statement that depends on a value known only at deployment can neither be credited nor judged. */
 export function noteUnresolvedPolicies(role: RoleModel): void {
   for (const source of [...role.identityPolicies, ...(role.boundary ? [role.boundary] : [])]) {
-    const marker = JSON.stringify(source.document ?? null).match(/\{\{dmap-guard:unresolved:[^}]*\}\}/);
+    const marker = unresolvedMarkerIn(JSON.stringify(source.document ?? null));
     if (marker)
       role.unknown.push(
         `${source.name} depends on ${displayValue(marker[0])}, known only at deployment (pass --parameter-overrides)`,

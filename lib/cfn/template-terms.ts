@@ -4,6 +4,7 @@
 import { Document, isMap, Scalar, visit } from 'yaml';
 import { isUnresolved } from '../model/arns';
 import { isRecord } from '../model/json';
+import { interpolations } from '../model/text';
 import type { PolicyStatement } from '../needs/policy';
 import type { FixRewriter } from '../report/terms';
 import { resourceValues, type ResourceValues } from './resources';
@@ -72,8 +73,8 @@ function referencesIn(value: unknown, out: Set<string>, depth = 0): void {
   const sub = value['Fn::Sub'];
   const text = typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : undefined;
   const variables = Array.isArray(sub) && isRecord(sub[1]) ? sub[1] : {};
-  for (const match of text?.matchAll(/\$\{([^!}][^}]*)\}/g) ?? []) {
-    const name = (match[1] as string).trim();
+  for (const term of text === undefined ? [] : interpolations(text, true)) {
+    const name = term.inner.trim();
     if (!Object.hasOwn(variables, name)) out.add(name.split('.')[0] as string);
   }
   for (const item of Object.values(value)) referencesIn(item, out, depth + 1);

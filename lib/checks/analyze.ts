@@ -4,6 +4,7 @@
 import { DefinitionError, parseDefinition } from '../asl/definition';
 import type { AccessRequest, Evaluation } from '../iam';
 import type { Catalogue } from '../iam/catalogue';
+import { kmsAliasIn } from '../model/arns';
 import { own } from '../model/json';
 import type { RoleModel, StateMachineModel, Unverifiable } from '../model/state-machine';
 import { deriveBaseNeeds, type BaseNeeds } from '../needs';
@@ -171,7 +172,7 @@ function* readNeeds(
   const unverifiable = new Map<string, Unverifiable>();
   const needs = base.withBucketKeys((bucket) => {
     const key = live.get(bucket) ?? own(machine.context.bucketKeys, bucket);
-    const alias = key === undefined ? undefined : /:(alias\/.+)$/.exec(key)?.[1];
+    const alias = key === undefined ? undefined : kmsAliasIn(key);
     if (key === undefined || alias === undefined) return key;
     // AWS managed keys (alias/aws/s3) let every principal of the account use them through S3 by their key
     // policy: no IAM grant is needed. https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk

@@ -14,6 +14,7 @@ import { actionMatches } from '../iam/match';
 import { OverlapIndex } from './overlap-index';
 import type { RoleModel } from '../model/state-machine';
 import { parseArn } from '../model/arns';
+import { own } from '../model/json';
 import type { Need } from '../needs/types';
 import { leastPrivilegePolicy } from '../needs/policy';
 import { sampleResource } from './requests';
@@ -78,7 +79,7 @@ const REACH: Record<ProbeKind, number> = {
 };
 
 export function sensitiveExample(service: string): string | undefined {
-  return SENSITIVE_ACTIONS[service]?.[0];
+  return own(SENSITIVE_ACTIONS, service)?.[0];
 }
 
 function resourceProbes(need: Need, resource: string): Array<[ProbeKind, string, Record<string, string[]>?]> {
@@ -147,9 +148,9 @@ export function probesFor(needs: Need[], baseContext: Record<string, string[]>):
   // The base context is the same for every probe: a probe is told apart by the need's own context and the extra.
   const contextKeys = new Map<Need['context'], string>();
   const add = (kind: ProbeKind, need: Need, action: string, resource: string, extra?: Record<string, string[]>) => {
-    let own = contextKeys.get(need.context);
-    if (own === undefined) contextKeys.set(need.context, (own = JSON.stringify(need.context ?? {})));
-    const key = `${kind}|${action}|${resource}|${own}|${extra ? JSON.stringify(extra) : ''}`;
+    let contextText = contextKeys.get(need.context);
+    if (contextText === undefined) contextKeys.set(need.context, (contextText = JSON.stringify(need.context ?? {})));
+    const key = `${kind}|${action}|${resource}|${contextText}|${extra ? JSON.stringify(extra) : ''}`;
     if (seen.has(key)) return;
     seen.add(key);
     probes.push({ kind, need, request: { action, resource, context: { ...baseContext, ...need.context, ...extra } } });
@@ -160,7 +161,7 @@ export function probesFor(needs: Need[], baseContext: Record<string, string[]>):
     for (const resource of need.resources) {
       const service = need.actions[0]?.split(':')[0] ?? '';
       const sample = sampleResource(resource);
-      for (const action of [...(SENSITIVE_ACTIONS[service] ?? []), `${service}:${ANY_ACTION}`]) {
+      for (const action of [...(own(SENSITIVE_ACTIONS, service) ?? []), `${service}:${ANY_ACTION}`]) {
         add('wildcard-action', need, action, service === 's3' ? s3ResourceFor(action, sample) : sample);
       }
       if (resource === '*') continue;

@@ -4,6 +4,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { AwsUsageError } from '../aws/errors';
 import { ResolutionLimitError } from '../cfn/intrinsics';
 import { InputError } from '../model/errors';
+import { joinLines } from '../report/message';
 import { UsageError } from './args';
 import { registerAudit } from './commands/audit-spec';
 import { registerCheck } from './commands/check';
@@ -41,7 +42,7 @@ function program(context: CommandContext): Command {
 
 /** Commander's message in the CLI's form: "check: unknown option --verbose", "--format must be one of …". */
 function usageMessage(error: CommanderError, command: string | undefined): string {
-  const text = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  const text = joinLines(error.message.replace(/^error: /, ''));
   const invalid = /^option '(--[\w-]+)[^']*' argument '[^']*' is invalid\. (.*)$/s.exec(text);
   const missing = /^missing required argument '(.+)'$/.exec(text);
   const noValue = /^option '(--[\w-]+) (<[^>]+>)' argument missing$/.exec(text);

@@ -1,6 +1,8 @@
 // What the evaluator knows about a key the request context does not carry: AWS sends none (absent), or
 // dmap-guard cannot tell (unknown: it may be absent or carry any value).
 
+import { interpolations } from '../model/text';
+
 export type KeyKnowledge = 'absent' | 'unknown';
 
 /** For keys missing from the context: one answer for all, or a lookup by lower-cased key name. */
@@ -19,8 +21,8 @@ export function unknownKeyTest(missing: MissingKeys | undefined): UnknownKeyTest
 export function variableKeys(text: string): string[] {
   if (!text.includes('${')) return [];
   const keys: string[] = [];
-  for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
-    const inner = (match[1] as string).trim();
+  for (const term of interpolations(text)) {
+    const inner = term.inner.trim();
     if (inner === '*' || inner === '?' || inner === '$') continue;
     const comma = inner.indexOf(',');
     keys.push((comma < 0 ? inner : inner.slice(0, comma)).trim());

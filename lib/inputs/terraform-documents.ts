@@ -119,6 +119,47 @@ function principalOf(blocks: unknown[]): unknown {
   return principal;
 }
 
+/**
+ * `text` with each `$${`, `${name}` and `%{…}` replaced (`name` is undefined but for `${name}`), as
+ * `text.replace(/\$\$\{|\$\{([^}]*)\}|%\{[^}]*\}/g, replace)` does it, scanned in linear time.
+ */
+export function replaceTemplateTerms(
+  text: string,
+  replace: (whole: string, name: string | undefined) => string,
+): string {
+  const parts: string[] = [];
+  let copied = 0;
+  // The first `}` from where it was last asked; -1 once there is none (then no `${…}` or `%{…}` can match).
+  let close = -2;
+  const closeFrom = (from: number) => {
+    if (close === -1 || close >= from) return close;
+    close = text.indexOf('}', from);
+    return close;
+  };
+  let at = 0;
+  while (at < text.length) {
+    const c = text[at];
+    let end = -1;
+    let name: string | undefined;
+    if (c === '$' && text.startsWith('$${', at)) end = at + 3;
+    else if ((c === '$' || c === '%') && text[at + 1] === '{') {
+      const brace = closeFrom(at + 2);
+      if (brace >= 0) {
+        end = brace + 1;
+        if (c === '$') name = text.slice(at + 2, brace);
+      }
+    }
+    if (end < 0) {
+      at++;
+      continue;
+    }
+    parts.push(text.slice(copied, at), replace(text.slice(at, end), name));
+    copied = at = end;
+  }
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
 /** data.template_file (hashicorp/template): its rendering, with variables known only after apply marked. */
 function templateFile(plan: TerraformPlan, data: TerraformInstance): PlanDocument {
   const rendered = plan.read(data, 'rendered');
@@ -131,7 +172,7 @@ function templateFile(plan: TerraformPlan, data: TerraformInstance): PlanDocumen
   const unknownVars = 'unknown' in vars ? true : 'value' in vars ? vars.unknownInside : undefined;
   let unsupported: string | undefined;
   // ${name} interpolations only; $${ is a literal "${". Functions and directives are not rendered.
-  const text = template.value.replace(/\$\$\{|\$\{([^}]*)\}|%\{[^}]*\}/g, (whole, name: string | undefined) => {
+  const text = replaceTemplateTerms(template.value, (whole, name) => {
     if (whole === '$${') return '${';
     const variable = name?.trim() ?? '';
     if (whole.startsWith('%{') || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(variable)) {

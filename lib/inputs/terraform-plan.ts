@@ -132,7 +132,7 @@ export class TerraformPlan {
         const call = this.moduleCalls.get(moduleNames.join('.'));
         const passed =
           isRecord(call) && isRecord(call.expressions) ? call.expressions[variable[1] as string] : undefined;
-        const parentPrefix = prefix.replace(/module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.$/, '');
+        const parentPrefix = parentModulePrefix(prefix);
         links.push(...this.follow(passed, parentPrefix, moduleNames.slice(0, -1), undefined, depth + 1));
         continue;
       }
@@ -265,4 +265,34 @@ function parseAddress(address: string): { modulePrefix: string; moduleNames: str
   return resource[1] === undefined
     ? { modulePrefix: prefix, moduleNames }
     : { modulePrefix: prefix, moduleNames, index: resource[1] };
+}
+
+const isNameChar = (c: string | undefined) =>
+  c !== undefined &&
+  ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '_' || c === '-');
+
+/**
+ * The calling module's address prefix: "module.a.module.b[0]." gives "module.a.", as
+ * `prefix.replace(/module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.$/, '')` does, in linear time.
+ */
+export function parentModulePrefix(prefix: string): string {
+  const n = prefix.length;
+  if (prefix[n - 1] !== '.') return prefix;
+  // The module's name ends at `nameEnd` (exclusive); "module." must end where its run of name characters starts.
+  const callAt = (nameEnd: number): number | undefined => {
+    let start = nameEnd;
+    while (isNameChar(prefix[start - 1])) start--;
+    return start < nameEnd && start >= 7 && prefix.startsWith('module.', start - 7) ? start - 7 : undefined;
+  };
+  if (prefix[n - 2] !== ']') {
+    const at = callAt(n - 1);
+    return at === undefined ? prefix : prefix.slice(0, at);
+  }
+  // An index "[…]" holds no "]": its "[" is one after the "]" before, and the leftmost that works wins.
+  for (let open = prefix.indexOf('[', prefix.lastIndexOf(']', n - 3) + 1); open >= 0 && open < n - 2;) {
+    const at = callAt(open);
+    if (at !== undefined) return prefix.slice(0, at);
+    open = prefix.indexOf('[', open + 1);
+  }
+  return prefix;
 }

@@ -4,7 +4,7 @@
 import { unresolved } from '../cfn/intrinsics';
 import type { LoadedDocument } from '../cfn/load';
 import type { ManagedPolicyLookup } from '../cfn/template';
-import { isUnresolved, partitionOf } from '../model/arns';
+import { isUnresolved, partitionOf, unresolvedMarkerIn } from '../model/arns';
 import { compareCodeUnits } from '../model/compare';
 import { InputError } from '../model/errors';
 import { isRecord } from '../model/json';
@@ -246,7 +246,7 @@ function safeJson(value: unknown): unknown {
 /** A statement that depends on a value known only after apply can neither be credited nor judged. */
 function noteRunTimeValues(role: RoleModel): void {
   for (const source of [...role.identityPolicies, ...(role.boundary ? [role.boundary] : [])]) {
-    const marker = /\{\{dmap-guard:unresolved:([^}]*)\}\}/.exec(JSON.stringify(source.document ?? null));
+    const marker = unresolvedMarkerIn(JSON.stringify(source.document ?? null));
     if (marker) role.unknown.push(`${source.name} depends on ${marker[1]}, known only after apply`);
   }
 }

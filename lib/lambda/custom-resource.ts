@@ -81,11 +81,33 @@ export function fitResponse(response: CustomResourceResponse): CustomResourceRes
   return fitted;
 }
 
+const CHAIN_LABEL = /^[a-z0-9-]+$/;
+
+/**
+ * An S3 endpoint ("bucket.s3.us-east-1.amazonaws.com", "s3-external-1.amazonaws.com", ….amazonaws.com.cn), as
+ * `/(^|\.)s3[.-]([a-z0-9-]+\.)*amazonaws\.com(\.cn)?$/` accepts it, checked label by label in linear time.
+ */
+export function isS3Hostname(hostname: string): boolean {
+  const labels = hostname.split('.');
+  if (labels.at(-1) === 'cn') labels.pop();
+  if (labels.pop() !== 'com') return false;
+  const service = labels.pop();
+  if (service === 's3-amazonaws') return true;
+  if (service !== 'amazonaws') return false;
+  // Back from "amazonaws": labels of [a-z0-9-] until "s3" or "s3-…" (the dash variant joins its first label).
+  for (let i = labels.length - 1; i >= 0; i--) {
+    const label = labels[i] as string;
+    if (!CHAIN_LABEL.test(label)) return false;
+    if (label === 's3' || (label.startsWith('s3-') && label.length > 3)) return true;
+  }
+  return false;
+}
+
 /** CloudFormation's ResponseURL is a presigned S3 URL over https; anything else is not answered. */
 export function isResponseUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'https:' && /(^|\.)s3[.-]([a-z0-9-]+\.)*amazonaws\.com(\.cn)?$/.test(parsed.hostname);
+    return parsed.protocol === 'https:' && isS3Hostname(parsed.hostname);
   } catch {
     return false;
   }

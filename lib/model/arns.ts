@@ -1,11 +1,30 @@
 // ARN builders and readers for the resources a state machine touches.
 import type { StateMachineContext } from './state-machine';
+import { lastLineTerminator, trimTrailing } from './text';
 
 /** Marker the template resolver leaves where a value cannot be known before deployment (Fn::ImportValue…). */
 export const UNRESOLVED_MARKER = '{{dmap-guard:unresolved:';
 
 export function isUnresolved(value: string): boolean {
   return value.includes(UNRESOLVED_MARKER);
+}
+
+/**
+ * The first `{{dmap-guard:unresolved:…}}` marker in `text` with its parts, as
+ * `/\{\{dmap-guard:unresolved:([^}]*)\}\}/.exec(text)` finds it: `[whole, inside]`.
+ */
+export function unresolvedMarkerIn(text: string): [string, string] | undefined {
+  const marker = UNRESOLVED_MARKER;
+  let from = 0;
+  for (;;) {
+    const index = text.indexOf(marker, from);
+    if (index < 0) return undefined;
+    const close = text.indexOf('}', index + marker.length);
+    if (close < 0) return undefined;
+    if (text[close + 1] === '}') return [text.slice(index, close + 2), text.slice(index + marker.length, close)];
+    // Every marker starting before this `}` stops at it too.
+    from = close + 1;
+  }
 }
 
 /** Text for people: each unresolved marker becomes <what it stands for>. */
@@ -36,7 +55,7 @@ export function objectArn(ctx: StateMachineContext, bucket: string, key: string)
 
 /** `prefix` as a folder: "results" and "results/" both give "results/*"; an empty prefix gives "*". */
 export function underPrefix(prefix: string): string {
-  const trimmed = prefix.replace(/\/+$/, '');
+  const trimmed = trimTrailing(prefix, '/');
   return trimmed === '' ? '*' : `${trimmed}/*`;
 }
 
@@ -121,7 +140,7 @@ export function kmsKeyArn(
   seen: ReadonlySet<string> = new Set(),
 ): string {
   const { partition, region, account } = where;
-  const aliasName = reference.startsWith('alias/') ? reference : /:alias\/.+$/.exec(reference)?.[0].slice(1);
+  const aliasName = reference.startsWith('alias/') ? reference : kmsAliasIn(reference);
   if (aliasName !== undefined) {
     const target = seen.has(aliasName) ? undefined : aliases.get(aliasName);
     return target !== undefined
@@ -131,4 +150,24 @@ export function kmsKeyArn(
         : `arn:${partition}:kms:${region}:${account}:${aliasName}`;
   }
   return reference.startsWith('arn:') ? reference : `arn:${partition}:kms:${region}:${account}:key/${reference}`;
+}
+
+/** "alias/…" from a key reference ending in ":alias/…" (as `/:(alias\/.+)$/`), scanned in linear time. */
+export function kmsAliasIn(reference: string): string | undefined {
+  // `.+$` cannot cross a line terminator, and ":alias/" holds none: the match starts after the last one.
+  const start = reference.indexOf(':alias/', lastLineTerminator(reference, reference.length) + 1);
+  return start < 0 || start + ':alias/'.length === reference.length ? undefined : reference.slice(start + 1);
+}
+
+/**
+ * The path and name after `kind` in an ARN such as "arn:aws:iam::123456789012:policy/team/p" (path "/team/",
+ * name "p"), as `/<kind>(\/.*\/|\/)([^/]+)$/` finds them, scanned in linear time.
+ */
+export function arnPathAndName(arn: string, kind: string): { path: string; name: string } | undefined {
+  const lastSlash = arn.lastIndexOf('/');
+  if (lastSlash < 0 || lastSlash === arn.length - 1) return undefined;
+  // The name follows the last "/"; `.*` before it cannot cross a line terminator, and `<kind>/` holds none.
+  const start = arn.indexOf(`${kind}/`, lastLineTerminator(arn, lastSlash) + 1);
+  if (start < 0) return undefined;
+  return { path: arn.slice(start + kind.length, lastSlash + 1), name: arn.slice(lastSlash + 1) };
 }

@@ -2,6 +2,7 @@
 // services whose resource can be read from the call's arguments, the resource.
 import { isObject, readField as fieldValue } from '../asl/definition';
 import { bucketArn, lambdaFunctionArn, objectArn, sqsQueueArn } from '../model/arns';
+import { trimTrailing } from '../model/text';
 import { passRoleNeed } from './integrations/derive';
 import { sdkExtraOf, type SdkExtra } from './integrations/sdk-reads';
 import { SDK_API_ACTION, SDK_API_ALSO, SDK_IAM_PREFIX, SDK_WITHOUT_IAM_SERVICE } from './integrations/sdk-services';
@@ -257,7 +258,7 @@ function extraNeeds(scope: TaskScope, extra: SdkExtra): Need[] {
     const bucket = access.bucket === undefined ? undefined : readPath(args, access.bucket)?.[0];
     if (bucket === undefined) continue;
     const key = access.key === undefined ? undefined : readPath(args, access.key)?.[0];
-    const keyPart = key === undefined ? '*' : access.prefix === true ? `${key.value}*`.replace(/\*+$/, '*') : key.value;
+    const keyPart = key === undefined ? '*' : access.prefix === true ? `${trimTrailing(key.value, '*')}*` : key.value;
     needs.push(
       need(
         scope,

@@ -10,6 +10,7 @@ import {
   type Policy,
 } from '../../iam';
 import { ipInRange } from '../../iam/conditions';
+import { arnPathAndName } from '../../model/arns';
 import { messageOf } from '../../model/errors';
 import { Option, type Command } from '@commander-js/extra-typings';
 import { single, UsageError } from '../args';
@@ -194,8 +195,8 @@ function runSimulateCustomPolicy(args: SimulateOptions, io: CliIO): number {
       throw new UsageError(`--caller-arn: "${caller}" is not an IAM user, group or role ARN`);
     const lower = new Set(Object.keys(context).map((k) => k.toLowerCase()));
     if (!lower.has('aws:principalarn')) context['aws:PrincipalArn'] = [caller];
-    const user = /:user\/(?:.*\/)?([^/]+)$/.exec(caller);
-    if (user && !lower.has('aws:username')) context['aws:username'] = [user[1] as string];
+    const user = arnPathAndName(caller, ':user');
+    if (user && !lower.has('aws:username')) context['aws:username'] = [user.name];
   }
 
   const labels = new Map<string, string>();
