@@ -9,4 +9,7 @@ module.exports = {
   // Integration tests need moto_server (`npm run test:integration`); corpus tests need ../shared/corpus
   // (`npm run test:corpus`). `npm test` needs nothing outside the repository.
   testPathIgnorePatterns: ['/node_modules/', '/tests/integration/', '/tests/corpus/'],
+  // A bound for a hang, not a speed goal (those are in npm run bench): the first CDK synth, cfn-lint runs and the
+  // properties take seconds, more on a 2-core machine while a test file builds the CLI beside them.
+  testTimeout: 30_000,
 };
