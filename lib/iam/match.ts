@@ -1,4 +1,5 @@
 // Wildcard matching of actions, ARNs and strings, and policy variable substitution.
+import { interpolations } from '../model/text';
 
 // `${*}` and `${?}` stand for literal characters; substitution writes these sentinels so no wildcard is made of them.
 const LITERAL_STAR = '\uE000';
@@ -124,14 +125,11 @@ export function substituteVariables(text: string, context: RequestContext): stri
     unresolved = true;
     return '';
   };
-  // Scanned rather than `text.replace(/\$\{([^}]*)\}/g)`, which rescans to the end from every unclosed `${`.
   let result = '';
   let from = 0;
-  for (let open = text.indexOf('${'); open >= 0; open = text.indexOf('${', from)) {
-    const close = text.indexOf('}', open + 2);
-    if (close < 0) break;
-    result += text.slice(from, open) + replace(text.slice(open + 2, close));
-    from = close + 1;
+  for (const term of interpolations(text)) {
+    result += text.slice(from, term.index) + replace(term.inner);
+    from = term.end;
   }
   result += text.slice(from);
   return unresolved ? UNRESOLVED : result;
