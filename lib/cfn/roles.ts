@@ -159,13 +159,21 @@ export function collectRoles(t: TemplateAnalysis, lookups: Lookups): Map<string,
   return byArn;
 }
 
-/** A statement that depends on a value known only at deployment can neither be credited nor judged. */
-export function noteUnresolvedPolicies(role: RoleModel): void {
+/** The role's policies (identity and boundary) holding an unresolved marker, each with its first marker. */
+export function policiesWithUnresolved(role: RoleModel): Array<{ source: PolicySource; marker: [string, string] }> {
+  const found: Array<{ source: PolicySource; marker: [string, string] }> = [];
   for (const source of [...role.identityPolicies, ...(role.boundary ? [role.boundary] : [])]) {
     const marker = unresolvedMarkerIn(JSON.stringify(source.document ?? null));
-    if (marker)
-      role.unknown.push(
-        `${source.name} depends on ${displayValue(marker[0])}, known only at deployment (pass --parameter-overrides)`,
-      );
+    if (marker) found.push({ source, marker });
+  }
+  return found;
+}
+
+/** A statement that depends on a value known only at deployment can neither be credited nor judged. */
+export function noteUnresolvedPolicies(role: RoleModel): void {
+  for (const { source, marker } of policiesWithUnresolved(role)) {
+    role.unknown.push(
+      `${source.name} depends on ${displayValue(marker[0])}, known only at deployment (pass --parameter-overrides)`,
+    );
   }
 }

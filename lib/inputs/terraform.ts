@@ -3,8 +3,9 @@
 // Values known only after apply are run-time values (unresolved markers); they never make a pass.
 import { unresolved } from '../cfn/intrinsics';
 import type { LoadedDocument } from '../cfn/load';
+import { policiesWithUnresolved } from '../cfn/roles';
 import type { ManagedPolicyLookup } from '../cfn/template';
-import { isUnresolved, partitionOf, unresolvedMarkerIn } from '../model/arns';
+import { isUnresolved, partitionOf } from '../model/arns';
 import { compareCodeUnits } from '../model/compare';
 import { InputError } from '../model/errors';
 import { isRecord } from '../model/json';
@@ -245,9 +246,8 @@ function safeJson(value: unknown): unknown {
 
 /** A statement that depends on a value known only after apply can neither be credited nor judged. */
 function noteRunTimeValues(role: RoleModel): void {
-  for (const source of [...role.identityPolicies, ...(role.boundary ? [role.boundary] : [])]) {
-    const marker = unresolvedMarkerIn(JSON.stringify(source.document ?? null));
-    if (marker) role.unknown.push(`${source.name} depends on ${marker[1]}, known only after apply`);
+  for (const { source, marker } of policiesWithUnresolved(role)) {
+    role.unknown.push(`${source.name} depends on ${marker[1]}, known only after apply`);
   }
 }
 
